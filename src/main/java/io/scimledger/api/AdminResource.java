@@ -1,0 +1,60 @@
+package io.scimledger.api;
+
+import static io.scimledger.api.ScimMediaType.JSON;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.scimledger.projection.ProjectionRebuilder;
+import io.scimledger.publish.KafkaRelay;
+import io.scimledger.publish.RelayStatus;
+import io.scimledger.security.Scopes;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+
+/** Operator endpoints, scope {@value Scopes#ADMIN} only: projection rebuild and relay progress. */
+@Path("/admin")
+@Produces(JSON)
+@RolesAllowed(Scopes.ADMIN)
+public class AdminResource {
+
+    @Inject
+    ProjectionRebuilder rebuilder;
+    @Inject
+    KafkaRelay relay;
+
+    /** Drops all projections and rebuilds them from the event log (docs/architecture.md, "Rebuilding"). */
+    @POST
+    @Path("projections/rebuild")
+    public Response rebuild() {
+        ProjectionRebuilder.Report r = rebuilder.rebuild();
+        ObjectNode out = JsonNodeFactory.instance.objectNode()
+                .put("eventsReplayed", r.eventsReplayed()).put("users", r.users()).put("groups", r.groups())
+                .put("memberships", r.memberships()).put("millis", r.millis());
+        return Response.ok(out.toString()).type(JSON).build();
+    }
+
+    @GET
+    @Path("relay")
+    @WithSession
+    public Uni<Response> relay() {
+        return RelayStatus.<RelayStatus>listAll().map(rows -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("activeHere", relay.isActive());
+            ArrayNode subs = out.putArray("subscriptions");
+            for (RelayStatus s : rows) {
+                subs.addObject().put("subscription", s.subscription).put("lastPosition", s.lastPosition)
+                        .put("published", s.published)
+                        .put("updatedAt", s.updatedAt == null ? null : s.updatedAt.toInstant().toString());
+            }
+            return Response.ok(out.toString()).type(JSON).build();
+        });
+    }
+}

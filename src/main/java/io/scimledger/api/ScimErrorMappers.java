@@ -1,0 +1,71 @@
+package io.scimledger.api;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.scimledger.scim.ScimException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every failure leaves as RFC 7644 section 3.12 error JSON: protocol errors with their scimType, authentication and
+ * authorisation as 401/403, framework errors (404, 405, 406, 415, 413) with their status, and anything unexpected as
+ * a 500 whose detail names the request id but never a stack trace.
+ */
+public class ScimErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ScimErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response scim(ScimException e) {
+        return ScimResponses.error(e);
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return ScimResponses.error(401, null, "a valid bearer token is required");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return ScimResponses.error(403, null, "the token lacks the scope this operation needs");
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return ScimResponses.error(404, null, "no such endpoint or resource");
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e) {
+        Response r = ScimResponses.error(405, null, "method not allowed on this endpoint");
+        return Response.fromResponse(r).allow(e.getResponse().getAllowedMethods()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unsupportedMediaType(NotSupportedException e) {
+        return ScimResponses.error(415, null, "send application/scim+json or application/json");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+            return ScimResponses.error(status, null, "internal error");
+        }
+        String detail = status == 413 ? "request body too large" : e.getMessage();
+        return ScimResponses.error(status, status == 400 ? "invalidSyntax" : null, detail);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return ScimResponses.error(500, null, "internal error; the service logged the cause");
+    }
+}

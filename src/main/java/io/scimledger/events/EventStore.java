@@ -1,0 +1,142 @@
+package io.scimledger.events;
+
+import static io.scimledger.db.Database.query;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.db.PgErrors;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Appends events to, and reads them from, the append-only {@code event} table. The only class that writes it.
+ *
+ * <p>Ordering rule (docs/decisions/0002-ordering.md): callers make {@link #append} the first write of their
+ * transaction, so the transaction id PostgreSQL assigns (and the relay orders by) follows stream version order.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
+            + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
+            + "client_address, txn_id, payload, prev_hash, hash";
+
+    private static final String INSERT = "INSERT INTO event (event_id, tenant_id, stream_type, stream_id, "
+            + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
+            + "client_address, txn_id, payload, prev_hash, hash) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING position";
+
+    private final Clock clock;
+
+    public EventStore() {
+        this(Clock.systemUTC());
+    }
+
+    EventStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Appends events of one transaction (all share {@code txnId} and occurredAt), chaining each to the previous
+     * event of its stream. Throws {@link StreamConflictException} if another writer took one of the versions.
+     */
+    public List<StoredEvent> append(SqlConnection conn, RequestOrigin origin, UUID txnId, List<NewEvent> events) {
+        Instant occurredAt = HashChain.eventTime(clock.instant());
+        Map<UUID, byte[]> lastHashInBatch = new HashMap<>();
+        List<StoredEvent> stored = new ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            byte[] prevHash = e.version() == 1 ? null
+                    : lastHashInBatch.containsKey(e.streamId()) ? lastHashInBatch.get(e.streamId())
+                    : hashOf(conn, e.streamId(), e.version() - 1);
+            StoredEvent unsigned = new StoredEvent(0, null, UUID.randomUUID(), origin.tenant(), e.streamType(),
+                    e.streamId(), e.version(), e.type(), EventType.CURRENT_SCHEMA_VERSION, occurredAt,
+                    origin.subject(), origin.clientId(), origin.requestId(), origin.clientAddress(), txnId,
+                    e.payload(), prevHash, null);
+            byte[] hash = HashChain.hash(prevHash, HashChain.canonicalBytes(unsigned));
+            long position;
+            try {
+                position = query(conn, INSERT, unsigned.eventId(), unsigned.tenant(), e.streamType().name(),
+                        e.streamId(), e.version(), e.type().name(), unsigned.schemaVersion(),
+                        OffsetDateTime.ofInstant(occurredAt, ZoneOffset.UTC), origin.subject(), origin.clientId(),
+                        origin.requestId(), origin.clientAddress(), txnId, JsonSupport.toJsonb(e.payload()),
+                        prevHash == null ? null : io.vertx.core.buffer.Buffer.buffer(prevHash),
+                        io.vertx.core.buffer.Buffer.buffer(hash))
+                        .iterator().next().getLong("position");
+            } catch (RuntimeException ex) {
+                if (PgErrors.isUniqueViolation(ex, "event_stream_version_key")) {
+                    throw new StreamConflictException("stream " + e.streamId() + " already has version "
+                            + e.version(), ex);
+                }
+                throw ex;
+            }
+            lastHashInBatch.put(e.streamId(), hash);
+            stored.add(new StoredEvent(position, null, unsigned.eventId(), unsigned.tenant(), e.streamType(),
+                    e.streamId(), e.version(), e.type(), unsigned.schemaVersion(), occurredAt, origin.subject(),
+                    origin.clientId(), origin.requestId(), origin.clientAddress(), txnId, e.payload(), prevHash, hash));
+        }
+        return stored;
+    }
+
+    private static byte[] hashOf(SqlClient conn, UUID streamId, long version) {
+        var rows = query(conn, "SELECT hash FROM event WHERE stream_id = $1 AND stream_version = $2", streamId, version);
+        if (rows.size() == 0) {
+            throw new IllegalStateException("stream " + streamId + " has no version " + version);
+        }
+        return rows.iterator().next().getBuffer("hash").getBytes();
+    }
+
+    /** All events of one tenant's stream, in version order. */
+    public List<StoredEvent> readStream(SqlClient conn, String tenant, UUID streamId) {
+        List<StoredEvent> out = new ArrayList<>();
+        for (Row r : query(conn, "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_id = $2 "
+                + "ORDER BY stream_version", tenant, streamId)) {
+            out.add(fromRow(r));
+        }
+        return out;
+    }
+
+    /** Events after a position in insertion order, for replays (rebuild, audit); limited to {@code limit} rows. */
+    public List<StoredEvent> readAfter(SqlClient conn, long afterPosition, int limit) {
+        List<StoredEvent> out = new ArrayList<>(limit);
+        for (Row r : query(conn, "SELECT " + COLUMNS + " FROM event WHERE position > $1 ORDER BY position LIMIT $2",
+                afterPosition, limit)) {
+            out.add(fromRow(r));
+        }
+        return out;
+    }
+
+    public static StoredEvent fromRow(Row r) {
+        var prev = r.getBuffer("prev_hash");
+        Object payload = r.getValue("payload");
+        ObjectNode payloadNode = JsonSupport.toObjectNode(payload);
+        return new StoredEvent(
+                r.getLong("position"),
+                r.getString("tx_id"),
+                r.getUUID("event_id"),
+                r.getString("tenant_id"),
+                StreamType.valueOf(r.getString("stream_type")),
+                r.getUUID("stream_id"),
+                r.getLong("stream_version"),
+                EventType.valueOf(r.getString("event_type")),
+                r.getInteger("schema_version"),
+                r.getOffsetDateTime("occurred_at").toInstant(),
+                r.getString("actor_subject"),
+                r.getString("actor_client_id"),
+                r.getString("request_id"),
+                r.getString("client_address"),
+                r.getUUID("txn_id"),
+                payloadNode,
+                prev == null ? null : prev.getBytes(),
+                r.getBuffer("hash").getBytes());
+    }
+}

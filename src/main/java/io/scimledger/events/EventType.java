@@ -1,0 +1,37 @@
+package io.scimledger.events;
+
+/**
+ * Every kind of event the log holds. Names are stored in the log, so they never change; a changed payload shape gets
+ * a new schema version instead (see docs/decisions/0001-event-format.md).
+ */
+public enum EventType {
+    UserCreated(StreamType.User),
+    UserReplaced(StreamType.User),
+    UserPatched(StreamType.User),
+    UserDeleted(StreamType.User),
+    GroupCreated(StreamType.Group),
+    GroupReplaced(StreamType.Group),
+    GroupPatched(StreamType.Group),
+    /** Only the members that were added, never the whole list: cost independent of the group's size. */
+    GroupMembersAdded(StreamType.Group),
+    /** Only the members that were removed. */
+    GroupMembersRemoved(StreamType.Group),
+    GroupDeleted(StreamType.Group);
+
+    /** Payload schema version written today. */
+    public static final int CURRENT_SCHEMA_VERSION = 1;
+
+    private final StreamType streamType;
+
+    EventType(StreamType streamType) {
+        this.streamType = streamType;
+    }
+
+    public StreamType streamType() {
+        return streamType;
+    }
+
+    public boolean isDeletion() {
+        return this == UserDeleted || this == GroupDeleted;
+    }
+}

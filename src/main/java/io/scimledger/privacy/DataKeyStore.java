@@ -1,0 +1,90 @@
+package io.scimledger.privacy;
+
+import static io.scimledger.db.Database.query;
+
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Per-user data keys, stored wrapped by the {@link MasterKey} in {@code data_key}. Unwrapped keys are cached in
+ * memory (bounded) because the relay and rebuilds decrypt many events of the same users.
+ */
+@ApplicationScoped
+public class DataKeyStore {
+
+    private static final int CACHE_SIZE = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MasterKey masterKey;
+    private final Map<UUID, DataKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, DataKey> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    public DataKeyStore(MasterKey masterKey) {
+        this.masterKey = masterKey;
+    }
+
+    /** A fresh random key for a new subject; nothing is stored until {@link #store}. */
+    public DataKey generate(UUID subject) {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        return new DataKey(subject, new SecretKeySpec(raw, "AES"));
+    }
+
+    /**
+     * Stores a key wrapped by the master key, inside the caller's transaction. Called after the event append, which
+     * must stay the first write of the transaction (see EventStore).
+     */
+    public void store(SqlClient conn, String tenant, DataKey key) {
+        query(conn, "INSERT INTO data_key (tenant_id, subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)",
+                tenant, key.subject(), io.vertx.core.buffer.Buffer.buffer(masterKey.wrap(key.key().getEncoded(), key.subject())),
+                masterKey.id());
+        remember(key);
+    }
+
+    /** The subject's key, or empty if it never existed or was destroyed (the person was erased). */
+    public Optional<DataKey> find(SqlClient conn, UUID subject) {
+        synchronized (cache) {
+            DataKey cached = cache.get(subject);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+        }
+        var rows = query(conn, "SELECT wrapped_key FROM data_key WHERE subject_id = $1", subject);
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row row = rows.iterator().next();
+        Buffer wrapped = row.getBuffer("wrapped_key");
+        if (wrapped == null) {
+            return Optional.empty();
+        }
+        DataKey key = new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES"));
+        remember(key);
+        return Optional.of(key);
+    }
+
+    /** Forgets a key from memory; erasure calls this after destroying the stored key. */
+    public void evict(UUID subject) {
+        synchronized (cache) {
+            cache.remove(subject);
+        }
+    }
+
+    private void remember(DataKey key) {
+        synchronized (cache) {
+            cache.put(key.subject(), key);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.scimledger.projection;
+
+import static io.scimledger.db.Database.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.db.PgErrors;
+import io.scimledger.events.JsonSupport;
+import io.scimledger.events.StoredEvent;
+import io.scimledger.scim.ScimException;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Applies one event to the read model. The write path calls it inside the append's transaction and the rebuild
+ * calls it while replaying the log: one piece of code for both is what makes a rebuild give the same answers.
+ *
+ * <p>The payload given here is the opened one (personal values in clear, or absent for an erased person).
+ */
+@ApplicationScoped
+public class Projector {
+
+    /** Live writes enforce userName uniqueness through the claims table; a rebuild recreates claims at the end. */
+    public enum Mode { LIVE, REBUILD }
+
+    public void apply(SqlClient conn, StoredEvent e, ObjectNode payload, Mode mode) {
+        switch (e.type()) {
+            case UserCreated -> insertUser(conn, e, payload.path("state"), mode);
+            case UserReplaced, UserPatched -> updateUser(conn, e, payload.path("state"), mode);
+            case UserDeleted -> deleteUser(conn, e);
+            case GroupCreated -> insertGroup(conn, e, payload.path("state"));
+            case GroupReplaced, GroupPatched -> updateGroup(conn, e, payload.path("state"));
+            case GroupMembersAdded -> addMembers(conn, e, payload.path("members"));
+            case GroupMembersRemoved -> removeMembers(conn, e, payload.path("members"));
+            case GroupDeleted -> deleteGroup(conn, e);
+            default -> throw new IllegalStateException("no projection for " + e.type());
+        }
+    }
+
+    private static void insertUser(SqlClient conn, StoredEvent e, JsonNode state, Mode mode) {
+        query(conn, "INSERT INTO scim_user (tenant_id, id, user_name, external_id, active, doc, version, created, "
+                        + "last_modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                e.tenant(), e.streamId(), userName(state), text(state, "externalId"), bool(state, "active"),
+                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+        if (mode == Mode.LIVE) {
+            claimUserName(conn, e.tenant(), e.streamId(), userName(state));
+        }
+    }
+
+    private static void updateUser(SqlClient conn, StoredEvent e, JsonNode state, Mode mode) {
+        query(conn, "UPDATE scim_user SET user_name = $3, external_id = $4, active = $5, doc = $6, version = $7, "
+                        + "last_modified = $8 WHERE tenant_id = $1 AND id = $2",
+                e.tenant(), e.streamId(), userName(state), text(state, "externalId"), bool(state, "active"),
+                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+        if (mode == Mode.LIVE) {
+            query(conn, "DELETE FROM user_name_claim WHERE tenant_id = $1 AND user_id = $2", e.tenant(), e.streamId());
+            claimUserName(conn, e.tenant(), e.streamId(), userName(state));
+        }
+    }
+
+    private static void deleteUser(SqlClient conn, StoredEvent e) {
+        query(conn, "DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2", e.tenant(), e.streamId());
+        query(conn, "DELETE FROM user_name_claim WHERE tenant_id = $1 AND user_id = $2", e.tenant(), e.streamId());
+        // The write path removed the memberships with events first; this only guards the relation's integrity.
+        query(conn, "DELETE FROM group_membership WHERE tenant_id = $1 AND member_id = $2", e.tenant(), e.streamId());
+    }
+
+    private static void insertGroup(SqlClient conn, StoredEvent e, JsonNode state) {
+        query(conn, "INSERT INTO scim_group (tenant_id, id, display_name, external_id, doc, version, created, "
+                        + "last_modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                e.tenant(), e.streamId(), state.path("displayName").asText(""), text(state, "externalId"),
+                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+    }
+
+    private static void updateGroup(SqlClient conn, StoredEvent e, JsonNode state) {
+        query(conn, "UPDATE scim_group SET display_name = $3, external_id = $4, doc = $5, version = $6, "
+                        + "last_modified = $7 WHERE tenant_id = $1 AND id = $2",
+                e.tenant(), e.streamId(), state.path("displayName").asText(""), text(state, "externalId"),
+                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+    }
+
+    private static void addMembers(SqlClient conn, StoredEvent e, JsonNode members) {
+        List<UUID> ids = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (JsonNode m : members) {
+            ids.add(UUID.fromString(m.path("value").asText()));
+            types.add(m.path("type").asText("User"));
+        }
+        query(conn, "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type) "
+                        + "SELECT $1, $2, m.id, m.type FROM unnest($3::uuid[], $4::text[]) AS m(id, type) "
+                        + "ON CONFLICT DO NOTHING",
+                e.tenant(), e.streamId(), ids.toArray(new UUID[0]), types.toArray(new String[0]));
+        touchGroup(conn, e);
+    }
+
+    private static void removeMembers(SqlClient conn, StoredEvent e, JsonNode members) {
+        List<UUID> ids = new ArrayList<>();
+        for (JsonNode m : members) {
+            ids.add(UUID.fromString(m.path("value").asText()));
+        }
+        query(conn, "DELETE FROM group_membership WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3)",
+                e.tenant(), e.streamId(), ids.toArray(new UUID[0]));
+        touchGroup(conn, e);
+    }
+
+    private static void deleteGroup(SqlClient conn, StoredEvent e) {
+        query(conn, "DELETE FROM scim_group WHERE tenant_id = $1 AND id = $2", e.tenant(), e.streamId());
+        query(conn, "DELETE FROM group_membership WHERE tenant_id = $1 AND (group_id = $2 OR member_id = $2)",
+                e.tenant(), e.streamId());
+    }
+
+    private static void touchGroup(SqlClient conn, StoredEvent e) {
+        query(conn, "UPDATE scim_group SET version = $3, last_modified = $4 WHERE tenant_id = $1 AND id = $2",
+                e.tenant(), e.streamId(), e.version(), time(e));
+    }
+
+    private static void claimUserName(SqlClient conn, String tenant, UUID userId, String userName) {
+        try {
+            query(conn, "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) VALUES ($1, lower($2), $3)",
+                    tenant, userName, userId);
+        } catch (RuntimeException ex) {
+            if (PgErrors.isUniqueViolation(ex, "user_name_claim_pkey")) {
+                throw ScimException.uniqueness("userName '" + userName + "' is already taken in this tenant");
+            }
+            throw ex;
+        }
+    }
+
+    /** The rebuild recreates all claims from the final users in one statement. */
+    static void rebuildClaims(SqlClient conn) {
+        query(conn, "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) "
+                + "SELECT tenant_id, lower(user_name), id FROM scim_user");
+    }
+
+    private static String userName(JsonNode state) {
+        // An erased person's userName is unreadable; keep the row addressable by id.
+        return state.path("userName").asText("");
+    }
+
+    private static String text(JsonNode state, String field) {
+        JsonNode v = state.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Boolean bool(JsonNode state, String field) {
+        JsonNode v = state.get(field);
+        return v == null || v.isNull() ? null : v.asBoolean();
+    }
+
+    private static OffsetDateTime time(StoredEvent e) {
+        return OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,134 @@
+package io.scimledger.projection;
+
+import static io.scimledger.db.Database.query;
+
+import io.scimledger.events.JsonSupport;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads of the projections by id and of the membership relation. Lists with filters live in ResourceSearch. */
+@ApplicationScoped
+public class ResourceQueries {
+
+    static final String USER_COLUMNS = "r.id, r.doc, r.version, r.created, r.last_modified";
+    static final String GROUP_COLUMNS = USER_COLUMNS;
+
+    public Optional<UserRow> findUser(SqlClient conn, String tenant, UUID id) {
+        var rows = query(conn, "SELECT " + USER_COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2",
+                tenant, id);
+        return rows.size() == 0 ? Optional.empty() : Optional.of(userRow(rows.iterator().next()));
+    }
+
+    public Optional<GroupRow> findGroup(SqlClient conn, String tenant, UUID id) {
+        var rows = query(conn, "SELECT " + GROUP_COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2",
+                tenant, id);
+        return rows.size() == 0 ? Optional.empty() : Optional.of(groupRow(rows.iterator().next()));
+    }
+
+    /** Members of several groups at once (one query for a page of groups), with their current display names. */
+    public Map<UUID, List<Member>> membersOf(SqlClient conn, String tenant, Collection<UUID> groupIds) {
+        Map<UUID, List<Member>> out = new HashMap<>();
+        for (UUID g : groupIds) {
+            out.put(g, new ArrayList<>());
+        }
+        if (groupIds.isEmpty()) {
+            return out;
+        }
+        for (Row r : query(conn, "SELECT m.group_id, m.member_id, m.member_type, "
+                        + "COALESCE(u.doc ->> 'displayName', u.user_name, g.display_name) AS display "
+                        + "FROM group_membership m "
+                        + "LEFT JOIN scim_user u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
+                        + "LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "
+                        + "WHERE m.tenant_id = $1 AND m.group_id = ANY($2) ORDER BY m.group_id, m.member_id",
+                tenant, groupIds.toArray(new UUID[0]))) {
+            out.get(r.getUUID("group_id")).add(new Member(r.getUUID("member_id"), r.getString("member_type"),
+                    r.getString("display")));
+        }
+        return out;
+    }
+
+    /** Direct groups of several users (User.groups), one query. */
+    public Map<UUID, List<Member>> groupsOf(SqlClient conn, String tenant, Collection<UUID> memberIds) {
+        Map<UUID, List<Member>> out = new HashMap<>();
+        for (UUID m : memberIds) {
+            out.put(m, new ArrayList<>());
+        }
+        if (memberIds.isEmpty()) {
+            return out;
+        }
+        for (Row r : query(conn, "SELECT m.member_id, m.group_id, g.display_name FROM group_membership m "
+                        + "JOIN scim_group g ON g.tenant_id = m.tenant_id AND g.id = m.group_id "
+                        + "WHERE m.tenant_id = $1 AND m.member_id = ANY($2) ORDER BY m.member_id, g.display_name, m.group_id",
+                tenant, memberIds.toArray(new UUID[0]))) {
+            out.get(r.getUUID("member_id")).add(new Member(r.getUUID("group_id"), "direct", r.getString("display_name")));
+        }
+        return out;
+    }
+
+    /** Which of the given ids are current members of the group (touches only those rows). */
+    public Map<UUID, String> currentMembers(SqlClient conn, String tenant, UUID groupId, Collection<UUID> candidates) {
+        Map<UUID, String> out = new HashMap<>();
+        if (candidates.isEmpty()) {
+            return out;
+        }
+        for (Row r : query(conn, "SELECT member_id, member_type FROM group_membership "
+                        + "WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3)",
+                tenant, groupId, candidates.toArray(new UUID[0]))) {
+            out.put(r.getUUID("member_id"), r.getString("member_type"));
+        }
+        return out;
+    }
+
+    /** Every member of one group; only full replacements (replace members, PUT) need this. */
+    public Map<UUID, String> allMembers(SqlClient conn, String tenant, UUID groupId) {
+        Map<UUID, String> out = new HashMap<>();
+        for (Row r : query(conn, "SELECT member_id, member_type FROM group_membership WHERE tenant_id = $1 AND group_id = $2",
+                tenant, groupId)) {
+            out.put(r.getUUID("member_id"), r.getString("member_type"));
+        }
+        return out;
+    }
+
+    /** The groups that contain the given member (user or group), with their versions for the removal events. */
+    public Map<UUID, Long> groupsContaining(SqlClient conn, String tenant, UUID memberId) {
+        Map<UUID, Long> out = new HashMap<>();
+        for (Row r : query(conn, "SELECT g.id, g.version FROM group_membership m JOIN scim_group g "
+                        + "ON g.tenant_id = m.tenant_id AND g.id = m.group_id WHERE m.tenant_id = $1 AND m.member_id = $2",
+                tenant, memberId)) {
+            out.put(r.getUUID("id"), r.getLong("version"));
+        }
+        return out;
+    }
+
+    /** Resolves member ids to their resource type ("User" or "Group") within the tenant; unknown ids are absent. */
+    public Map<UUID, String> resourceTypesOf(SqlClient conn, String tenant, Collection<UUID> ids) {
+        Map<UUID, String> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        UUID[] arr = ids.toArray(new UUID[0]);
+        for (Row r : query(conn, "SELECT id, 'User' AS type FROM scim_user WHERE tenant_id = $1 AND id = ANY($2) "
+                + "UNION ALL SELECT id, 'Group' FROM scim_group WHERE tenant_id = $1 AND id = ANY($2)", tenant, arr)) {
+            out.put(r.getUUID("id"), r.getString("type"));
+        }
+        return out;
+    }
+
+    static UserRow userRow(Row r) {
+        return new UserRow(r.getUUID("id"), JsonSupport.toObjectNode(r.getValue("doc")), r.getLong("version"),
+                r.getOffsetDateTime("created").toInstant(), r.getOffsetDateTime("last_modified").toInstant());
+    }
+
+    static GroupRow groupRow(Row r) {
+        return new GroupRow(r.getUUID("id"), JsonSupport.toObjectNode(r.getValue("doc")), r.getLong("version"),
+                r.getOffsetDateTime("created").toInstant(), r.getOffsetDateTime("last_modified").toInstant());
+    }
+}

@@ -1,0 +1,71 @@
+package io.scimledger.projection;
+
+import static io.scimledger.db.Database.query;
+
+import io.scimledger.scim.filter.Filter;
+import io.scimledger.scim.filter.FilterParser;
+import io.scimledger.scim.filter.SqlFilterTranslator;
+import io.scimledger.scim.schema.AttributePath;
+import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.scim.schema.ScimSchemas;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Filtered, sorted, paged lists (RFC 7644 section 3.4.2) run as one parameterised SQL statement on the projection
+ * plus a count: rows are never filtered or sorted in Java, and a page never loads the table.
+ */
+@ApplicationScoped
+public class ResourceSearch {
+
+    /** Advertised as filter.maxResults in /ServiceProviderConfig; larger counts are capped to it. */
+    public static final int MAX_RESULTS = 200;
+    public static final int DEFAULT_COUNT = 100;
+
+    public record Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder) {
+    }
+
+    public record Page<T>(long totalResults, int startIndex, List<T> resources) {
+    }
+
+    public Page<UserRow> users(SqlClient conn, String tenant, Query q) {
+        return search(conn, tenant, q, ScimSchemas.USER_TYPE, "scim_user", ResourceQueries::userRow);
+    }
+
+    public Page<GroupRow> groups(SqlClient conn, String tenant, Query q) {
+        return search(conn, tenant, q, ScimSchemas.GROUP_TYPE, "scim_group", ResourceQueries::groupRow);
+    }
+
+    private <T> Page<T> search(SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table,
+                               java.util.function.Function<Row, T> mapper) {
+        List<Object> params = new ArrayList<>();
+        params.add(tenant);
+        String where = "r.tenant_id = $1";
+        if (q.filter() != null && !q.filter().isBlank()) {
+            Filter filter = FilterParser.parse(q.filter());
+            where += " AND (" + SqlFilterTranslator.toSql(filter, type, params) + ")";
+        }
+        int startIndex = q.startIndex() == null || q.startIndex() < 1 ? 1 : q.startIndex();
+        int count = q.count() == null ? DEFAULT_COUNT : Math.max(0, Math.min(q.count(), MAX_RESULTS));
+        long total = query(conn, "SELECT count(*) AS n FROM " + table + " r WHERE " + where, params)
+                .iterator().next().getLong("n");
+        List<T> page = new ArrayList<>();
+        if (count > 0 && total >= startIndex) {
+            AttributePath sortBy = q.sortBy() == null || q.sortBy().isBlank() ? null : AttributePath.parse(q.sortBy());
+            boolean descending = q.sortOrder() != null && q.sortOrder().equalsIgnoreCase("descending");
+            String order = SqlFilterTranslator.orderBy(sortBy, type, descending);
+            List<Object> pageParams = new ArrayList<>(params);
+            pageParams.add((long) startIndex - 1);
+            pageParams.add((long) count);
+            String sql = "SELECT " + ResourceQueries.USER_COLUMNS + " FROM " + table + " r WHERE " + where
+                    + " ORDER BY " + order + " OFFSET $" + (pageParams.size() - 1) + " LIMIT $" + pageParams.size();
+            for (Row r : query(conn, sql, pageParams)) {
+                page.add(mapper.apply(r));
+            }
+        }
+        return new Page<>(total, startIndex, page);
+    }
+}

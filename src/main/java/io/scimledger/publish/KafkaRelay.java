@@ -1,0 +1,255 @@
+package io.scimledger.publish;
+
+import static io.scimledger.db.Database.await;
+import static io.scimledger.db.Database.query;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.scimledger.db.SchemaMigrations;
+import io.scimledger.events.EventStore;
+import io.scimledger.events.StoredEvent;
+import io.scimledger.events.StreamType;
+import io.scimledger.privacy.DataKeyStore;
+import io.scimledger.privacy.PersonalDataCipher;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Where events reach Kafka. A background thread reads the log in commit-safe order and produces each event, then
+ * advances the subscription's checkpoint only after the broker acknowledged the whole batch.
+ *
+ * <ul>
+ *   <li>Gap-free: it reads only transactions below {@code pg_snapshot_xmin(pg_current_snapshot())}, ordered by
+ *       (tx_id, position), so a slow transaction can never commit behind the checkpoint (docs/decisions/0002).</li>
+ *   <li>One active relay per subscription across all instances: a session advisory lock on the relay's connection;
+ *       other instances wait as hot standbys.</li>
+ *   <li>SCIM writes never wait for Kafka: when the broker is down the lag grows and nothing is lost.</li>
+ *   <li>At-least-once: a batch that failed part-way is produced again; consumers deduplicate on ce_id.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class KafkaRelay {
+
+    private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
+
+    private static final String BATCH = "SELECT " + "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, "
+            + "stream_id, stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, "
+            + "request_id, client_address, txn_id, payload, prev_hash, hash FROM event "
+            + "WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
+            + "ORDER BY tx_id, position LIMIT $3";
+
+    @Inject
+    Pool pool;
+    @Inject
+    DataKeyStore dataKeys;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    @ConfigProperty(name = "scim.publish.enabled")
+    boolean enabled;
+    @ConfigProperty(name = "scim.publish.subscription")
+    String subscription;
+    @ConfigProperty(name = "scim.publish.users-topic")
+    String usersTopic;
+    @ConfigProperty(name = "scim.publish.groups-topic")
+    String groupsTopic;
+    @ConfigProperty(name = "scim.publish.topic-partitions")
+    int partitions;
+    @ConfigProperty(name = "scim.publish.topic-replication-factor")
+    short replicationFactor;
+    @ConfigProperty(name = "scim.publish.batch-size")
+    int batchSize;
+    @ConfigProperty(name = "scim.publish.idle-poll-ms")
+    long idlePollMs;
+    @ConfigProperty(name = "scim.publish.source")
+    String source;
+
+    private volatile boolean running;
+    private volatile boolean active;
+    private Thread thread;
+
+    void onStart(@Observes StartupEvent event, SchemaMigrations migrations) {
+        // taking the migrations as a parameter makes them run before the relay reads the log
+        if (!enabled) {
+            LOG.info("Kafka relay disabled (scim.publish.enabled=false)");
+            return;
+        }
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "kafka-relay-" + subscription);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    /** True while this instance holds the subscription's lock and publishes. */
+    public boolean isActive() {
+        return active;
+    }
+
+    public String subscription() {
+        return subscription;
+    }
+
+    private void run() {
+        long backoff = 200;
+        while (running) {
+            try {
+                runWhileLeader();
+                backoff = 200;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warnf("relay %s paused: %s (retrying in %d ms)", subscription, e.getMessage(), backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    /** Holds the advisory lock on one connection for as long as it publishes; releases it on any failure. */
+    private void runWhileLeader() {
+        SqlConnection conn = await(pool.getConnection());
+        boolean locked = false;
+        try {
+            locked = query(conn, "SELECT pg_try_advisory_lock(hashtext('scim-ledger-relay'), hashtext($1)) AS locked",
+                    subscription).iterator().next().getBoolean("locked");
+            if (!locked) {
+                sleep(1_000); // another instance publishes; stay a hot standby
+                return;
+            }
+            query(conn, "INSERT INTO relay_checkpoint (subscription) VALUES ($1) ON CONFLICT DO NOTHING", subscription);
+            TopicSetup.ensure(kafkaConfig, List.of(usersTopic, groupsTopic), partitions, replicationFactor);
+            try (KafkaProducer<String, byte[]> producer = newProducer()) {
+                active = true;
+                while (running) {
+                    if (publishBatch(conn, producer) == 0) {
+                        sleep(idlePollMs);
+                    }
+                }
+            }
+        } finally {
+            active = false;
+            if (locked) {
+                try {
+                    query(conn, "SELECT pg_advisory_unlock(hashtext('scim-ledger-relay'), hashtext($1))", subscription);
+                } catch (RuntimeException ignored) {
+                    // a broken connection has already released the session lock
+                }
+            }
+            conn.closeAndAwait();
+        }
+    }
+
+    /** Publishes the next batch; returns how many events were published (0 when caught up). */
+    int publishBatch(SqlConnection conn, KafkaProducer<String, byte[]> producer) {
+        RelayCheckpoint cp = checkpoint(conn);
+        List<StoredEvent> batch = new ArrayList<>();
+        for (Row r : query(conn, BATCH, cp.txId(), cp.position(), batchSize)) {
+            batch.add(EventStore.fromRow(r));
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        Map<java.util.UUID, Optional<io.scimledger.privacy.DataKey>> keys = new HashMap<>();
+        for (StoredEvent e : batch) {
+            ObjectNode opened = e.payload();
+            if (PersonalDataCipher.containsSealed(opened)) {
+                Optional<io.scimledger.privacy.DataKey> key =
+                        keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id));
+                opened = PersonalDataCipher.openObject(opened, key);
+            }
+            String topic = e.streamType() == StreamType.User ? usersTopic : groupsTopic;
+            acks.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source)));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get(30, TimeUnit.SECONDS);
+            } catch (Exception ex) {
+                throw new IllegalStateException("broker did not acknowledge: " + ex.getMessage(), ex);
+            }
+        }
+        StoredEvent last = batch.get(batch.size() - 1);
+        query(conn, "UPDATE relay_checkpoint SET last_tx_id = $2::text::xid8, last_position = $3, "
+                + "published = published + $4, updated_at = now() WHERE subscription = $1",
+                subscription, last.txId(), last.position(), (long) batch.size());
+        return batch.size();
+    }
+
+    private RelayCheckpoint checkpoint(SqlConnection conn) {
+        Row r = query(conn, "SELECT last_tx_id::text AS tx, last_position FROM relay_checkpoint WHERE subscription = $1",
+                subscription).iterator().next();
+        return new RelayCheckpoint(r.getString("tx"), r.getLong("last_position"));
+    }
+
+    private KafkaProducer<String, byte[]> newProducer() {
+        Map<String, Object> props = new HashMap<>(kafkaConfig);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // Fail a batch quickly when the broker is away; the relay retries it from the checkpoint.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "scim-ledger-relay-" + subscription);
+        props.keySet().removeIf(k -> k.startsWith("group.") || k.equals("auto.offset.reset"));
+        return new KafkaProducer<>(props);
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

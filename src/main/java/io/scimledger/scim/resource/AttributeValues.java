@@ -1,0 +1,364 @@
+package io.scimledger.scim.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.scimledger.scim.ScimException;
+import io.scimledger.scim.schema.AttributeDefinition;
+import io.scimledger.scim.schema.AttributeType;
+import io.scimledger.scim.schema.Mutability;
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Coerces one attribute value as clients send it into stored form, driven by its {@link AttributeDefinition}.
+ * Shared by {@link ResourceNormalizer} (POST/PUT) and the PATCH engine so both accept exactly the same shapes:
+ * <ul>
+ *   <li>null, {@code $ref: null}, empty arrays and empty objects are absent (returned as Java null);</li>
+ *   <li>booleans accept "true"/"false" strings in any case (Entra sends "False");</li>
+ *   <li>strings accept numbers and booleans (converted to text);</li>
+ *   <li>a single object (or bare string) where a multi-valued attribute is expected is wrapped (OneLogin emails);</li>
+ *   <li>a bare string for a complex attribute becomes {"value": ...} (Entra manager);</li>
+ *   <li>stringified JSON for complex attributes is parsed (Entra roles, AppRoleAssignmentsComplex);</li>
+ *   <li>sub-attribute names are matched case-insensitively and rewritten canonically (Entra "Primary");</li>
+ *   <li>unknown and read-only sub-attributes are dropped; integers, decimals and dateTimes are validated.</li>
+ * </ul>
+ * Canonical values (emails.type ...) are deliberately not enforced.
+ */
+public final class AttributeValues {
+
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AttributeValues() {
+    }
+
+    /** True for what the input rules treat as "not given": missing, null, [] and {}. */
+    public static boolean isAbsent(JsonNode value) {
+        return value == null || value.isNull() || value.isMissingNode()
+                || (value.isContainerNode() && value.isEmpty());
+    }
+
+    /** Field lookup with the case-insensitive matching clients expect; exact spelling wins. */
+    public static JsonNode field(JsonNode object, String name) {
+        if (object == null || !object.isObject()) {
+            return null;
+        }
+        JsonNode exact = object.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Coerces the value of an attribute or sub-attribute.
+     *
+     * @param path    the canonical path, for error messages
+     * @param ignored where to note dropped unknown or read-only sub-attributes (may be null)
+     * @return the stored-form value, or null when the value counts as absent
+     */
+    public static JsonNode coerce(AttributeDefinition def, JsonNode value, String path, List<String> ignored) {
+        if (isAbsent(value)) {
+            return null;
+        }
+        return def.multiValued() ? coerceMulti(def, value, path, ignored) : coerceSingle(def, value, path, ignored);
+    }
+
+    /** Coerces one element of a multi-valued attribute; null when it is absent. */
+    public static JsonNode coerceElement(AttributeDefinition def, JsonNode element, String path, List<String> ignored) {
+        if (isAbsent(element)) {
+            return null;
+        }
+        if (!def.isComplex()) {
+            return coerceSimple(def, element, path);
+        }
+        JsonNode e = element;
+        if (e.isTextual()) {
+            JsonNode parsed = parseJsonContainer(e.asText());
+            if (parsed != null && parsed.isObject()) {
+                e = unwrapStringified(def, (ObjectNode) parsed, null);
+            } else if (def.subAttribute("value").isPresent()) {
+                e = NODES.objectNode().put("value", e.asText());
+            }
+        }
+        if (!e.isObject()) {
+            throw ScimException.invalidValue("attribute '" + path + "' must hold complex values (objects)");
+        }
+        return coerceComplexObject(def, (ObjectNode) e, path, ignored);
+    }
+
+    private static JsonNode coerceMulti(AttributeDefinition def, JsonNode value, String path, List<String> ignored) {
+        JsonNode v = value;
+        if (v.isTextual() && def.isComplex()) {
+            JsonNode parsed = parseJsonContainer(v.asText());
+            if (parsed != null) {
+                v = parsed;
+            }
+        }
+        ArrayNode in;
+        if (v.isArray()) {
+            in = (ArrayNode) v;
+        } else {
+            in = NODES.arrayNode().add(v);
+        }
+        ArrayNode out = NODES.arrayNode();
+        for (JsonNode element : in) {
+            for (JsonNode expanded : expandStringified(def, element)) {
+                JsonNode c = coerceElement(def, expanded, path, ignored);
+                if (c != null) {
+                    out.add(c);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            return null;
+        }
+        checkSinglePrimary(out, path);
+        return out;
+    }
+
+    /** Fails with invalidValue when more than one element says primary: true (RFC 7643 section 2.4). */
+    public static void checkSinglePrimary(ArrayNode values, String path) {
+        int primaries = 0;
+        for (JsonNode e : values) {
+            if (e.isObject() && e.path("primary").asBoolean(false)) {
+                primaries++;
+            }
+        }
+        if (primaries > 1) {
+            throw ScimException.invalidValue("attribute '" + path + "' has more than one primary value");
+        }
+    }
+
+    /**
+     * Entra (AppRoleAssignmentsComplex, SCIM-SDK #516) sends roles as
+     * {@code {"value": "{\"id\":..,\"value\":\"Admin\",\"displayName\":\"Admin\"}"}}: the element's value is the
+     * stringified element. Parse such a value (object or array of objects) into real elements.
+     */
+    private static List<JsonNode> expandStringified(AttributeDefinition def, JsonNode element) {
+        if (!def.isComplex() || !element.isObject()) {
+            return List.of(element);
+        }
+        JsonNode inner = field(element, "value");
+        if (inner == null || !inner.isTextual()) {
+            return List.of(element);
+        }
+        JsonNode parsed = parseJsonContainer(inner.asText());
+        if (parsed == null) {
+            return List.of(element);
+        }
+        ObjectNode outer = ((ObjectNode) element).deepCopy();
+        for (Iterator<String> it = outer.fieldNames(); it.hasNext(); ) {
+            if (it.next().equalsIgnoreCase("value")) {
+                it.remove();
+            }
+        }
+        if (parsed.isObject()) {
+            return List.of(unwrapStringified(def, (ObjectNode) parsed, outer));
+        }
+        java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode p : parsed) {
+            out.add(p.isObject() ? unwrapStringified(def, (ObjectNode) p, outer) : p);
+        }
+        return out;
+    }
+
+    /** A parsed stringified element: map displayName to display, let the outer element's sub-attributes win. */
+    private static ObjectNode unwrapStringified(AttributeDefinition def, ObjectNode parsed, ObjectNode outer) {
+        ObjectNode e = parsed.deepCopy();
+        JsonNode displayName = field(e, "displayName");
+        if (displayName != null && def.subAttribute("displayName").isEmpty() && def.subAttribute("display").isPresent()
+                && field(e, "display") == null) {
+            e.set("display", displayName);
+        }
+        if (outer != null) {
+            e.setAll(outer);
+        }
+        return e;
+    }
+
+    private static JsonNode coerceSingle(AttributeDefinition def, JsonNode value, String path, List<String> ignored) {
+        if (!def.isComplex()) {
+            return coerceSimple(def, value, path);
+        }
+        JsonNode v = value;
+        if (v.isArray() && v.size() == 1) {
+            v = v.get(0);
+        }
+        if (v.isTextual()) {
+            JsonNode parsed = parseJsonContainer(v.asText());
+            if (parsed != null && parsed.isObject()) {
+                v = parsed;
+            } else if (def.subAttribute("value").isPresent()) {
+                // Entra sends the enterprise manager as a bare id
+                v = NODES.objectNode().put("value", v.asText());
+            }
+        }
+        if (!v.isObject()) {
+            throw ScimException.invalidValue("attribute '" + path + "' must be a complex value (object)");
+        }
+        return coerceComplexObject(def, (ObjectNode) v, path, ignored);
+    }
+
+    /** Keeps known, writable sub-attributes in canonical spelling and schema order; null when nothing is left. */
+    private static JsonNode coerceComplexObject(AttributeDefinition def, ObjectNode obj, String path,
+                                                List<String> ignored) {
+        ObjectNode collected = NODES.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            AttributeDefinition sub = def.subAttribute(e.getKey()).orElse(null);
+            if (sub == null || sub.mutability() == Mutability.READ_ONLY) {
+                if (ignored != null && !isAbsent(e.getValue())) {
+                    ignored.add(path + "." + e.getKey());
+                }
+                continue;
+            }
+            JsonNode c = coerce(sub, e.getValue(), path + "." + sub.name(), ignored);
+            if (c != null) {
+                collected.set(sub.name(), c);
+            }
+        }
+        if (collected.isEmpty()) {
+            return null;
+        }
+        ObjectNode out = NODES.objectNode();
+        for (AttributeDefinition sub : def.subAttributes()) {
+            JsonNode v = collected.get(sub.name());
+            if (v != null) {
+                out.set(sub.name(), v);
+            }
+        }
+        return out;
+    }
+
+    /** Coerces a value of a simple (non-complex) type. */
+    public static JsonNode coerceSimple(AttributeDefinition def, JsonNode value, String path) {
+        if (value.isContainerNode()) {
+            throw wrongType(def, path);
+        }
+        AttributeType type = def.type();
+        switch (type) {
+            case STRING, REFERENCE, BINARY:
+                if (value.isTextual()) {
+                    return value;
+                }
+                if (value.isNumber() || value.isBoolean()) {
+                    return TextNode.valueOf(value.asText());
+                }
+                throw wrongType(def, path);
+            case BOOLEAN:
+                if (value.isBoolean()) {
+                    return value;
+                }
+                if (value.isTextual()) {
+                    String s = value.asText().trim();
+                    if (s.equalsIgnoreCase("true")) {
+                        return BooleanNode.TRUE;
+                    }
+                    if (s.equalsIgnoreCase("false")) {
+                        return BooleanNode.FALSE;
+                    }
+                }
+                throw wrongType(def, path);
+            case INTEGER:
+                try {
+                    if (value.isIntegralNumber() && value.canConvertToLong()) {
+                        return LongNode.valueOf(value.longValue());
+                    }
+                    if (value.isNumber()) {
+                        return LongNode.valueOf(value.decimalValue().longValueExact());
+                    }
+                    if (value.isTextual()) {
+                        return LongNode.valueOf(Long.parseLong(value.asText().trim()));
+                    }
+                } catch (ArithmeticException | NumberFormatException e) {
+                    // fall through
+                }
+                throw wrongType(def, path);
+            case DECIMAL:
+                if (value.isNumber()) {
+                    return value;
+                }
+                if (value.isTextual()) {
+                    try {
+                        return DecimalNode.valueOf(new BigDecimal(value.asText().trim()));
+                    } catch (NumberFormatException e) {
+                        // fall through
+                    }
+                }
+                throw wrongType(def, path);
+            case DATE_TIME:
+                if (value.isTextual() && isDateTime(value.asText().trim())) {
+                    return TextNode.valueOf(value.asText().trim());
+                }
+                throw wrongType(def, path);
+            default:
+                throw wrongType(def, path);
+        }
+    }
+
+    /** xsd:dateTime as RFC 7643 section 2.3.5 uses it: ISO-8601 with or without an offset. */
+    static boolean isDateTime(String s) {
+        try {
+            OffsetDateTime.parse(s);
+            return true;
+        } catch (DateTimeParseException e) {
+            try {
+                LocalDateTime.parse(s);
+                return true;
+            } catch (DateTimeParseException e2) {
+                return false;
+            }
+        }
+    }
+
+    private static ScimException wrongType(AttributeDefinition def, String path) {
+        String what = def.isComplex() ? "a complex value" : "a " + def.type().scimName();
+        return ScimException.invalidValue("attribute '" + path + "' must be " + what
+                + (def.multiValued() ? " (or an array of them)" : ""));
+    }
+
+    /** Parses text that looks like a JSON object or array; null when it is anything else. */
+    static JsonNode parseJsonContainer(String text) {
+        String t = text.trim();
+        if (t.length() < 2 || !((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]")))) {
+            return null;
+        }
+        try {
+            JsonNode n = JSON.readTree(t);
+            return n != null && n.isContainerNode() ? n : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Equality used for "already present" and immutability: caseExact-aware for strings. */
+    public static boolean sameValue(AttributeDefinition def, JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (!def.caseExact() && a.isTextual() && b.isTextual()) {
+            return a.asText().toLowerCase(Locale.ROOT).equals(b.asText().toLowerCase(Locale.ROOT));
+        }
+        return a.equals(b);
+    }
+}

@@ -1,0 +1,16 @@
+package io.scimledger.security;
+
+/**
+ * OAuth scopes the service understands (carried in the token's space-separated "scope" claim, mapped to roles).
+ * Writing does not imply reading: an identity provider gets both, an auditor gets only {@link #AUDIT_READ}.
+ */
+public final class Scopes {
+
+    public static final String SCIM_READ = "scim:read";
+    public static final String SCIM_WRITE = "scim:write";
+    public static final String AUDIT_READ = "audit:read";
+    public static final String ADMIN = "scim:admin";
+
+    private Scopes() {
+    }
+}

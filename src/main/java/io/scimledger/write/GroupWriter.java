@@ -1,0 +1,176 @@
+package io.scimledger.write;
+
+import static io.scimledger.scim.schema.ScimSchemas.GROUP_TYPE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.events.EventStore;
+import io.scimledger.events.EventType;
+import io.scimledger.events.NewEvent;
+import io.scimledger.events.RequestOrigin;
+import io.scimledger.events.StoredEvent;
+import io.scimledger.projection.GroupRow;
+import io.scimledger.projection.Projector;
+import io.scimledger.projection.ResourceQueries;
+import io.scimledger.scim.ScimException;
+import io.scimledger.scim.patch.PatchEngine.MemberOperation;
+import io.scimledger.scim.patch.PatchEngine;
+import io.scimledger.scim.patch.PatchEngine.PatchResult;
+import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
+import io.scimledger.scim.resource.ResourceNormalizer;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The write path for Groups. Attribute changes and membership changes are separate events; a membership event
+ * carries only the members that changed, so a write costs the same for a group of 10 or of 100,000 members.
+ */
+@ApplicationScoped
+public class GroupWriter {
+
+    private final WriteTransactions transactions;
+    private final EventStore events;
+    private final Projector projector;
+    private final ResourceQueries queries;
+
+    public GroupWriter(WriteTransactions transactions, EventStore events, Projector projector, ResourceQueries queries) {
+        this.transactions = transactions;
+        this.events = events;
+        this.projector = projector;
+        this.queries = queries;
+    }
+
+    public GroupRow create(RequestOrigin origin, JsonNode body) {
+        NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
+        return transactions.run(conn -> {
+            UUID id = UUID.randomUUID();
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            payload.set("state", input.resource());
+            payload.set("request", UserWriter.request("POST", false));
+            List<NewEvent> toAppend = new ArrayList<>();
+            toAppend.add(new NewEvent(EventType.GroupCreated, id, 1, payload));
+            // The group row must exist before member ids are checked against it (self-membership).
+            StoredEvent created = events.append(conn, origin, UUID.randomUUID(), toAppend).get(0);
+            projector.apply(conn, created, created.payload(), Projector.Mode.LIVE);
+            GroupRow row = new GroupRow(id, input.resource(), 1, created.occurredAt(), created.occurredAt());
+            if (input.members() == null || input.members().isEmpty()) {
+                return row;
+            }
+            MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
+                    List.of(new MemberOperation(MemberOperation.Kind.ADD, input.members())));
+            return appendAndProject(conn, origin, created.txnId(), row, List.of(), delta);
+        });
+    }
+
+    public GroupRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
+        return transactions.run(conn -> {
+            GroupRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceNormalizer.checkImmutable(GROUP_TYPE, current.doc(), input.resource());
+            List<NewEvent> toAppend = new ArrayList<>();
+            ArrayNode changed = Changes.changedAttributes(current.doc(), input.resource());
+            if (!changed.isEmpty()) {
+                ObjectNode payload = JsonNodeFactory.instance.objectNode();
+                payload.set("state", input.resource());
+                payload.set("changed", changed);
+                payload.set("request", UserWriter.request("PUT", false));
+                toAppend.add(new NewEvent(EventType.GroupReplaced, id, current.version() + 1, payload));
+            }
+            // PUT replaces: members left out of the body are removed (RFC 7644 section 3.5.1).
+            MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
+                    List.of(new MemberOperation(MemberOperation.Kind.REPLACE_ALL,
+                            input.members() == null ? List.of() : input.members())));
+            GroupRow next = new GroupRow(id, input.resource(), current.version(), current.created(),
+                    current.lastModified());
+            return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta);
+        });
+    }
+
+    public GroupRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        return transactions.run(conn -> {
+            GroupRow current = load(conn, origin.tenant(), id, ifMatch);
+            PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
+            List<NewEvent> toAppend = new ArrayList<>();
+            if (!result.changedAttributes().isEmpty()) {
+                ObjectNode payload = JsonNodeFactory.instance.objectNode();
+                payload.set("state", result.resource());
+                ArrayNode changed = payload.putArray("changed");
+                result.changedAttributes().forEach(changed::add);
+                toAppend.add(new NewEvent(EventType.GroupPatched, id, current.version() + 1, payload));
+            }
+            MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
+                    result.memberOperations());
+            GroupRow next = new GroupRow(id, result.resource(), current.version(), current.created(),
+                    current.lastModified());
+            ObjectNode request = UserWriter.request("PATCH", false);
+            request.set("operations", result.operationsForLog());
+            return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta, request);
+        });
+    }
+
+    public void delete(RequestOrigin origin, UUID id, String ifMatch) {
+        transactions.run(conn -> {
+            GroupRow current = load(conn, origin.tenant(), id, ifMatch);
+            List<NewEvent> toAppend = new ArrayList<>();
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            payload.set("request", UserWriter.request("DELETE", false));
+            toAppend.add(new NewEvent(EventType.GroupDeleted, id, current.version() + 1, payload));
+            for (Map.Entry<UUID, Long> parent : queries.groupsContaining(conn, origin.tenant(), id).entrySet()) {
+                toAppend.add(new NewEvent(EventType.GroupMembersRemoved, parent.getKey(), parent.getValue() + 1,
+                        MembershipPayloads.removedBecauseDeleted(id, "Group")));
+            }
+            for (StoredEvent e : events.append(conn, origin, UUID.randomUUID(), toAppend)) {
+                projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
+            }
+            return null;
+        });
+    }
+
+    private GroupRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, GroupRow row,
+                                      List<NewEvent> attributeEvents, MembershipDelta delta) {
+        return appendAndProject(conn, origin, txnId, row, attributeEvents, delta, null);
+    }
+
+    /**
+     * Appends the attribute event (if any), then one event for removed and one for added members, each taking the
+     * next stream version; the request's operations are recorded once, on the first event.
+     */
+    private GroupRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, GroupRow row,
+                                      List<NewEvent> attributeEvents, MembershipDelta delta, ObjectNode request) {
+        List<NewEvent> toAppend = new ArrayList<>(attributeEvents);
+        long version = row.version() + toAppend.size();
+        if (!delta.removed.isEmpty()) {
+            toAppend.add(new NewEvent(EventType.GroupMembersRemoved, row.id(), ++version,
+                    MembershipPayloads.members(delta.removed)));
+        }
+        if (!delta.added.isEmpty()) {
+            toAppend.add(new NewEvent(EventType.GroupMembersAdded, row.id(), ++version,
+                    MembershipPayloads.members(delta.added)));
+        }
+        if (toAppend.isEmpty()) {
+            return row;
+        }
+        if (request != null) {
+            toAppend.get(0).payload().set("request", request);
+        }
+        List<StoredEvent> stored = events.append(conn, origin, txnId, toAppend);
+        for (StoredEvent e : stored) {
+            projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
+        }
+        StoredEvent last = stored.get(stored.size() - 1);
+        return new GroupRow(row.id(), row.doc(), last.version(), row.created(), last.occurredAt());
+    }
+
+    private GroupRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
+        GroupRow current = queries.findGroup(conn, tenant, id)
+                .orElseThrow(() -> ScimException.notFound("Group " + id + " not found"));
+        ETags.checkIfMatch(ifMatch, current.version());
+        return current;
+    }
+}

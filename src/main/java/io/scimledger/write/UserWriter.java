@@ -1,0 +1,169 @@
+package io.scimledger.write;
+
+import static io.scimledger.scim.schema.ScimSchemas.USER_TYPE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.events.EventStore;
+import io.scimledger.events.EventType;
+import io.scimledger.events.NewEvent;
+import io.scimledger.events.RequestOrigin;
+import io.scimledger.events.StoredEvent;
+import io.scimledger.privacy.DataKey;
+import io.scimledger.privacy.DataKeyStore;
+import io.scimledger.privacy.PersonalDataCipher;
+import io.scimledger.projection.Projector;
+import io.scimledger.projection.ResourceQueries;
+import io.scimledger.projection.UserRow;
+import io.scimledger.scim.ScimException;
+import io.scimledger.scim.patch.PatchEngine;
+import io.scimledger.scim.patch.PatchEngine.PatchResult;
+import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
+import io.scimledger.scim.resource.ResourceNormalizer;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The write path for Users: validate, then in one transaction read the current version, append the event(s),
+ * store the data key of a new user and update the projections. Anything that throws before commit leaves no trace.
+ */
+@ApplicationScoped
+public class UserWriter {
+
+    private final WriteTransactions transactions;
+    private final EventStore events;
+    private final DataKeyStore dataKeys;
+    private final Projector projector;
+    private final ResourceQueries queries;
+
+    public UserWriter(WriteTransactions transactions, EventStore events, DataKeyStore dataKeys, Projector projector,
+                      ResourceQueries queries) {
+        this.transactions = transactions;
+        this.events = events;
+        this.dataKeys = dataKeys;
+        this.projector = projector;
+        this.queries = queries;
+    }
+
+    public UserRow create(RequestOrigin origin, JsonNode body) {
+        NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
+        ObjectNode state = input.resource();
+        return transactions.run(conn -> {
+            UUID id = UUID.randomUUID();
+            DataKey key = dataKeys.generate(id);
+            ObjectNode payload = payload(state, key, request("POST", input.passwordSupplied()));
+            StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload)).get(0);
+            dataKeys.store(conn, origin.tenant(), key);
+            projector.apply(conn, created, clearPayload(state), Projector.Mode.LIVE);
+            return new UserRow(id, state, 1, created.occurredAt(), created.occurredAt());
+        });
+    }
+
+    public UserRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
+        ObjectNode state = input.resource();
+        return transactions.run(conn -> {
+            UserRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceNormalizer.checkImmutable(USER_TYPE, current.doc(), state);
+            ArrayNode changed = Changes.changedAttributes(current.doc(), state);
+            if (changed.isEmpty() && !input.passwordSupplied()) {
+                return current; // nothing to record: the log only holds real changes
+            }
+            DataKey key = requireKey(conn, id);
+            ObjectNode payload = payload(state, key, request("PUT", input.passwordSupplied())).set("changed", changed);
+            return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
+        });
+    }
+
+    public UserRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        return transactions.run(conn -> {
+            UserRow current = load(conn, origin.tenant(), id, ifMatch);
+            PatchResult result = PatchEngine.apply(USER_TYPE, current.doc(), body);
+            if (result.changedAttributes().isEmpty() && !result.passwordSupplied()) {
+                return current;
+            }
+            DataKey key = requireKey(conn, id);
+            ObjectNode request = request("PATCH", result.passwordSupplied());
+            request.set("operations", PersonalDataCipher.sealOperations(USER_TYPE, result.operationsForLog(), key));
+            ObjectNode payload = payload(result.resource(), key, request);
+            ArrayNode changed = payload.putArray("changed");
+            result.changedAttributes().forEach(changed::add);
+            return applyUpdate(conn, origin, current, EventType.UserPatched, payload, result.resource());
+        });
+    }
+
+    public void delete(RequestOrigin origin, UUID id, String ifMatch) {
+        transactions.run(conn -> {
+            UserRow current = load(conn, origin.tenant(), id, ifMatch);
+            List<NewEvent> toAppend = new ArrayList<>();
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            payload.set("request", request("DELETE", false));
+            toAppend.add(new NewEvent(EventType.UserDeleted, id, current.version() + 1, payload));
+            // Leaving groups is part of being deleted, recorded on each group's own stream.
+            for (Map.Entry<UUID, Long> group : queries.groupsContaining(conn, origin.tenant(), id).entrySet()) {
+                toAppend.add(new NewEvent(EventType.GroupMembersRemoved, group.getKey(), group.getValue() + 1,
+                        MembershipPayloads.removedBecauseDeleted(id, "User")));
+            }
+            List<StoredEvent> stored = append(conn, origin, toAppend);
+            for (StoredEvent e : stored) {
+                projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
+            }
+            return null;
+        });
+    }
+
+    private UserRow applyUpdate(SqlConnection conn, RequestOrigin origin, UserRow current, EventType type,
+                                ObjectNode payload, ObjectNode state) {
+        StoredEvent e = append(conn, origin, new NewEvent(type, current.id(), current.version() + 1, payload)).get(0);
+        projector.apply(conn, e, clearPayload(state), Projector.Mode.LIVE);
+        return new UserRow(current.id(), state, e.version(), current.created(), e.occurredAt());
+    }
+
+    private UserRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
+        UserRow current = queries.findUser(conn, tenant, id)
+                .orElseThrow(() -> ScimException.notFound("User " + id + " not found"));
+        ETags.checkIfMatch(ifMatch, current.version());
+        return current;
+    }
+
+    private DataKey requireKey(SqlConnection conn, UUID id) {
+        return dataKeys.find(conn, id).orElseThrow(() -> new ScimException(409, null,
+                "User " + id + " was erased; its personal data can no longer be changed"));
+    }
+
+    private List<StoredEvent> append(SqlConnection conn, RequestOrigin origin, NewEvent event) {
+        return append(conn, origin, List.of(event));
+    }
+
+    private List<StoredEvent> append(SqlConnection conn, RequestOrigin origin, List<NewEvent> toAppend) {
+        return events.append(conn, origin, UUID.randomUUID(), toAppend);
+    }
+
+    private static ObjectNode payload(ObjectNode state, DataKey key, ObjectNode request) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.set("state", PersonalDataCipher.sealResource(USER_TYPE, state, key));
+        payload.set("request", request);
+        return payload;
+    }
+
+    private static ObjectNode clearPayload(ObjectNode state) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.set("state", state);
+        return payload;
+    }
+
+    static ObjectNode request(String method, boolean passwordSupplied) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("method", method);
+        if (passwordSupplied) {
+            // The value is never kept; the log only records that the client set one.
+            request.put("passwordSupplied", true);
+        }
+        return request;
+    }
+}

@@ -1,0 +1,52 @@
+package io.scimledger.write;
+
+import io.scimledger.db.Database;
+import io.scimledger.events.StreamConflictException;
+import io.scimledger.scim.ScimException;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one SCIM write as one transaction and retries it, in a new transaction, when another writer appended to the
+ * same stream first. The retry re-reads the resource, so no update is ever lost; a write that carried If-Match
+ * then fails with 412 on re-read because the version moved.
+ */
+@ApplicationScoped
+public class WriteTransactions {
+
+    private static final Logger LOG = Logger.getLogger(WriteTransactions.class);
+    static final int MAX_ATTEMPTS = 30;
+
+    private final Database db;
+
+    public WriteTransactions(Database db) {
+        this.db = db;
+    }
+
+    public <T> T run(Function<SqlConnection, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.inTransaction(work);
+            } catch (StreamConflictException conflict) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    LOG.warnf("giving up after %d conflicting attempts: %s", attempt, conflict.getMessage());
+                    throw new ScimException(503, null, "the resource is being changed concurrently; retry later");
+                }
+                backOff(attempt);
+            }
+        }
+    }
+
+    private static void backOff(int attempt) {
+        long maxMillis = Math.min(50, 1L << Math.min(attempt, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(maxMillis + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScimException(503, null, "interrupted while retrying a concurrent write");
+        }
+    }
+}
