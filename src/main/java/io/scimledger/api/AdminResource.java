@@ -21,7 +21,7 @@ import jakarta.ws.rs.core.Response;
 
 /** Operator endpoints, scope {@value Scopes#ADMIN} only: projection rebuild and relay progress. */
 @Path("/admin")
-@Produces(JSON)
+@Produces({JSON, ScimMediaType.SCIM_JSON})
 @RolesAllowed(Scopes.ADMIN)
 public class AdminResource {
 

@@ -60,7 +60,11 @@ public class GroupsResource {
     public Response create(String body, @QueryParam("attributes") String attributes,
                            @QueryParam("excludedAttributes") String excluded) {
         GroupRow row = writer.create(caller.origin(), ScimResponses.parseBody(body));
-        ObjectNode json = render(row, List.of(), AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded));
+        AttributeSelection selection = AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded);
+        String tenant = caller.tenant();
+        List<Member> members = selection.wants("members")
+                ? db.withConnection(conn -> queries.membersOf(conn, tenant, Set.of(row.id())).get(row.id())) : null;
+        ObjectNode json = render(row, members, selection);
         return ScimResponses.json(201, json).location(URI.create(json.path("meta").path("location").asText()))
                 .header("ETag", ETags.of(row.version())).build();
     }

@@ -97,11 +97,13 @@ public class GroupWriter {
             GroupRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
             List<NewEvent> toAppend = new ArrayList<>();
-            if (!result.changedAttributes().isEmpty()) {
+            // Membership changes are their own events (below); the attribute event covers everything else.
+            List<String> changedAttributes = result.changedAttributes().stream().filter(a -> !a.equals("members")).toList();
+            if (!changedAttributes.isEmpty()) {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode();
                 payload.set("state", result.resource());
                 ArrayNode changed = payload.putArray("changed");
-                result.changedAttributes().forEach(changed::add);
+                changedAttributes.forEach(changed::add);
                 toAppend.add(new NewEvent(EventType.GroupPatched, id, current.version() + 1, payload));
             }
             MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
