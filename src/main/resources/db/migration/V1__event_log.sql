@@ -1,5 +1,5 @@
--- The event log: the system of record. Append-only, enforced by the database (grants + triggers),
--- so neither a bug in the service nor its credentials can rewrite history.
+-- The event log: the system of record. Append-only, enforced by the database: the service role has only
+-- SELECT and INSERT, and triggers stop UPDATE, DELETE and TRUNCATE even for the owner (hashes detect the rest).
 
 CREATE TABLE event (
     -- Global order of insertion. Not the publication order: see tx_id and docs/decisions/0002-ordering.md.

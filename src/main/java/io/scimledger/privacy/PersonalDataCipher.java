@@ -59,14 +59,24 @@ public final class PersonalDataCipher {
     public static ArrayNode sealOperations(ResourceTypeDefinition type, ArrayNode operations, DataKey key) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (JsonNode op : operations) {
-            if (!op.isObject() || !op.has("value")) {
+            if (!op.isObject()) {
                 out.add(op.deepCopy());
                 continue;
             }
             ObjectNode copy = (ObjectNode) op.deepCopy();
             JsonNode path = fieldIgnoreCase(op, "path");
+            String pathField = actualName(op, "path");
+            // A value filter on a personal attribute (emails[value eq "ada@example.com"]) is personal data too.
+            if (path != null && path.isTextual() && path.asText().indexOf('[') >= 0
+                    && !isKnownNonPersonal(type, path.asText())) {
+                copy.set(pathField, seal(path, key));
+            }
             JsonNode value = fieldIgnoreCase(op, "value");
             String valueField = actualName(op, "value");
+            if (value == null) {
+                out.add(copy);
+                continue;
+            }
             if (path != null && path.isTextual()) {
                 copy.set(valueField, isKnownNonPersonal(type, path.asText()) ? value.deepCopy() : seal(value, key));
             } else if (value.isObject()) {

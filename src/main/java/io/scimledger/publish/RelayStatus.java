@@ -18,6 +18,7 @@ import org.hibernate.annotations.Immutable;
 public class RelayStatus extends PanacheEntityBase {
 
     @Id
+    @Column(columnDefinition = "text")
     public String subscription;
 
     @Column(name = "last_position")

@@ -20,8 +20,13 @@ final class TopicSetup {
     }
 
     static void ensure(Map<String, Object> kafkaConfig, List<String> topics, int partitions, short replicationFactor) {
+        // The same connection settings as the producer (bootstrap, TLS, SASL), minus client-type specific ones.
         Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.get("bootstrap.servers"));
+        kafkaConfig.forEach((k, v) -> {
+            if (k.startsWith("bootstrap.") || k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+                props.put(k, v);
+            }
+        });
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(props)) {
