@@ -7,7 +7,10 @@
 #   4. stops the service (SIGTERM to run-local.sh) and waits for it to exit.
 #
 # Usage: bash bench/run.sh [ScimBench options...]      e.g. bash bench/run.sh --threads 8 --creates 1000
-# Service log: target/bench-service.log. Port 8080 must be free.
+# Logs: target/bench-service.log (Quarkus), target/bench-local-stack.log (PostgreSQL/Kafka). Port 8080 must be free.
+#
+# The service runs from a snapshot copy of the working tree (under /tmp, deleted afterwards), because quarkus:dev
+# live-reloads, i.e. restarts mid-benchmark, when a source file changes. BENCH_SNAPSHOT=0 runs in place instead.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +29,19 @@ http_code() {
 if [[ "$(http_code "$HOST_URL/q/health/ready")" != "000" ]]; then
   echo "[bench] ERROR: something already answers on port $PORT; stop it first." >&2
   exit 1
+fi
+
+RUN_DIR="$ROOT"
+SNAP_DIR=""
+if [[ "${BENCH_SNAPSHOT:-1}" == "1" ]]; then
+  SNAP_DIR="$(mktemp -d /tmp/scimledger-bench-XXXXXX)"
+  tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$SNAP_DIR" -xf -
+  RUN_DIR="$SNAP_DIR"
+  echo "[bench] service runs from a snapshot of the working tree: $SNAP_DIR"
+fi
+code_version="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ]]; then
+  code_version="$code_version + uncommitted changes"
 fi
 
 SERVICE_PID=""
@@ -47,13 +63,20 @@ stop_service() {
   fi
   SERVICE_PID=""
 }
-trap 'rc=$?; stop_service; exit $rc' EXIT
+cleanup() {
+  stop_service
+  if [[ -n "$SNAP_DIR" && -d "$SNAP_DIR" ]]; then
+    cp "$SNAP_DIR/target/local-stack.log" "$ROOT/target/bench-local-stack.log" 2>/dev/null || true
+    rm -rf "$SNAP_DIR"
+  fi
+}
+trap 'rc=$?; cleanup; exit $rc' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "[bench] starting the service: deploy/run-local.sh (log: $SERVICE_LOG)"
 # No dev console (no terminal here); everything else is the plain dev profile.
-bash deploy/run-local.sh -Dquarkus.console.enabled=false </dev/null >"$SERVICE_LOG" 2>&1 &
+bash "$RUN_DIR/deploy/run-local.sh" -Dquarkus.console.enabled=false </dev/null >"$SERVICE_LOG" 2>&1 &
 SERVICE_PID=$!
 
 deadline=$((SECONDS + START_TIMEOUT))
@@ -79,10 +102,10 @@ while :; do
 done
 
 # Record the PostgreSQL durability settings actually in effect (the local stack runs PostgreSQL durably).
-note="Quarkus dev mode (./mvnw quarkus:dev via deploy/run-local.sh), Kafka relay enabled"
-if [[ -f "$ROOT/target/local-stack.env" ]] && command -v psql >/dev/null; then
+note="code $code_version; Quarkus dev mode (./mvnw quarkus:dev via deploy/run-local.sh), Kafka relay enabled"
+if [[ -f "$RUN_DIR/target/local-stack.env" ]] && command -v psql >/dev/null; then
   # shellcheck disable=SC1091
-  source "$ROOT/target/local-stack.env"
+  source "$RUN_DIR/target/local-stack.env"
   if pg="$(PGPASSWORD="$SCIM_DB_APP_PASSWORD" psql -X -A -t -h "$SCIM_DB_HOST" -p "$SCIM_DB_PORT" -U "$SCIM_DB_APP_USER" \
       -d "$SCIM_DB_NAME" -c "select 'PostgreSQL ' || current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', full_page_writes=' || current_setting('full_page_writes')" 2>/dev/null)"; then
     note="$note; $pg"

@@ -3,148 +3,80 @@ package io.scimledger.api;
 import static io.scimledger.api.ScimMediaType.JSON;
 import static io.scimledger.api.ScimMediaType.SCIM_JSON;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimledger.db.Database;
+import io.scimledger.events.RequestOrigin;
 import io.scimledger.projection.Member;
-import io.scimledger.projection.ResourceQueries;
+import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
-import io.scimledger.projection.GroupRow;
-import io.scimledger.scim.ScimException;
+import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.ScimSchemas;
-import io.scimledger.security.Caller;
-import io.scimledger.security.Scopes;
-import io.scimledger.write.ETags;
 import io.scimledger.write.GroupWriter;
-import jakarta.annotation.security.RolesAllowed;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
-import java.net.URI;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** /Groups (RFC 7644 section 3): groups and their membership. Members are read only when the response includes them. */
+/** /Groups: the protocol lives in {@link ResourceEndpoint}; a group shows its members, read only when wanted. */
 @Path("/scim/v2/Groups")
 @Produces({SCIM_JSON, JSON})
-public class GroupsResource {
+public class GroupsResource extends ResourceEndpoint {
 
-    @Inject
-    Caller caller;
     @Inject
     GroupWriter writer;
-    @Inject
-    Database db;
-    @Inject
-    ResourceQueries queries;
-    @Inject
-    ResourceSearch search;
-    @Inject
-    BaseUrl baseUrl;
 
-    @POST
-    @Consumes({SCIM_JSON, JSON})
-    @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response create(String body, @QueryParam("attributes") String attributes,
-                           @QueryParam("excludedAttributes") String excluded) {
-        GroupRow row = writer.create(caller.origin(), ScimResponses.parseBody(body));
-        AttributeSelection selection = AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded);
-        String tenant = caller.tenant();
-        List<Member> members = selection.wants("members")
-                ? db.withConnection(conn -> queries.membersOf(conn, tenant, Set.of(row.id())).get(row.id())) : null;
-        ObjectNode json = render(row, members, selection);
-        return ScimResponses.json(201, json).location(URI.create(json.path("meta").path("location").asText()))
-                .header("ETag", ETags.of(row.version())).build();
+    @Override
+    protected ResourceTypeDefinition type() {
+        return ScimSchemas.GROUP_TYPE;
     }
 
-    @GET
-    @Path("{id}")
-    @RolesAllowed(Scopes.SCIM_READ)
-    public Response get(@PathParam("id") String id, @QueryParam("attributes") String attributes,
-                        @QueryParam("excludedAttributes") String excluded,
-                        @HeaderParam("If-None-Match") String ifNoneMatch) {
-        String tenant = caller.tenant();
-        UUID uuid = Ids.parse(id, "Group");
-        AttributeSelection selection = AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded);
-        return db.withConnection(conn -> {
-            GroupRow row = queries.findGroup(conn, tenant, uuid)
-                    .orElseThrow(() -> ScimException.notFound("Group " + id + " not found"));
-            if (ifNoneMatch != null && ETags.matchesAny(ifNoneMatch, row.version())) {
-                return Response.notModified().header("ETag", ETags.of(row.version())).build();
-            }
-            List<Member> members = selection.wants("members")
-                    ? queries.membersOf(conn, tenant, Set.of(uuid)).get(uuid) : null;
-            return ScimResponses.json(200, render(row, members, selection)).header("ETag", ETags.of(row.version())).build();
-        });
+    @Override
+    protected String relationAttribute() {
+        return "members";
     }
 
-    @GET
-    @RolesAllowed(Scopes.SCIM_READ)
-    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
-                         @QueryParam("count") Integer count, @QueryParam("sortBy") String sortBy,
-                         @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
-                         @QueryParam("excludedAttributes") String excluded) {
-        String tenant = caller.tenant();
-        AttributeSelection selection = AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded);
-        return db.withConnection(conn -> {
-            var page = search.groups(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder));
-            Map<UUID, List<Member>> members = selection.wants("members")
-                    ? queries.membersOf(conn, tenant, page.resources().stream().map(GroupRow::id).toList()) : Map.of();
-            return ScimResponses.json(200, ListResponses.of(page,
-                    row -> render(row, members.get(row.id()), selection))).build();
-        });
+    @Override
+    protected Map<UUID, List<Member>> relation(SqlClient conn, String tenant, Collection<UUID> ids) {
+        return queries.membersOf(conn, tenant, ids);
     }
 
-    @PUT
-    @Path("{id}")
-    @Consumes({SCIM_JSON, JSON})
-    @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response replace(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
-                            @QueryParam("attributes") String attributes,
-                            @QueryParam("excludedAttributes") String excluded) {
-        GroupRow row = writer.replace(caller.origin(), Ids.parse(id, "Group"), ScimResponses.parseBody(body), ifMatch);
-        return respond(row, AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded));
+    @Override
+    protected Optional<ResourceRow> find(SqlClient conn, String tenant, UUID id) {
+        return queries.findGroup(conn, tenant, id);
     }
 
-    @PATCH
-    @Path("{id}")
-    @Consumes({SCIM_JSON, JSON})
-    @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response patch(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
-                          @QueryParam("attributes") String attributes,
-                          @QueryParam("excludedAttributes") String excluded) {
-        GroupRow row = writer.patch(caller.origin(), Ids.parse(id, "Group"), ScimResponses.parseBody(body), ifMatch);
-        return respond(row, AttributeSelection.parse(ScimSchemas.GROUP_TYPE, attributes, excluded));
+    @Override
+    protected ResourceSearch.Page<ResourceRow> list(SqlClient conn, String tenant, ResourceSearch.Query query) {
+        return search.groups(conn, tenant, query);
     }
 
-    @DELETE
-    @Path("{id}")
-    @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        writer.delete(caller.origin(), Ids.parse(id, "Group"), ifMatch);
-        return Response.noContent().build();
+    @Override
+    protected ObjectNode render(String base, ResourceRow row, List<Member> members) {
+        return ResourceRenderer.group(base, row, members);
     }
 
-    private Response respond(GroupRow row, AttributeSelection selection) {
-        String tenant = caller.tenant();
-        List<Member> members = selection.wants("members")
-                ? db.withConnection(conn -> queries.membersOf(conn, tenant, Set.of(row.id())).get(row.id())) : null;
-        return ScimResponses.json(200, render(row, members, selection)).header("ETag", ETags.of(row.version())).build();
+    @Override
+    protected ResourceRow create(RequestOrigin origin, JsonNode body) {
+        return writer.create(origin, body);
     }
 
-    private ObjectNode render(GroupRow row, List<Member> members, AttributeSelection selection) {
-        return selection.apply(ScimSchemas.GROUP_TYPE, ResourceRenderer.group(baseUrl.get(), row, members));
+    @Override
+    protected ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        return writer.replace(origin, id, body, ifMatch);
+    }
+
+    @Override
+    protected ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        return writer.patch(origin, id, body, ifMatch);
+    }
+
+    @Override
+    protected void delete(RequestOrigin origin, UUID id, String ifMatch) {
+        writer.delete(origin, id, ifMatch);
     }
 }

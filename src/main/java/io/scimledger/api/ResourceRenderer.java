@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimledger.projection.GroupRow;
+import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.Member;
-import io.scimledger.projection.UserRow;
+import io.scimledger.projection.ResourceRow;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.write.ETags;
 import java.time.Instant;
@@ -22,7 +22,7 @@ public final class ResourceRenderer {
     }
 
     /** @param groups the user's groups, or null when not wanted (not read) */
-    public static ObjectNode user(String baseUrl, UserRow row, List<Member> groups) {
+    public static ObjectNode user(String baseUrl, ResourceRow row, List<Member> groups) {
         ObjectNode out = head(row.id(), row.doc(), ScimSchemas.USER_URN);
         if (groups != null && !groups.isEmpty()) {
             ArrayNode arr = out.putArray("groups");
@@ -40,7 +40,7 @@ public final class ResourceRenderer {
     }
 
     /** @param members the group's members, or null when not wanted (not read) */
-    public static ObjectNode group(String baseUrl, GroupRow row, List<Member> members) {
+    public static ObjectNode group(String baseUrl, ResourceRow row, List<Member> members) {
         ObjectNode out = head(row.id(), row.doc(), ScimSchemas.GROUP_URN);
         if (members != null && !members.isEmpty()) {
             ArrayNode arr = out.putArray("members");

@@ -91,8 +91,12 @@ public class Projector {
             ids.add(UUID.fromString(m.path("value").asText()));
             types.add(m.path("type").asText("User"));
         }
+        // Only members that exist at this point of the log: a member deleted concurrently with this add was
+        // removed by its UserDeleted/GroupDeleted, whichever way the two events are ordered in a replay.
         query(conn, "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type) "
                         + "SELECT $1, $2, m.id, m.type FROM unnest($3::uuid[], $4::text[]) AS m(id, type) "
+                        + "WHERE EXISTS (SELECT 1 FROM scim_user u WHERE u.tenant_id = $1 AND u.id = m.id) "
+                        + "OR EXISTS (SELECT 1 FROM scim_group g WHERE g.tenant_id = $1 AND g.id = m.id) "
                         + "ON CONFLICT DO NOTHING",
                 e.tenant(), e.streamId(), ids.toArray(new UUID[0]), types.toArray(new String[0]));
         touchGroup(conn, e);

@@ -18,19 +18,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class ResourceQueries {
 
-    static final String USER_COLUMNS = "r.id, r.doc, r.version, r.created, r.last_modified";
-    static final String GROUP_COLUMNS = USER_COLUMNS;
+    /** The columns {@link #row} reads; scim_user and scim_group share them. */
+    static final String COLUMNS = "r.id, r.doc, r.version, r.created, r.last_modified";
 
-    public Optional<UserRow> findUser(SqlClient conn, String tenant, UUID id) {
-        var rows = query(conn, "SELECT " + USER_COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2",
+    public Optional<ResourceRow> findUser(SqlClient conn, String tenant, UUID id) {
+        var rows = query(conn, "SELECT " + COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2",
                 tenant, id);
-        return rows.size() == 0 ? Optional.empty() : Optional.of(userRow(rows.iterator().next()));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
     }
 
-    public Optional<GroupRow> findGroup(SqlClient conn, String tenant, UUID id) {
-        var rows = query(conn, "SELECT " + GROUP_COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2",
+    public Optional<ResourceRow> findGroup(SqlClient conn, String tenant, UUID id) {
+        var rows = query(conn, "SELECT " + COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2",
                 tenant, id);
-        return rows.size() == 0 ? Optional.empty() : Optional.of(groupRow(rows.iterator().next()));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
     }
 
     /** Members of several groups at once (one query for a page of groups), with their current display names. */
@@ -122,13 +122,28 @@ public class ResourceQueries {
         return out;
     }
 
-    static UserRow userRow(Row r) {
-        return new UserRow(r.getUUID("id"), JsonSupport.toObjectNode(r.getValue("doc")), r.getLong("version"),
-                r.getOffsetDateTime("created").toInstant(), r.getOffsetDateTime("last_modified").toInstant());
+    /**
+     * Locks the given users and groups against deletion until the caller's transaction ends (FOR KEY SHARE, so
+     * ordinary updates of them are not blocked) and returns the ids that still exist. A membership is only
+     * committed while its member is guaranteed to exist; a concurrent delete either waits or makes this answer shrink.
+     */
+    public java.util.Set<UUID> lockExisting(SqlClient conn, String tenant, Collection<UUID> ids) {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        UUID[] arr = ids.toArray(new UUID[0]);
+        for (Row r : query(conn, "SELECT id FROM scim_user WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE", tenant, arr)) {
+            out.add(r.getUUID("id"));
+        }
+        for (Row r : query(conn, "SELECT id FROM scim_group WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE", tenant, arr)) {
+            out.add(r.getUUID("id"));
+        }
+        return out;
     }
 
-    static GroupRow groupRow(Row r) {
-        return new GroupRow(r.getUUID("id"), JsonSupport.toObjectNode(r.getValue("doc")), r.getLong("version"),
+    static ResourceRow row(Row r) {
+        return new ResourceRow(r.getUUID("id"), JsonSupport.toObjectNode(r.getValue("doc")), r.getLong("version"),
                 r.getOffsetDateTime("created").toInstant(), r.getOffsetDateTime("last_modified").toInstant());
     }
 }

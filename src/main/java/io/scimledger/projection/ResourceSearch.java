@@ -31,12 +31,12 @@ public class ResourceSearch {
     public record Page<T>(long totalResults, int startIndex, List<T> resources) {
     }
 
-    public Page<UserRow> users(SqlClient conn, String tenant, Query q) {
-        return search(conn, tenant, q, ScimSchemas.USER_TYPE, "scim_user", ResourceQueries::userRow);
+    public Page<ResourceRow> users(SqlClient conn, String tenant, Query q) {
+        return search(conn, tenant, q, ScimSchemas.USER_TYPE, "scim_user", ResourceQueries::row);
     }
 
-    public Page<GroupRow> groups(SqlClient conn, String tenant, Query q) {
-        return search(conn, tenant, q, ScimSchemas.GROUP_TYPE, "scim_group", ResourceQueries::groupRow);
+    public Page<ResourceRow> groups(SqlClient conn, String tenant, Query q) {
+        return search(conn, tenant, q, ScimSchemas.GROUP_TYPE, "scim_group", ResourceQueries::row);
     }
 
     private <T> Page<T> search(SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table,
@@ -60,7 +60,7 @@ public class ResourceSearch {
             List<Object> pageParams = new ArrayList<>(params);
             pageParams.add((long) startIndex - 1);
             pageParams.add((long) count);
-            String sql = "SELECT " + ResourceQueries.USER_COLUMNS + " FROM " + table + " r WHERE " + where
+            String sql = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where
                     + " ORDER BY " + order + " OFFSET $" + (pageParams.size() - 1) + " LIMIT $" + pageParams.size();
             for (Row r : query(conn, sql, pageParams)) {
                 page.add(mapper.apply(r));

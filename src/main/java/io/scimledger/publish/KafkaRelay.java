@@ -115,9 +115,13 @@ public class KafkaRelay {
     public synchronized void stop() {
         running = false;
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(10_000);
+                // Let the current batch finish and the producer close cleanly; interrupt only a stuck thread.
+                thread.join(5_000);
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(5_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -11,7 +11,7 @@ import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.events.StoredEvent;
-import io.scimledger.projection.GroupRow;
+import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.Projector;
 import io.scimledger.projection.ResourceQueries;
 import io.scimledger.scim.ScimException;
@@ -46,7 +46,7 @@ public class GroupWriter {
         this.queries = queries;
     }
 
-    public GroupRow create(RequestOrigin origin, JsonNode body) {
+    public ResourceRow create(RequestOrigin origin, JsonNode body) {
         NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
@@ -58,7 +58,7 @@ public class GroupWriter {
             // The group row must exist before member ids are checked against it (self-membership).
             StoredEvent created = events.append(conn, origin, UUID.randomUUID(), toAppend).get(0);
             projector.apply(conn, created, created.payload(), Projector.Mode.LIVE);
-            GroupRow row = new GroupRow(id, input.resource(), 1, created.occurredAt(), created.occurredAt());
+            ResourceRow row = new ResourceRow(id, input.resource(), 1, created.occurredAt(), created.occurredAt());
             if (input.members() == null || input.members().isEmpty()) {
                 return row;
             }
@@ -68,10 +68,10 @@ public class GroupWriter {
         });
     }
 
-    public GroupRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+    public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
         return transactions.run(conn -> {
-            GroupRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             ResourceNormalizer.checkImmutable(GROUP_TYPE, current.doc(), input.resource());
             List<NewEvent> toAppend = new ArrayList<>();
             ArrayNode changed = Changes.changedAttributes(current.doc(), input.resource());
@@ -86,15 +86,15 @@ public class GroupWriter {
             MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
                     List.of(new MemberOperation(MemberOperation.Kind.REPLACE_ALL,
                             input.members() == null ? List.of() : input.members())));
-            GroupRow next = new GroupRow(id, input.resource(), current.version(), current.created(),
+            ResourceRow next = new ResourceRow(id, input.resource(), current.version(), current.created(),
                     current.lastModified());
             return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta);
         });
     }
 
-    public GroupRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+    public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         return transactions.run(conn -> {
-            GroupRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
             List<NewEvent> toAppend = new ArrayList<>();
             // Membership changes are their own events (below); the attribute event covers everything else.
@@ -108,7 +108,7 @@ public class GroupWriter {
             }
             MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
                     result.memberOperations());
-            GroupRow next = new GroupRow(id, result.resource(), current.version(), current.created(),
+            ResourceRow next = new ResourceRow(id, result.resource(), current.version(), current.created(),
                     current.lastModified());
             ObjectNode request = UserWriter.request("PATCH", false);
             request.set("operations", result.operationsForLog());
@@ -118,7 +118,7 @@ public class GroupWriter {
 
     public void delete(RequestOrigin origin, UUID id, String ifMatch) {
         transactions.run(conn -> {
-            GroupRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             List<NewEvent> toAppend = new ArrayList<>();
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.set("request", UserWriter.request("DELETE", false));
@@ -134,7 +134,7 @@ public class GroupWriter {
         });
     }
 
-    private GroupRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, GroupRow row,
+    private ResourceRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, ResourceRow row,
                                       List<NewEvent> attributeEvents, MembershipDelta delta) {
         return appendAndProject(conn, origin, txnId, row, attributeEvents, delta, null);
     }
@@ -143,7 +143,7 @@ public class GroupWriter {
      * Appends the attribute event (if any), then one event for removed and one for added members, each taking the
      * next stream version; the request's operations are recorded once, on the first event.
      */
-    private GroupRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, GroupRow row,
+    private ResourceRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, ResourceRow row,
                                       List<NewEvent> attributeEvents, MembershipDelta delta, ObjectNode request) {
         List<NewEvent> toAppend = new ArrayList<>(attributeEvents);
         long version = row.version() + toAppend.size();
@@ -162,15 +162,21 @@ public class GroupWriter {
             toAppend.get(0).payload().set("request", request);
         }
         List<StoredEvent> stored = events.append(conn, origin, txnId, toAppend);
+        // After the append (which must stay the first write): pin the new members so a concurrent delete of one
+        // of them either waits for us or makes us fail here, never leaving a member that no longer exists.
+        if (!delta.added.isEmpty()
+                && queries.lockExisting(conn, origin.tenant(), delta.added.keySet()).size() < delta.added.size()) {
+            throw ScimException.invalidValue("a member was deleted while this request ran; nothing was changed");
+        }
         for (StoredEvent e : stored) {
             projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
         }
         StoredEvent last = stored.get(stored.size() - 1);
-        return new GroupRow(row.id(), row.doc(), last.version(), row.created(), last.occurredAt());
+        return new ResourceRow(row.id(), row.doc(), last.version(), row.created(), last.occurredAt());
     }
 
-    private GroupRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
-        GroupRow current = queries.findGroup(conn, tenant, id)
+    private ResourceRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
+        ResourceRow current = queries.findGroup(conn, tenant, id)
                 .orElseThrow(() -> ScimException.notFound("Group " + id + " not found"));
         ETags.checkIfMatch(ifMatch, current.version());
         return current;

@@ -16,7 +16,7 @@ import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
 import io.scimledger.projection.Projector;
 import io.scimledger.projection.ResourceQueries;
-import io.scimledger.projection.UserRow;
+import io.scimledger.projection.ResourceRow;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.patch.PatchEngine;
 import io.scimledger.scim.patch.PatchEngine.PatchResult;
@@ -51,7 +51,7 @@ public class UserWriter {
         this.queries = queries;
     }
 
-    public UserRow create(RequestOrigin origin, JsonNode body) {
+    public ResourceRow create(RequestOrigin origin, JsonNode body) {
         NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
         ObjectNode state = input.resource();
         return transactions.run(conn -> {
@@ -61,15 +61,15 @@ public class UserWriter {
             StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload)).get(0);
             dataKeys.store(conn, origin.tenant(), key);
             projector.apply(conn, created, clearPayload(state), Projector.Mode.LIVE);
-            return new UserRow(id, state, 1, created.occurredAt(), created.occurredAt());
+            return new ResourceRow(id, state, 1, created.occurredAt(), created.occurredAt());
         });
     }
 
-    public UserRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+    public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
         ObjectNode state = input.resource();
         return transactions.run(conn -> {
-            UserRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             ResourceNormalizer.checkImmutable(USER_TYPE, current.doc(), state);
             ArrayNode changed = Changes.changedAttributes(current.doc(), state);
             if (changed.isEmpty() && !input.passwordSupplied()) {
@@ -81,9 +81,9 @@ public class UserWriter {
         });
     }
 
-    public UserRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+    public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         return transactions.run(conn -> {
-            UserRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(USER_TYPE, current.doc(), body);
             if (result.changedAttributes().isEmpty() && !result.passwordSupplied()) {
                 return current;
@@ -100,7 +100,7 @@ public class UserWriter {
 
     public void delete(RequestOrigin origin, UUID id, String ifMatch) {
         transactions.run(conn -> {
-            UserRow current = load(conn, origin.tenant(), id, ifMatch);
+            ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             List<NewEvent> toAppend = new ArrayList<>();
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.set("request", request("DELETE", false));
@@ -118,15 +118,15 @@ public class UserWriter {
         });
     }
 
-    private UserRow applyUpdate(SqlConnection conn, RequestOrigin origin, UserRow current, EventType type,
+    private ResourceRow applyUpdate(SqlConnection conn, RequestOrigin origin, ResourceRow current, EventType type,
                                 ObjectNode payload, ObjectNode state) {
         StoredEvent e = append(conn, origin, new NewEvent(type, current.id(), current.version() + 1, payload)).get(0);
         projector.apply(conn, e, clearPayload(state), Projector.Mode.LIVE);
-        return new UserRow(current.id(), state, e.version(), current.created(), e.occurredAt());
+        return new ResourceRow(current.id(), state, e.version(), current.created(), e.occurredAt());
     }
 
-    private UserRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
-        UserRow current = queries.findUser(conn, tenant, id)
+    private ResourceRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
+        ResourceRow current = queries.findUser(conn, tenant, id)
                 .orElseThrow(() -> ScimException.notFound("User " + id + " not found"));
         ETags.checkIfMatch(ifMatch, current.version());
         return current;

@@ -1,0 +1,186 @@
+package io.scimledger.api;
+
+import static io.scimledger.api.ScimMediaType.JSON;
+import static io.scimledger.api.ScimMediaType.SCIM_JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.db.Database;
+import io.scimledger.events.RequestOrigin;
+import io.scimledger.projection.Member;
+import io.scimledger.projection.ResourceQueries;
+import io.scimledger.projection.ResourceRow;
+import io.scimledger.projection.ResourceSearch;
+import io.scimledger.scim.ScimException;
+import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.security.Caller;
+import io.scimledger.security.Scopes;
+import io.scimledger.write.ETags;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The SCIM protocol of one resource endpoint (RFC 7644 section 3): create, read, list, replace, patch, delete, with
+ * ETags, attributes/excludedAttributes and SCIM errors. {@link UsersResource} and {@link GroupsResource} say only
+ * what differs: which writer, which table, and which relation (a user's groups, a group's members) they show.
+ * The relation is read from group_membership only when the response includes it.
+ */
+public abstract class ResourceEndpoint {
+
+    @Inject
+    Caller caller;
+    @Inject
+    Database db;
+    @Inject
+    ResourceQueries queries;
+    @Inject
+    ResourceSearch search;
+    @Inject
+    BaseUrl baseUrl;
+
+    protected abstract ResourceTypeDefinition type();
+
+    /** "groups" for a user, "members" for a group. */
+    protected abstract String relationAttribute();
+
+    protected abstract Map<UUID, List<Member>> relation(SqlClient conn, String tenant, Collection<UUID> ids);
+
+    protected abstract Optional<ResourceRow> find(SqlClient conn, String tenant, UUID id);
+
+    protected abstract ResourceSearch.Page<ResourceRow> list(SqlClient conn, String tenant, ResourceSearch.Query query);
+
+    protected abstract ObjectNode render(String base, ResourceRow row, List<Member> relation);
+
+    protected abstract ResourceRow create(RequestOrigin origin, JsonNode body);
+
+    protected abstract ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch);
+
+    protected abstract ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch);
+
+    protected abstract void delete(RequestOrigin origin, UUID id, String ifMatch);
+
+    @POST
+    @Consumes({SCIM_JSON, JSON})
+    @RolesAllowed(Scopes.SCIM_WRITE)
+    public Response post(String body, @QueryParam("attributes") String attributes,
+                         @QueryParam("excludedAttributes") String excluded) {
+        ResourceRow row = create(caller.origin(), ScimResponses.parseBody(body));
+        ObjectNode json = renderWithRelation(row, selection(attributes, excluded));
+        return ScimResponses.json(201, json).location(URI.create(json.path("meta").path("location").asText()))
+                .header("ETag", ETags.of(row.version())).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed(Scopes.SCIM_READ)
+    public Response get(@PathParam("id") String id, @QueryParam("attributes") String attributes,
+                        @QueryParam("excludedAttributes") String excluded,
+                        @HeaderParam("If-None-Match") String ifNoneMatch) {
+        String tenant = caller.tenant();
+        UUID uuid = parseId(id);
+        AttributeSelection selection = selection(attributes, excluded);
+        return db.withConnection(conn -> {
+            ResourceRow row = find(conn, tenant, uuid).orElseThrow(() -> notFound(id));
+            if (ifNoneMatch != null && ETags.matchesAny(ifNoneMatch, row.version())) {
+                return Response.notModified().header("ETag", ETags.of(row.version())).build();
+            }
+            List<Member> related = selection.wants(relationAttribute()) ? relation(conn, tenant, Set.of(uuid)).get(uuid) : null;
+            return ScimResponses.json(200, selection.apply(type(), render(baseUrl.get(), row, related)))
+                    .header("ETag", ETags.of(row.version())).build();
+        });
+    }
+
+    @GET
+    @RolesAllowed(Scopes.SCIM_READ)
+    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
+                         @QueryParam("count") Integer count, @QueryParam("sortBy") String sortBy,
+                         @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
+                         @QueryParam("excludedAttributes") String excluded) {
+        String tenant = caller.tenant();
+        AttributeSelection selection = selection(attributes, excluded);
+        return db.withConnection(conn -> {
+            var page = list(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder));
+            // One query for the relation of the whole page, never one per resource.
+            Map<UUID, List<Member>> related = selection.wants(relationAttribute())
+                    ? relation(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
+            return ScimResponses.json(200, ListResponses.of(page,
+                    row -> selection.apply(type(), render(baseUrl.get(), row, related.get(row.id()))))).build();
+        });
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes({SCIM_JSON, JSON})
+    @RolesAllowed(Scopes.SCIM_WRITE)
+    public Response put(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
+                        @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
+        ResourceRow row = replace(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        return ok(row, selection(attributes, excluded));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes({SCIM_JSON, JSON})
+    @RolesAllowed(Scopes.SCIM_WRITE)
+    public Response patch(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
+                          @QueryParam("attributes") String attributes,
+                          @QueryParam("excludedAttributes") String excluded) {
+        ResourceRow row = patch(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        return ok(row, selection(attributes, excluded));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Scopes.SCIM_WRITE)
+    public Response remove(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        delete(caller.origin(), parseId(id), ifMatch);
+        return Response.noContent().build();
+    }
+
+    private Response ok(ResourceRow row, AttributeSelection selection) {
+        return ScimResponses.json(200, renderWithRelation(row, selection)).header("ETag", ETags.of(row.version())).build();
+    }
+
+    private ObjectNode renderWithRelation(ResourceRow row, AttributeSelection selection) {
+        String tenant = caller.tenant();
+        List<Member> related = selection.wants(relationAttribute())
+                ? db.withConnection(conn -> relation(conn, tenant, Set.of(row.id())).get(row.id())) : null;
+        return selection.apply(type(), render(baseUrl.get(), row, related));
+    }
+
+    private AttributeSelection selection(String attributes, String excluded) {
+        return AttributeSelection.parse(type(), attributes, excluded);
+    }
+
+    /** Resource ids are UUIDs we assigned; anything else cannot name a resource, so it is a 404, not a 400. */
+    private UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private ScimException notFound(String id) {
+        return ScimException.notFound(type().name() + " " + id + " not found");
+    }
+}
