@@ -29,6 +29,13 @@ public class GroupsResource extends ResourceEndpoint {
 
     @Inject
     GroupWriter writer;
+    @Inject
+    ClientProfiles profiles;
+
+    @Override
+    protected boolean patchAnswersNoContent() {
+        return profiles.groupPatchAnswersNoContent(caller);
+    }
 
     @Override
     protected ResourceTypeDefinition type() {

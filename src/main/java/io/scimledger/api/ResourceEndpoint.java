@@ -145,7 +145,26 @@ public abstract class ResourceEndpoint {
                           @QueryParam("attributes") String attributes,
                           @QueryParam("excludedAttributes") String excluded) {
         ResourceRow row = patch(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        // RFC 7644 section 3.5.2: 204 is allowed, except when the client asked for attributes.
+        if (attributes == null && excluded == null && patchAnswersNoContent()) {
+            return Response.noContent().header("ETag", ETags.of(row.version())).build();
+        }
         return ok(row, selection(attributes, excluded));
+    }
+
+    /** Whether this caller prefers 204 to 200-with-resource for PATCH (see ClientProfiles). */
+    protected boolean patchAnswersNoContent() {
+        return false;
+    }
+
+    /** POST {endpoint}/.search (RFC 7644 section 3.4.3): the query parameters of a list, sent as a body. */
+    @POST
+    @Path(".search")
+    @Consumes({SCIM_JSON, JSON})
+    @RolesAllowed(Scopes.SCIM_READ)
+    public Response search(String body) {
+        SearchRequest q = SearchRequest.parse(ScimResponses.parseBody(body));
+        return list(q.filter(), q.startIndex(), q.count(), q.sortBy(), q.sortOrder(), q.attributes(), q.excludedAttributes());
     }
 
     @DELETE

@@ -55,7 +55,10 @@ public class ResourceQueries {
         return out;
     }
 
-    /** Direct groups of several users (User.groups), one query. */
+    /**
+     * Groups of several users or groups (User.groups), direct and indirect (through nested groups), in one recursive
+     * query. Depth is folded to 0 (direct) or 1 (indirect) so the recursion ends even if groups form a cycle.
+     */
     public Map<UUID, List<Member>> groupsOf(SqlClient conn, String tenant, Collection<UUID> memberIds) {
         Map<UUID, List<Member>> out = new HashMap<>();
         for (UUID m : memberIds) {
@@ -64,11 +67,20 @@ public class ResourceQueries {
         if (memberIds.isEmpty()) {
             return out;
         }
-        for (Row r : query(conn, "SELECT m.member_id, m.group_id, g.display_name FROM group_membership m "
-                        + "JOIN scim_group g ON g.tenant_id = m.tenant_id AND g.id = m.group_id "
-                        + "WHERE m.tenant_id = $1 AND m.member_id = ANY($2) ORDER BY m.member_id, g.display_name, m.group_id",
+        for (Row r : query(conn, "WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
+                        + " SELECT m.member_id, m.group_id, false FROM group_membership m"
+                        + "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2)"
+                        + " UNION"
+                        + " SELECT reach.member_id, p.group_id, true FROM reach JOIN group_membership p"
+                        + "  ON p.tenant_id = $1 AND p.member_id = reach.group_id"
+                        + ") SELECT reach.member_id, reach.group_id, bool_and(reach.indirect) AS indirect, g.display_name"
+                        + " FROM reach JOIN scim_group g ON g.tenant_id = $1 AND g.id = reach.group_id"
+                        + " WHERE reach.group_id <> reach.member_id"
+                        + " GROUP BY reach.member_id, reach.group_id, g.display_name"
+                        + " ORDER BY reach.member_id, g.display_name, reach.group_id",
                 tenant, memberIds.toArray(new UUID[0]))) {
-            out.get(r.getUUID("member_id")).add(new Member(r.getUUID("group_id"), "direct", r.getString("display_name")));
+            out.get(r.getUUID("member_id")).add(new Member(r.getUUID("group_id"),
+                    r.getBoolean("indirect") ? "indirect" : "direct", r.getString("display_name")));
         }
         return out;
     }

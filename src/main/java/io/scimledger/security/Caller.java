@@ -46,11 +46,27 @@ public class Caller {
         return requestId;
     }
 
-    public RequestOrigin origin() {
-        String clientId = claimText("azp");
-        if (clientId == null) {
-            clientId = claimText("client_id");
+    /** The OAuth client behind the token: azp, else client_id, else Entra's appid. */
+    public String clientId() {
+        for (String claim : new String[] {"azp", "client_id", "appid"}) {
+            String v = claimText(claim);
+            if (v != null) {
+                return v;
+            }
         }
+        return null;
+    }
+
+    public String issuer() {
+        return jwt.getIssuer();
+    }
+
+    public String subject() {
+        return jwt.getSubject();
+    }
+
+    public RequestOrigin origin() {
+        String clientId = clientId();
         String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         return new RequestOrigin(tenant(), jwt.getSubject(), clientId, requestId(), address);
     }

@@ -38,8 +38,11 @@ public class GroupWriter {
     private final EventStore events;
     private final Projector projector;
     private final ResourceQueries queries;
+    private final UnknownAttributes unknownAttributes;
 
-    public GroupWriter(WriteTransactions transactions, EventStore events, Projector projector, ResourceQueries queries) {
+    public GroupWriter(WriteTransactions transactions, EventStore events, Projector projector, ResourceQueries queries,
+                       UnknownAttributes unknownAttributes) {
+        this.unknownAttributes = unknownAttributes;
         this.transactions = transactions;
         this.events = events;
         this.projector = projector;
@@ -48,6 +51,7 @@ public class GroupWriter {
 
     public ResourceRow create(RequestOrigin origin, JsonNode body) {
         NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
+        unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
@@ -70,6 +74,7 @@ public class GroupWriter {
 
     public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
+        unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             ResourceNormalizer.checkImmutable(GROUP_TYPE, current.doc(), input.resource());

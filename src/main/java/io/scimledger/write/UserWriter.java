@@ -41,9 +41,11 @@ public class UserWriter {
     private final DataKeyStore dataKeys;
     private final Projector projector;
     private final ResourceQueries queries;
+    private final UnknownAttributes unknownAttributes;
 
     public UserWriter(WriteTransactions transactions, EventStore events, DataKeyStore dataKeys, Projector projector,
-                      ResourceQueries queries) {
+                      ResourceQueries queries, UnknownAttributes unknownAttributes) {
+        this.unknownAttributes = unknownAttributes;
         this.transactions = transactions;
         this.events = events;
         this.dataKeys = dataKeys;
@@ -53,6 +55,7 @@ public class UserWriter {
 
     public ResourceRow create(RequestOrigin origin, JsonNode body) {
         NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
+        unknownAttributes.check(origin, USER_TYPE, input.ignoredAttributes());
         ObjectNode state = input.resource();
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
@@ -67,6 +70,7 @@ public class UserWriter {
 
     public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
+        unknownAttributes.check(origin, USER_TYPE, input.ignoredAttributes());
         ObjectNode state = input.resource();
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
