@@ -37,6 +37,8 @@ public class DiscoveryResource {
 
     @Inject
     BaseUrl baseUrl;
+    @Inject
+    io.scimledger.projection.Cursors cursors;
 
     @GET
     @Path("ServiceProviderConfig")
@@ -45,8 +47,14 @@ public class DiscoveryResource {
         out.putArray("schemas").add(SPC_URN);
         out.put("documentationUri", "https://www.rfc-editor.org/rfc/rfc7644");
         out.putObject("patch").put("supported", true);
-        out.putObject("bulk").put("supported", false).put("maxOperations", 0).put("maxPayloadSize", 0);
+        out.putObject("bulk").put("supported", true)
+                .put("maxOperations", io.scimledger.bulk.BulkProcessor.MAX_OPERATIONS)
+                .put("maxPayloadSize", io.scimledger.bulk.BulkProcessor.MAX_PAYLOAD_SIZE);
         out.putObject("filter").put("supported", true).put("maxResults", ResourceSearch.MAX_RESULTS);
+        // RFC 9865 section 5: both pagination methods; cursor pages follow creation order.
+        out.putObject("pagination").put("cursor", true).put("index", true)
+                .put("defaultPaginationMethod", "index").put("defaultPageSize", ResourceSearch.DEFAULT_COUNT)
+                .put("maxPageSize", ResourceSearch.MAX_RESULTS).put("cursorTimeout", cursors.timeout().toSeconds());
         // Passwords are accepted on input but never stored: there is nothing a password change could change.
         out.putObject("changePassword").put("supported", false);
         out.putObject("sort").put("supported", true);

@@ -21,7 +21,7 @@ class DiscoveryTest {
     void serviceProviderConfigTellsTheTruth() {
         idp("disc").get("/scim/v2/ServiceProviderConfig").then().statusCode(200)
                 .body("patch.supported", equalTo(true))
-                .body("bulk.supported", equalTo(false))
+                .body("bulk.supported", equalTo(true))
                 .body("filter.supported", equalTo(true))
                 .body("filter.maxResults", equalTo(200))
                 .body("etag.supported", equalTo(true))
