@@ -17,7 +17,14 @@ final class ListResponses {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.putArray("schemas").add(ScimSchemas.LIST_RESPONSE_URN);
         out.put("totalResults", page.totalResults());
-        out.put("startIndex", page.startIndex());
+        if (page.cursorPaging()) {
+            // RFC 9865: cursor pages carry nextCursor (absent on the last page) instead of startIndex.
+            if (page.nextCursor() != null) {
+                out.put("nextCursor", page.nextCursor());
+            }
+        } else {
+            out.put("startIndex", page.startIndex());
+        }
         out.put("itemsPerPage", page.resources().size());
         ArrayNode resources = out.putArray("Resources");
         for (T r : page.resources()) {

@@ -29,7 +29,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -114,11 +116,19 @@ public abstract class ResourceEndpoint {
     public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
                          @QueryParam("count") Integer count, @QueryParam("sortBy") String sortBy,
                          @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
-                         @QueryParam("excludedAttributes") String excluded) {
+                         @QueryParam("excludedAttributes") String excluded, @QueryParam("cursor") String cursor,
+                         @Context UriInfo uri) {
+        // RFC 9865: a bare "?cursor" (no value) asks for the first page of cursor pagination.
+        String effectiveCursor = cursor == null && uri.getQueryParameters().containsKey("cursor") ? "" : cursor;
+        return listResources(filter, startIndex, count, sortBy, sortOrder, attributes, excluded, effectiveCursor);
+    }
+
+    private Response listResources(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
+                                   String attributes, String excluded, String cursor) {
         String tenant = caller.tenant();
         AttributeSelection selection = selection(attributes, excluded);
         return db.withConnection(conn -> {
-            var page = list(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder));
+            var page = list(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder, cursor));
             // One query for the relation of the whole page, never one per resource.
             Map<UUID, List<Member>> related = selection.wants(relationAttribute())
                     ? relation(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
@@ -164,7 +174,8 @@ public abstract class ResourceEndpoint {
     @RolesAllowed(Scopes.SCIM_READ)
     public Response search(String body) {
         SearchRequest q = SearchRequest.parse(ScimResponses.parseBody(body));
-        return list(q.filter(), q.startIndex(), q.count(), q.sortBy(), q.sortOrder(), q.attributes(), q.excludedAttributes());
+        return listResources(q.filter(), q.startIndex(), q.count(), q.sortBy(), q.sortOrder(), q.attributes(),
+                q.excludedAttributes(), q.cursor());
     }
 
     @DELETE

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** RFC 7644 section 3.4.3 SearchRequest body, read leniently (key case, attributes as array or comma list). */
 record SearchRequest(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
-                     String attributes, String excludedAttributes) {
+                     String attributes, String excludedAttributes, String cursor) {
 
     static SearchRequest parse(JsonNode body) {
         JsonNode schemas = field(body, "schemas");
@@ -22,7 +22,8 @@ record SearchRequest(String filter, Integer startIndex, Integer count, String so
             }
         }
         return new SearchRequest(text(body, "filter"), integer(body, "startIndex"), integer(body, "count"),
-                text(body, "sortBy"), text(body, "sortOrder"), list(body, "attributes"), list(body, "excludedAttributes"));
+                text(body, "sortBy"), text(body, "sortOrder"), list(body, "attributes"), list(body, "excludedAttributes"),
+                text(body, "cursor"));
     }
 
     private static JsonNode field(JsonNode body, String name) {

@@ -2,6 +2,7 @@ package io.scimledger.projection;
 
 import static io.scimledger.db.Database.query;
 
+import io.scimledger.scim.ScimException;
 import io.scimledger.scim.filter.Filter;
 import io.scimledger.scim.filter.FilterParser;
 import io.scimledger.scim.filter.SqlFilterTranslator;
@@ -25,10 +26,27 @@ public class ResourceSearch {
     public static final int MAX_RESULTS = 200;
     public static final int DEFAULT_COUNT = 100;
 
-    public record Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder) {
+    /** @param cursor null for index paging (RFC 7644); "" or a cursor for cursor paging (RFC 9865) */
+    public record Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
+                        String cursor) {
+
+        public Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder) {
+            this(filter, startIndex, count, sortBy, sortOrder, null);
+        }
     }
 
-    public record Page<T>(long totalResults, int startIndex, List<T> resources) {
+    /** @param nextCursor with cursor paging, the cursor of the next page, or null on the last page */
+    public record Page<T>(long totalResults, int startIndex, List<T> resources, String nextCursor) {
+
+        public boolean cursorPaging() {
+            return startIndex == 0;
+        }
+    }
+
+    private final Cursors cursors;
+
+    public ResourceSearch(Cursors cursors) {
+        this.cursors = cursors;
     }
 
     public Page<ResourceRow> users(SqlClient conn, String tenant, Query q) {
@@ -48,10 +66,13 @@ public class ResourceSearch {
             Filter filter = FilterParser.parse(q.filter());
             where += " AND (" + SqlFilterTranslator.toSql(filter, type, params) + ")";
         }
-        int startIndex = q.startIndex() == null || q.startIndex() < 1 ? 1 : q.startIndex();
-        int count = q.count() == null ? DEFAULT_COUNT : Math.max(0, Math.min(q.count(), MAX_RESULTS));
         long total = query(conn, "SELECT count(*) AS n FROM " + table + " r WHERE " + where, params)
                 .iterator().next().getLong("n");
+        int count = q.count() == null ? DEFAULT_COUNT : Math.max(0, Math.min(q.count(), MAX_RESULTS));
+        if (q.cursor() != null) {
+            return cursorPage(conn, tenant, q, type, table, where, params, count, total, mapper);
+        }
+        int startIndex = q.startIndex() == null || q.startIndex() < 1 ? 1 : q.startIndex();
         List<T> page = new ArrayList<>();
         if (count > 0 && total >= startIndex) {
             AttributePath sortBy = q.sortBy() == null || q.sortBy().isBlank() ? null : AttributePath.parse(q.sortBy());
@@ -66,6 +87,45 @@ public class ResourceSearch {
                 page.add(mapper.apply(r));
             }
         }
-        return new Page<>(total, startIndex, page);
+        return new Page<>(total, startIndex, page, null);
+    }
+
+    /**
+     * Keyset paging in creation order: the page after the cursor's (created, id), read through the
+     * (tenant_id, created, id) index however deep the client has paged, and stable under concurrent inserts.
+     */
+    private <T> Page<T> cursorPage(SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table,
+                                   String where, List<Object> params, int count, long total,
+                                   java.util.function.Function<Row, T> mapper) {
+        if (q.sortBy() != null && !q.sortBy().isBlank()) {
+            throw ScimException.invalidValue("cursor pagination is in creation order; sortBy needs index pagination");
+        }
+        var after = cursors.read(q.cursor(), tenant, type.name(), q.filter());
+        List<Object> pageParams = new ArrayList<>(params);
+        String keyset = "";
+        if (after.isPresent()) {
+            pageParams.add(java.time.OffsetDateTime.ofInstant(after.get().created(), java.time.ZoneOffset.UTC));
+            pageParams.add(after.get().id());
+            keyset = " AND (r.created, r.id) > ($" + (pageParams.size() - 1) + ", $" + pageParams.size() + ")";
+        }
+        pageParams.add((long) count + 1);
+        String sql = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where + keyset
+                + " ORDER BY r.created, r.id LIMIT $" + pageParams.size();
+        List<Row> rows = new ArrayList<>();
+        query(conn, sql, pageParams).forEach(rows::add);
+        String next = null;
+        if (rows.size() > count) {
+            rows = rows.subList(0, count);
+            if (count > 0) {
+                Row last = rows.get(count - 1);
+                next = cursors.issue(tenant, type.name(), q.filter(), new Cursors.Position(
+                        last.getOffsetDateTime("created").toInstant(), last.getUUID("id")));
+            } else {
+                next = q.cursor();
+            }
+        }
+        List<T> page = new ArrayList<>();
+        rows.forEach(r -> page.add(mapper.apply(r)));
+        return new Page<>(total, 0, page, next);
     }
 }

@@ -115,4 +115,39 @@ class ProtocolFeaturesTest {
                 .then().statusCode(201);
     }
 
+
+    @Test
+    void cursorPaginationWalksEveryResourceOnceAndCursorsCannotBeForgedOrMoved() {
+        // RFC 9865 cursor pagination
+        String t = "cursor-" + UUID.randomUUID();
+        java.util.Set<String> created = new java.util.HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(Scim.createUser(t, "cursor" + i));
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String cursor = "";
+        int pages = 0;
+        while (cursor != null && pages < 10) {
+            var r = idp(t).queryParam("cursor", cursor).queryParam("count", 2).get("/scim/v2/Users").then()
+                    .statusCode(200).body("totalResults", equalTo(5)).body("startIndex", equalTo(null)).extract();
+            java.util.List<String> ids = r.jsonPath().getList("Resources.id");
+            ids.forEach(id -> org.junit.jupiter.api.Assertions.assertTrue(seen.add(id), "each resource once: " + id));
+            cursor = r.path("nextCursor");
+            pages++;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(created, seen);
+        org.junit.jupiter.api.Assertions.assertEquals(3, pages);
+        String first = idp(t).queryParam("cursor", "").queryParam("count", 2).get("/scim/v2/Users").then()
+                .extract().path("nextCursor");
+        // forged, moved to another tenant, or reused with another filter: all invalidCursor
+        String forged = first.substring(0, first.length() - 3) + (first.endsWith("AAA") ? "BBB" : "AAA");
+        idp(t).queryParam("cursor", forged).get("/scim/v2/Users").then().statusCode(400)
+                .body("scimType", equalTo("invalidCursor"));
+        idp("other-" + t).queryParam("cursor", first).get("/scim/v2/Users").then().statusCode(400)
+                .body("scimType", equalTo("invalidCursor"));
+        idp(t).queryParam("cursor", first).queryParam("filter", "userName sw \"cursor\"").get("/scim/v2/Users")
+                .then().statusCode(400).body("scimType", equalTo("invalidCursor"));
+        idp(t).get("/scim/v2/ServiceProviderConfig").then().body("pagination.cursor", equalTo(true))
+                .body("pagination.index", equalTo(true));
+    }
 }
