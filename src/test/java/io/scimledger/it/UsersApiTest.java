@@ -264,4 +264,14 @@ class UsersApiTest {
         idp(t).get("/scim/v2/Nope").then().statusCode(404).body("status", equalTo("404"));
         idp(t).body("{}").post("/scim/v2/ServiceProviderConfig").then().statusCode(405).body("status", equalTo("405"));
     }
+
+    @Test
+    void oversizedBodyIs413ScimError() {
+        String t = tenant();
+        String huge = "{\"userName\":\"big\",\"title\":\"" + "x".repeat(2_200_000) + "\"}";
+        long before = Db.eventCount();
+        idp(t).body(huge).post("/scim/v2/Users").then().statusCode(413)
+                .contentType(startsWith("application/scim+json")).body("status", equalTo("413"));
+        assertEquals(before, Db.eventCount());
+    }
 }
