@@ -3,10 +3,8 @@ package io.scimledger.api;
 import static io.scimledger.api.ScimMediaType.JSON;
 import static io.scimledger.api.ScimMediaType.SCIM_JSON;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
-import io.scimledger.events.RequestOrigin;
 import io.scimledger.projection.Member;
 import io.scimledger.projection.ResourceQueries;
 import io.scimledger.projection.ResourceRow;
@@ -16,6 +14,7 @@ import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.security.Caller;
 import io.scimledger.security.Scopes;
 import io.scimledger.write.ETags;
+import io.scimledger.write.ResourceWriter;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -72,20 +71,15 @@ public abstract class ResourceEndpoint {
 
     protected abstract ObjectNode render(String base, ResourceRow row, List<Member> relation);
 
-    protected abstract ResourceRow create(RequestOrigin origin, JsonNode body);
-
-    protected abstract ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch);
-
-    protected abstract ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch);
-
-    protected abstract void delete(RequestOrigin origin, UUID id, String ifMatch);
+    /** Where this endpoint's POST, PUT, PATCH and DELETE go. */
+    protected abstract ResourceWriter writer();
 
     @POST
     @Consumes({SCIM_JSON, JSON})
     @RolesAllowed(Scopes.SCIM_WRITE)
     public Response post(String body, @QueryParam("attributes") String attributes,
                          @QueryParam("excludedAttributes") String excluded) {
-        ResourceRow row = create(caller.origin(), ScimResponses.parseBody(body));
+        ResourceRow row = writer().create(caller.origin(), ScimResponses.parseBody(body));
         ObjectNode json = renderWithRelation(row, selection(attributes, excluded));
         return ScimResponses.json(201, json).location(URI.create(json.path("meta").path("location").asText()))
                 .header("ETag", ETags.of(row.version())).build();
@@ -143,7 +137,7 @@ public abstract class ResourceEndpoint {
     @RolesAllowed(Scopes.SCIM_WRITE)
     public Response put(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
                         @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
-        ResourceRow row = replace(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        ResourceRow row = writer().replace(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
         return ok(row, selection(attributes, excluded));
     }
 
@@ -154,7 +148,7 @@ public abstract class ResourceEndpoint {
     public Response patch(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
                           @QueryParam("attributes") String attributes,
                           @QueryParam("excludedAttributes") String excluded) {
-        ResourceRow row = patch(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        ResourceRow row = writer().patch(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
         // RFC 7644 section 3.5.2: 204 is allowed, except when the client asked for attributes.
         if (attributes == null && excluded == null && patchAnswersNoContent()) {
             return Response.noContent().header("ETag", ETags.of(row.version())).build();
@@ -182,7 +176,7 @@ public abstract class ResourceEndpoint {
     @Path("{id}")
     @RolesAllowed(Scopes.SCIM_WRITE)
     public Response remove(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        delete(caller.origin(), parseId(id), ifMatch);
+        writer().delete(caller.origin(), parseId(id), ifMatch);
         return Response.noContent().build();
     }
 

@@ -3,15 +3,14 @@ package io.scimledger.api;
 import static io.scimledger.api.ScimMediaType.JSON;
 import static io.scimledger.api.ScimMediaType.SCIM_JSON;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimledger.events.RequestOrigin;
 import io.scimledger.projection.Member;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.write.UserWriter;
+import io.scimledger.write.ResourceWriter;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -61,22 +60,7 @@ public class UsersResource extends ResourceEndpoint {
     }
 
     @Override
-    protected ResourceRow create(RequestOrigin origin, JsonNode body) {
-        return writer.create(origin, body);
-    }
-
-    @Override
-    protected ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
-        return writer.replace(origin, id, body, ifMatch);
-    }
-
-    @Override
-    protected ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
-        return writer.patch(origin, id, body, ifMatch);
-    }
-
-    @Override
-    protected void delete(RequestOrigin origin, UUID id, String ifMatch) {
-        writer.delete(origin, id, ifMatch);
+    protected ResourceWriter writer() {
+        return writer;
     }
 }

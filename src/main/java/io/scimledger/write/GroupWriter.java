@@ -32,7 +32,7 @@ import java.util.UUID;
  * carries only the members that changed, so a write costs the same for a group of 10 or of 100,000 members.
  */
 @ApplicationScoped
-public class GroupWriter {
+public class GroupWriter implements ResourceWriter {
 
     private final WriteTransactions transactions;
     private final EventStore events;
@@ -49,6 +49,7 @@ public class GroupWriter {
         this.queries = queries;
     }
 
+    @Override
     public ResourceRow create(RequestOrigin origin, JsonNode body) {
         NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
         unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
@@ -72,6 +73,7 @@ public class GroupWriter {
         });
     }
 
+    @Override
     public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
         unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
@@ -97,6 +99,7 @@ public class GroupWriter {
         });
     }
 
+    @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
@@ -121,6 +124,7 @@ public class GroupWriter {
         });
     }
 
+    @Override
     public void delete(RequestOrigin origin, UUID id, String ifMatch) {
         transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);

@@ -34,7 +34,7 @@ import java.util.UUID;
  * store the data key of a new user and update the projections. Anything that throws before commit leaves no trace.
  */
 @ApplicationScoped
-public class UserWriter {
+public class UserWriter implements ResourceWriter {
 
     private final WriteTransactions transactions;
     private final EventStore events;
@@ -53,6 +53,7 @@ public class UserWriter {
         this.queries = queries;
     }
 
+    @Override
     public ResourceRow create(RequestOrigin origin, JsonNode body) {
         NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
         unknownAttributes.check(origin, USER_TYPE, input.ignoredAttributes());
@@ -68,6 +69,7 @@ public class UserWriter {
         });
     }
 
+    @Override
     public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
         unknownAttributes.check(origin, USER_TYPE, input.ignoredAttributes());
@@ -85,6 +87,7 @@ public class UserWriter {
         });
     }
 
+    @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
@@ -102,6 +105,7 @@ public class UserWriter {
         });
     }
 
+    @Override
     public void delete(RequestOrigin origin, UUID id, String ifMatch) {
         transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);

@@ -111,7 +111,7 @@ public final class FilterParser {
                         + " in path; expected '.subAttribute' or end of path");
             }
             sub = t.substring(p.pos + 1);
-            if (!isAttrName(sub)) {
+            if (!AttributePath.isAttrName(sub)) {
                 throw ScimException.invalidPath("invalid sub-attribute '" + sub + "' in path: " + text);
             }
         }
@@ -392,21 +392,5 @@ public final class FilterParser {
 
     private ScimException errorAt(int at, String message) {
         return ScimException.invalidFilter("invalid filter at position " + (at + 1) + ": " + message);
-    }
-
-    private static boolean isAttrName(String s) {
-        if (s.equals("$ref")) {
-            return true;
-        }
-        if (s.isEmpty() || !Character.isLetter(s.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
     }
 }

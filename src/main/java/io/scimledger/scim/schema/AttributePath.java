@@ -45,7 +45,7 @@ public record AttributePath(String schemaUrn, String attribute, String subAttrib
     }
 
     /** RFC 7643 ATTRNAME: ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA; "$ref" is also allowed. */
-    static boolean isAttrName(String s) {
+    public static boolean isAttrName(String s) {
         if (s.equals("$ref")) {
             return true;
         }
