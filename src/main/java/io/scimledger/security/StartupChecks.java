@@ -31,9 +31,16 @@ public class StartupChecks {
     @ConfigProperty(name = "smallrye.jwt.verify.key.location")
     Optional<String> keyLocation;
 
+    @ConfigProperty(name = "mp.jwt.verify.issuer")
+    Optional<String> issuer;
+
+    /** The issuer deploy/mint-dev-token.sh writes; a production service must trust its own issuer instead. */
+    static final String DEV_ISSUER = "https://scim-ledger.local/dev";
+
     void onStart(@Observes StartupEvent event, MasterKey masterKey) {
         masterKey.id(); // fails start-up, not the first write, when the master key is missing or malformed
         check(LaunchMode.current(), publicKeyLocation, publicKey, keyLocation, readDevKey());
+        checkIssuer(LaunchMode.current(), issuer);
     }
 
     /** Pure decision, separated for tests. */
@@ -50,6 +57,16 @@ public class StartupChecks {
         boolean isDevKey = !normalise(configured).isEmpty() && normalise(configured).equals(normalise(devKey));
         if (isDevKey || location.filter(DEV_PUBLIC_KEY_RESOURCE::equals).isPresent()) {
             throw new IllegalStateException("the development JWT key is refused outside the dev and test profiles");
+        }
+    }
+
+    static void checkIssuer(LaunchMode mode, Optional<String> issuer) {
+        if (mode == LaunchMode.DEVELOPMENT || mode == LaunchMode.TEST) {
+            return;
+        }
+        if (issuer.isEmpty() || issuer.get().isBlank() || issuer.get().equals(DEV_ISSUER)) {
+            throw new IllegalStateException("set SCIM_JWT_ISSUER (mp.jwt.verify.issuer) to the issuer of your tokens; "
+                    + "the development issuer is refused outside the dev and test profiles");
         }
     }
 

@@ -37,4 +37,13 @@ class StartupChecksTest {
         assertDoesNotThrow(() -> StartupChecks.check(LaunchMode.NORMAL, Optional.of("https://idp.example/jwks"),
                 Optional.empty(), Optional.empty(), DEV_KEY));
     }
+
+    @Test
+    void productionRefusesTheDevIssuer() {
+        assertThrows(IllegalStateException.class, () -> StartupChecks.checkIssuer(LaunchMode.NORMAL,
+                Optional.of(StartupChecks.DEV_ISSUER)));
+        assertThrows(IllegalStateException.class, () -> StartupChecks.checkIssuer(LaunchMode.NORMAL, Optional.empty()));
+        assertDoesNotThrow(() -> StartupChecks.checkIssuer(LaunchMode.NORMAL, Optional.of("https://login.example.com")));
+        assertDoesNotThrow(() -> StartupChecks.checkIssuer(LaunchMode.DEVELOPMENT, Optional.of(StartupChecks.DEV_ISSUER)));
+    }
 }
