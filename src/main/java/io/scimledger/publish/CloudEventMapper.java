@@ -42,6 +42,17 @@ public final class CloudEventMapper {
         return new ProducerRecord<>(topic, null, e.streamId().toString(), data(e, opened), headers);
     }
 
+    /**
+     * The record for the compacted state topic: the resource after the event, or a tombstone (null value) when the
+     * resource is gone, which is what makes compaction forget it.
+     */
+    public static ProducerRecord<String, byte[]> toStateRecord(StoredEvent e, ObjectNode opened, String topic,
+                                                               String source) {
+        ProducerRecord<String, byte[]> full = toRecord(e, opened, topic, source);
+        byte[] value = e.type().isDeletion() ? null : full.value();
+        return new ProducerRecord<>(topic, null, full.key(), value, full.headers());
+    }
+
     static Map<String, String> attributes(StoredEvent e, ObjectNode opened, String source) {
         Map<String, String> ce = new LinkedHashMap<>();
         ce.put("ce_specversion", "1.0");

@@ -74,6 +74,8 @@ public class KafkaRelay {
     String usersTopic;
     @ConfigProperty(name = "scim.publish.groups-topic")
     String groupsTopic;
+    @ConfigProperty(name = "scim.publish.users-state-topic")
+    String usersStateTopic;
     @ConfigProperty(name = "scim.publish.topic-partitions")
     int partitions;
     @ConfigProperty(name = "scim.publish.topic-replication-factor")
@@ -167,7 +169,10 @@ public class KafkaRelay {
                 return;
             }
             query(conn, "INSERT INTO relay_checkpoint (subscription) VALUES ($1) ON CONFLICT DO NOTHING", subscription);
-            TopicSetup.ensure(kafkaConfig, List.of(usersTopic, groupsTopic), partitions, replicationFactor);
+            TopicSetup.ensure(kafkaConfig, List.of(
+                    TopicSetup.changelog(usersTopic, partitions, replicationFactor),
+                    TopicSetup.changelog(groupsTopic, partitions, replicationFactor),
+                    TopicSetup.state(usersStateTopic, partitions, replicationFactor)));
             try (KafkaProducer<String, byte[]> producer = newProducer()) {
                 active = true;
                 while (running) {
@@ -199,7 +204,11 @@ public class KafkaRelay {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        // A producer without metadata (new, or after an outage) must not start a batch it cannot finish: a half-sent
+        // batch is sent again from the checkpoint and turns into duplicates. partitionsFor fails after max.block.ms.
+        producer.partitionsFor(usersTopic);
+        producer.partitionsFor(groupsTopic);
+        List<List<Future<RecordMetadata>>> acks = new ArrayList<>(batch.size());
         Map<java.util.UUID, Optional<io.scimledger.privacy.DataKey>> keys = new HashMap<>();
         for (StoredEvent e : batch) {
             ObjectNode opened = e.payload();
@@ -208,22 +217,56 @@ public class KafkaRelay {
                         keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id));
                 opened = PersonalDataCipher.openObject(opened, key);
             }
+            List<Future<RecordMetadata>> sent = new ArrayList<>(2);
             String topic = e.streamType() == StreamType.User ? usersTopic : groupsTopic;
-            acks.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source)));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            try {
-                ack.get(30, TimeUnit.SECONDS);
-            } catch (Exception ex) {
-                throw new IllegalStateException("broker did not acknowledge: " + ex.getMessage(), ex);
+            sent.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source)));
+            if (e.streamType() == StreamType.User) {
+                sent.add(producer.send(CloudEventMapper.toStateRecord(e, opened, usersStateTopic, source)));
+            }
+            acks.add(sent);
+            if (failedAlready(sent)) {
+                break; // e.g. metadata timed out inside send(): later records would only become duplicates
             }
         }
-        StoredEvent last = batch.get(batch.size() - 1);
-        query(conn, "UPDATE relay_checkpoint SET last_tx_id = $2::text::xid8, last_position = $3, "
-                + "published = published + $4, updated_at = now() WHERE subscription = $1",
-                subscription, last.txId(), last.position(), (long) batch.size());
+        producer.flush();
+        // Advance over the longest acknowledged prefix, so a failure re-sends as little as possible.
+        int acknowledged = 0;
+        Exception failure = null;
+        for (List<Future<RecordMetadata>> sent : acks) {
+            try {
+                for (Future<RecordMetadata> ack : sent) {
+                    ack.get(30, TimeUnit.SECONDS);
+                }
+            } catch (Exception ex) {
+                failure = ex;
+                break;
+            }
+            acknowledged++;
+        }
+        if (acknowledged > 0) {
+            StoredEvent last = batch.get(acknowledged - 1);
+            query(conn, "UPDATE relay_checkpoint SET last_tx_id = $2::text::xid8, last_position = $3, "
+                    + "published = published + $4, updated_at = now() WHERE subscription = $1",
+                    subscription, last.txId(), last.position(), (long) acknowledged);
+        }
+        if (failure != null || acknowledged < batch.size()) {
+            throw new IllegalStateException("broker did not acknowledge: "
+                    + (failure == null ? "batch cut short" : failure.getMessage()), failure);
+        }
         return batch.size();
+    }
+
+    private static boolean failedAlready(List<Future<RecordMetadata>> sent) {
+        for (Future<RecordMetadata> f : sent) {
+            if (f.isDone()) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private RelayCheckpoint checkpoint(SqlConnection conn) {
@@ -241,7 +284,7 @@ public class KafkaRelay {
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // Fail a batch quickly when the broker is away; the relay retries it from the checkpoint.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "scim-ledger-relay-" + subscription);

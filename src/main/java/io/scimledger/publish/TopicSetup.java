@@ -13,13 +13,30 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the changelog topics up front (delete retention), so the first send never races auto-creation. */
+/**
+ * Creates our topics up front, so the first send never races auto-creation: the changelog topics (delete
+ * retention: every event) and the compacted user state topic (latest resource per key; a tombstone on deletion or
+ * erasure, and compaction within a bounded lag so an erased person's last state does not linger).
+ */
 final class TopicSetup {
 
     private TopicSetup() {
     }
 
-    static void ensure(Map<String, Object> kafkaConfig, List<String> topics, int partitions, short replicationFactor) {
+    static NewTopic changelog(String name, int partitions, short replicationFactor) {
+        return new NewTopic(name, partitions, replicationFactor).configs(Map.of("cleanup.policy", "delete"));
+    }
+
+    static NewTopic state(String name, int partitions, short replicationFactor) {
+        return new NewTopic(name, partitions, replicationFactor).configs(Map.of(
+                "cleanup.policy", "compact",
+                // Bound how long a superseded value (or an erased person's last state) may stay readable.
+                "max.compaction.lag.ms", "3600000",
+                "segment.ms", "3600000",
+                "delete.retention.ms", "86400000"));
+    }
+
+    static void ensure(Map<String, Object> kafkaConfig, List<NewTopic> topics) {
         // The same connection settings as the producer (bootstrap, TLS, SASL), minus client-type specific ones.
         Map<String, Object> props = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
@@ -32,9 +49,9 @@ final class TopicSetup {
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : topics) {
-                if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, partitions, replicationFactor).configs(Map.of("cleanup.policy", "delete")));
+            for (NewTopic t : topics) {
+                if (!existing.contains(t.name())) {
+                    missing.add(t);
                 }
             }
             if (missing.isEmpty()) {

@@ -138,6 +138,39 @@ class KafkaRelayTest {
     }
 
     @Test
+    void theCompactedStateTopicHoldsTheLatestUserAndATombstoneOnDeletion() {
+        String t = "state-" + UUID.randomUUID();
+        String kept = Scim.createUser(t, "kept");
+        Scim.patch(t, "/scim/v2/Users/" + kept, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Latest\"}]")
+                .statusCode(200);
+        String gone = Scim.createUser(t, "gone");
+        Scim.idp(t).delete("/scim/v2/Users/" + gone).then().statusCode(204);
+        Properties props = new Properties();
+        props.put("bootstrap.servers", ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        props.put("group.id", "state-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("scim.users.state"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !(versionOf(latest.get(kept)) == 2 && versionOf(latest.get(gone)) == 2)) {
+                for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+                    if (t.equals(header(rec, "ce_tenant"))) {
+                        latest.put(rec.key(), rec);
+                    }
+                }
+            }
+        }
+        assertTrue(new String(latest.get(kept).value(), StandardCharsets.UTF_8).contains("Latest"));
+        assertEquals(null, latest.get(gone).value(), "a deleted user leaves a tombstone");
+    }
+
+    private static long versionOf(ConsumerRecord<String, byte[]> rec) {
+        return rec == null ? 0 : Long.parseLong(header(rec, "ce_streamversion"));
+    }
+
+    @Test
     void exactlyOneRelayHoldsTheSubscription() throws Exception {
         given().auth().oauth2(Tokens.admin()).get("/admin/relay").then().statusCode(200)
                 .body("activeHere", equalTo(true))
