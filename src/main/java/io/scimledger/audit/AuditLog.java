@@ -1,0 +1,248 @@
+package io.scimledger.audit;
+
+import static io.scimledger.db.Database.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.db.Database;
+import io.scimledger.events.EventStore;
+import io.scimledger.events.StoredEvent;
+import io.scimledger.events.StreamType;
+import io.scimledger.privacy.DataKey;
+import io.scimledger.privacy.DataKeyStore;
+import io.scimledger.privacy.PersonalDataCipher;
+import io.scimledger.scim.ScimException;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The auditor's questions about one resource, answered from the event log only (never from the projections):
+ * its history with attribute-level before/after values, and its state as of a past time. Every read is confined
+ * to the caller's tenant. Streams are read in batches of {@link #BATCH} events, so a long history or a group with
+ * many membership events is never loaded into memory at once (the member set of an as-of view is, by necessity).
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    /** Default and maximum page size of {@link #history}. */
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+
+    static final int BATCH = 500;
+
+    static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
+            + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
+            + "client_address, txn_id, payload, prev_hash, hash";
+
+    private final Database db;
+    private final DataKeyStore dataKeys;
+
+    public AuditLog(Database db, DataKeyStore dataKeys) {
+        this.db = db;
+        this.dataKeys = dataKeys;
+    }
+
+    /** One page of a resource's history. {@code nextAfter} is the cursor for the next page, or null at the end. */
+    public record HistoryPage(ArrayNode events, Long nextAfter) {
+    }
+
+    /**
+     * Events of the stream, in version order, whose position is greater than {@code after}, at most {@code limit}.
+     * The before/after values are computed by folding the stream from version 1, so they are right on every page.
+     *
+     * @throws ScimException 404 if the tenant has no such resource in the log
+     */
+    public HistoryPage history(String tenant, StreamType type, UUID id, long after, int limit) {
+        return db.withConnection(conn -> {
+            Optional<DataKey> key = type == StreamType.User ? dataKeys.find(conn, id) : Optional.empty();
+            ArrayNode events = JsonNodeFactory.instance.arrayNode();
+            ObjectNode[] current = {null};
+            boolean[] seen = {false};
+            Long[] next = {null};
+            long[] lastPosition = {after};
+            forEachEvent(conn, tenant, type, id, null, e -> {
+                seen[0] = true;
+                ObjectNode payload = open(e, key);
+                ObjectNode before = current[0];
+                ObjectNode afterState = fold(e, payload, before);
+                if (e.position() > after) {
+                    if (events.size() == limit) {
+                        next[0] = lastPosition[0];
+                        return false;
+                    }
+                    events.add(render(e, payload, before, afterState, key, type));
+                    lastPosition[0] = e.position();
+                }
+                current[0] = afterState;
+                return true;
+            });
+            if (!seen[0]) {
+                throw notFound(type, id);
+            }
+            return new HistoryPage(events, next[0]);
+        });
+    }
+
+    /**
+     * The resource as it was at {@code time}: every event of the stream with {@code occurred_at <= time} (an event
+     * at exactly {@code time} is included), folded in version order. {@code occurred_at} is the application's clock
+     * when the event was appended, microsecond precision. For a group the members at that time are included.
+     *
+     * @return empty if the resource did not exist at that time (not yet created, or already deleted)
+     */
+    public Optional<ObjectNode> asOf(String tenant, StreamType type, UUID id, Instant time) {
+        return db.withConnection(conn -> {
+            Optional<DataKey> key = type == StreamType.User ? dataKeys.find(conn, id) : Optional.empty();
+            ObjectNode[] state = {null};
+            Map<String, JsonNode> members = new LinkedHashMap<>();
+            StoredEvent[] first = {null};
+            StoredEvent[] last = {null};
+            forEachEvent(conn, tenant, type, id, OffsetDateTime.ofInstant(time, ZoneOffset.UTC), e -> {
+                ObjectNode payload = open(e, key);
+                state[0] = fold(e, payload, state[0]);
+                switch (e.type()) {
+                    case GroupMembersAdded -> payload.path("members").forEach(m -> members.put(m.path("value").asText(), m));
+                    case GroupMembersRemoved -> payload.path("members").forEach(m -> members.remove(m.path("value").asText()));
+                    case GroupDeleted, UserDeleted -> members.clear();
+                    default -> { }
+                }
+                if (first[0] == null || e.type().name().endsWith("Created")) {
+                    first[0] = e;
+                }
+                last[0] = e;
+                return true;
+            });
+            if (state[0] == null) {
+                return Optional.empty();
+            }
+            ObjectNode resource = JsonNodeFactory.instance.objectNode();
+            if (state[0].has("schemas")) {
+                resource.set("schemas", state[0].get("schemas"));
+            }
+            resource.put("id", id.toString());
+            state[0].fields().forEachRemaining(f -> {
+                if (!"schemas".equals(f.getKey())) {
+                    resource.set(f.getKey(), f.getValue());
+                }
+            });
+            if (type == StreamType.Group) {
+                ArrayNode list = resource.putArray("members");
+                members.values().forEach(list::add);
+            }
+            ObjectNode meta = resource.putObject("meta");
+            meta.put("resourceType", type.name());
+            meta.put("created", first[0].occurredAt().toString());
+            meta.put("lastModified", last[0].occurredAt().toString());
+            meta.put("version", "W/\"" + last[0].version() + "\"");
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("asOf", time.toString());
+            out.put("version", last[0].version());
+            out.put("lastEventId", last[0].eventId().toString());
+            if (type == StreamType.User) {
+                out.put("personalDataReadable", key.isPresent());
+            }
+            out.set("resource", resource);
+            return Optional.of(out);
+        });
+    }
+
+    /** The state after the event: the recorded state for attribute events, null after a delete. */
+    private static ObjectNode fold(StoredEvent e, ObjectNode payload, ObjectNode before) {
+        return switch (e.type()) {
+            case UserCreated, UserReplaced, UserPatched, GroupCreated, GroupReplaced, GroupPatched ->
+                    payload.get("state") instanceof ObjectNode s ? s : before;
+            case UserDeleted, GroupDeleted -> null;
+            default -> before;
+        };
+    }
+
+    private static ObjectNode render(StoredEvent e, ObjectNode payload, ObjectNode before, ObjectNode after,
+                                     Optional<DataKey> key, StreamType type) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("position", e.position());
+        n.put("eventId", e.eventId().toString());
+        n.put("version", e.version());
+        n.put("type", e.type().name());
+        n.put("occurredAt", e.occurredAt().toString());
+        n.putObject("actor").put("subject", e.actorSubject()).put("clientId", e.actorClientId());
+        n.put("clientAddress", e.clientAddress());
+        n.put("requestId", e.requestId());
+        n.put("txn", e.txnId().toString());
+        if (payload.has("changed")) {
+            n.set("changed", payload.get("changed"));
+        }
+        ArrayNode changes;
+        switch (e.type()) {
+            case GroupMembersAdded, GroupMembersRemoved -> {
+                changes = JsonNodeFactory.instance.arrayNode();
+                ObjectNode c = changes.addObject();
+                c.put("attribute", "members");
+                c.set(e.type() == io.scimledger.events.EventType.GroupMembersAdded ? "added" : "removed",
+                        payload.path("members"));
+                if (payload.has("reason")) {
+                    c.set("reason", payload.get("reason"));
+                }
+            }
+            default -> changes = StateDiff.changes(before, after);
+        }
+        n.set("changes", changes);
+        if (payload.has("request")) {
+            n.set("request", payload.get("request"));
+        }
+        if (type == StreamType.User) {
+            n.put("personalDataReadable", key.isPresent());
+        }
+        return n;
+    }
+
+    private static ObjectNode open(StoredEvent e, Optional<DataKey> key) {
+        return PersonalDataCipher.containsSealed(e.payload()) ? PersonalDataCipher.openObject(e.payload(), key)
+                : e.payload();
+    }
+
+    /**
+     * Feeds the tenant's events of one stream to {@code visitor} in version order, batch by batch, until the
+     * visitor returns false. With {@code until}, only events with {@code occurred_at <= until}.
+     */
+    private static void forEachEvent(SqlClient conn, String tenant, StreamType type, UUID id, OffsetDateTime until,
+                                     Predicate<StoredEvent> visitor) {
+        long afterVersion = 0;
+        while (true) {
+            var rows = until == null
+                    ? query(conn, "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                            + "AND stream_id = $3 AND stream_version > $4 ORDER BY stream_version LIMIT $5",
+                            tenant, type.name(), id, afterVersion, BATCH)
+                    : query(conn, "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                            + "AND stream_id = $3 AND stream_version > $4 AND occurred_at <= $6 "
+                            + "ORDER BY stream_version LIMIT $5",
+                            tenant, type.name(), id, afterVersion, BATCH, until);
+            int n = 0;
+            for (Row r : rows) {
+                n++;
+                StoredEvent e = EventStore.fromRow(r);
+                afterVersion = e.version();
+                if (!visitor.test(e)) {
+                    return;
+                }
+            }
+            if (n < BATCH) {
+                return;
+            }
+        }
+    }
+
+    static ScimException notFound(StreamType type, UUID id) {
+        return ScimException.notFound(type.name() + " " + id + " has no events in this tenant's log");
+    }
+}
