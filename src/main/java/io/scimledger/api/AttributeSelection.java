@@ -56,6 +56,11 @@ public final class AttributeSelection {
             if (text.isEmpty()) {
                 continue;
             }
+            if (type.extension(text).isPresent()) {
+                // A whole extension named by its schema URN (RFC 7644 section 3.10).
+                out.add(type.extension(text).get().id().toLowerCase(Locale.ROOT));
+                continue;
+            }
             AttributePath path;
             try {
                 path = AttributePath.parse(text);
@@ -93,7 +98,14 @@ public final class AttributeSelection {
                 continue;
             }
             if (type.extension(name).isPresent()) {
-                if (filterChildren(type.extension(name).get().id() + ":", field.getValue(), type, true)) {
+                String urn = type.extension(name).get().id().toLowerCase(Locale.ROOT);
+                if (include != null ? include.contains(urn) : !exclude.contains(urn)) {
+                    if (include == null && filterChildren(urn + ":", field.getValue(), type, true)) {
+                        it.remove();
+                    }
+                    continue;
+                }
+                if (include == null || filterChildren(urn + ":", field.getValue(), type, true)) {
                     it.remove();
                 }
                 continue;

@@ -118,7 +118,6 @@ class EntraIdReplayTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: filter emails[type eq \"work\"].value eq \"x\" (Entra lookup) is rejected as 400 invalidFilter")
     void entra10_userLookupByWorkEmailValuePathFilter() {
         // item 10: Entra looks users up by emails[type eq "work"].value
         String t = Conf.tenant("entra");

@@ -181,7 +181,6 @@ class ListingTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG: excludedAttributes/attributes naming a whole extension schema URN are ignored")
     void rfc7644_3_4_2_5_wholeExtensionByItsSchemaUrn() {
         String t = Conf.tenant("attrs");
         String id = Conf.createUser(t, """

@@ -173,8 +173,25 @@ public final class FilterParser {
             expect(']');
             inBracket = false;
             depth--;
+            if (pos < text.length() && text.charAt(pos) == '.') {
+                // Entra ID looks users up by emails[type eq "work"].value eq "x": not in RFC 7644's grammar, but
+                // unambiguous: the sub-attribute of an element that matches the value filter.
+                pos++;
+                int subStart = pos;
+                String sub = readWord();
+                if (!AttributePath.isAttrName(sub)) {
+                    throw errorAt(subStart, "expected a sub-attribute name after '].'");
+                }
+                Filter condition = comparison(new AttributePath(null, sub, null), sub);
+                return new Filter.ValuePath(path, new Filter.And(inner, condition));
+            }
             return new Filter.ValuePath(path, inner);
         }
+        return comparison(path, word);
+    }
+
+    /** The operator and value after an attribute path: {@code pr}, or a comparison operator and a value. */
+    private Filter comparison(AttributePath path, String word) {
         if (!skipWs()) {
             if (pos >= text.length()) {
                 throw error("unexpected end of filter; expected an operator after '" + word + "'");

@@ -176,7 +176,6 @@ class FilterParserTest {
         "emails[type eq \"work\"",
         "emails[type eq \"work\"]]",
         "emails[]",
-        "emails[type eq \"work\"].value eq \"x\"",
         "emails[type[value eq \"x\"]]",
         "emails[urn:foo:bar:type eq \"x\"]",
         "emails[type.value eq \"x\"]",
@@ -293,5 +292,20 @@ class FilterParserTest {
     void patchRejectsJunk(String text) {
         ScimException e = assertThrows(ScimException.class, () -> FilterParser.parsePatchPath(text));
         assertEquals("invalidPath", e.scimType());
+    }
+
+    @Test
+    void entraSubAttributeAfterAValuePathMeansThatElementsSubAttribute() {
+        // idp-behaviour.md, Entra 10: emails[type eq "work"].value eq "x" (outside RFC 7644's grammar, tolerated)
+        Filter f = FilterParser.parse("emails[type eq \"work\"].value eq \"x\"");
+        Filter.ValuePath vp = assertInstanceOf(Filter.ValuePath.class, f);
+        assertEquals("emails", vp.path().attribute());
+        Filter.And and = assertInstanceOf(Filter.And.class, vp.inner());
+        assertEquals("type", ((Filter.Compare) and.left()).path().attribute());
+        Filter.Compare value = assertInstanceOf(Filter.Compare.class, and.right());
+        assertEquals("value", value.path().attribute());
+        assertEquals(CompareOp.EQ, value.op());
+        assertThrows(io.scimledger.scim.ScimException.class, () -> FilterParser.parse("emails[type eq \"work\"]. eq \"x\""));
+        assertThrows(io.scimledger.scim.ScimException.class, () -> FilterParser.parse("emails[type eq \"work\"].value"));
     }
 }
