@@ -114,7 +114,7 @@ public class AuditLog {
                 switch (e.type()) {
                     case GroupMembersAdded -> payload.path("members").forEach(m -> members.put(m.path("value").asText(), m));
                     case GroupMembersRemoved -> payload.path("members").forEach(m -> members.remove(m.path("value").asText()));
-                    case GroupDeleted, UserDeleted -> members.clear();
+                    case GroupDeleted, UserDeleted, UserErased -> members.clear();
                     default -> { }
                 }
                 if (first[0] == null || e.type().name().endsWith("Created")) {
@@ -162,7 +162,7 @@ public class AuditLog {
         return switch (e.type()) {
             case UserCreated, UserReplaced, UserPatched, GroupCreated, GroupReplaced, GroupPatched ->
                     payload.get("state") instanceof ObjectNode s ? s : before;
-            case UserDeleted, GroupDeleted -> null;
+            case UserDeleted, GroupDeleted, UserErased -> null;
             default -> before;
         };
     }

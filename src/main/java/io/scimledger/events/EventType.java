@@ -9,6 +9,11 @@ public enum EventType {
     UserReplaced(StreamType.User),
     UserPatched(StreamType.User),
     UserDeleted(StreamType.User),
+    /**
+     * The person's data key was destroyed (GDPR art. 17): every sealed value of this stream is unreadable from now
+     * on, and the user is gone from the projections. Carries no personal data itself.
+     */
+    UserErased(StreamType.User),
     GroupCreated(StreamType.Group),
     GroupReplaced(StreamType.Group),
     GroupPatched(StreamType.Group),
@@ -32,6 +37,6 @@ public enum EventType {
     }
 
     public boolean isDeletion() {
-        return this == UserDeleted || this == GroupDeleted;
+        return this == UserDeleted || this == GroupDeleted || this == UserErased;
     }
 }

@@ -75,6 +75,16 @@ public class DataKeyStore {
         return Optional.of(key);
     }
 
+    /**
+     * Destroys the subject's stored key inside the caller's transaction (crypto-shredding): the wrapped key is
+     * overwritten with NULL, so no copy of it remains in this database. Returns false if it was already destroyed.
+     */
+    public boolean destroy(SqlClient conn, String tenant, UUID subject) {
+        var rows = query(conn, "UPDATE data_key SET wrapped_key = NULL, destroyed_at = now() "
+                + "WHERE tenant_id = $1 AND subject_id = $2 AND wrapped_key IS NOT NULL RETURNING subject_id", tenant, subject);
+        return rows.size() > 0;
+    }
+
     /** Forgets a key from memory; erasure calls this after destroying the stored key. */
     public void evict(UUID subject) {
         synchronized (cache) {

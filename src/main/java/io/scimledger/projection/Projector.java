@@ -32,7 +32,7 @@ public class Projector {
         switch (e.type()) {
             case UserCreated -> insertUser(conn, e, payload.path("state"), mode);
             case UserReplaced, UserPatched -> updateUser(conn, e, payload.path("state"), mode);
-            case UserDeleted -> deleteUser(conn, e);
+            case UserDeleted, UserErased -> deleteUser(conn, e);
             case GroupCreated -> insertGroup(conn, e, payload.path("state"));
             case GroupReplaced, GroupPatched -> updateGroup(conn, e, payload.path("state"));
             case GroupMembersAdded -> addMembers(conn, e, payload.path("members"));

@@ -79,7 +79,8 @@ public final class CloudEventMapper {
             case UserPatched -> activationType(opened).orElse(PROV + "patch:full");
             case GroupPatched -> PROV + "patch:full";
             case GroupMembersAdded, GroupMembersRemoved -> PROV + "patch:notice";
-            case UserDeleted, GroupDeleted -> PROV + "delete";
+            // RFC 9967 has no erasure event: for a consumer it is a deletion (ce_ledgerevent says UserErased).
+            case UserDeleted, GroupDeleted, UserErased -> PROV + "delete";
         };
     }
 
@@ -108,6 +109,7 @@ public final class CloudEventMapper {
                 }
             }
             case UserDeleted, GroupDeleted -> data.put("id", e.streamId().toString());
+            case UserErased -> data.put("id", e.streamId().toString()).put("erased", true);
             default -> {
                 data.putArray("schemas").add(e.streamType() == StreamType.User ? ScimSchemas.USER_URN : ScimSchemas.GROUP_URN);
                 data.put("id", e.streamId().toString());

@@ -65,6 +65,15 @@ public class Caller {
         return jwt.getSubject();
     }
 
+    /**
+     * The origin of an operator's request acting on another tenant (admin operations such as erasure): the event
+     * belongs to that tenant, the envelope names the operator.
+     */
+    public RequestOrigin originIn(String targetTenant) {
+        String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return new RequestOrigin(targetTenant, jwt.getSubject(), clientId(), requestId(), address);
+    }
+
     public RequestOrigin origin() {
         String clientId = clientId();
         String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
