@@ -6,8 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.audit.AuditExport;
 import io.scimledger.audit.AuditLog;
+import io.scimledger.audit.AuditReports;
 import io.scimledger.audit.ChainVerifier;
+import io.scimledger.audit.MembershipIntervals;
 import io.scimledger.events.JsonSupport;
 import io.scimledger.events.StreamType;
 import io.scimledger.scim.ScimException;
@@ -20,7 +23,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -42,7 +53,17 @@ import java.util.UUID;
  *       {@code occurred_at}, the application's clock when the event was appended, with microsecond precision; an
  *       event at exactly {@code time} is included. 404 if the resource did not exist then.</li>
  *   <li>{@code GET /audit/verify}: recomputes every hash chain of the tenant.</li>
+ *   <li>{@code GET /audit/Users/{id}/memberships?at=}: the user's group memberships as intervals, direct and
+ *       through nested groups ({@link MembershipIntervals}).</li>
+ *   <li>{@code GET /audit/deprovisionings?from=&to=&after=&limit=}: deactivations and deletions of users in
+ *       {@code [from, to)} ({@link AuditReports#deprovisionings}).</li>
+ *   <li>{@code GET /audit/changes?subject=&clientId=&from=&to=&after=&limit=}: every event made by that token
+ *       subject and/or OAuth client in {@code [from, to)} ({@link AuditReports#changesBy}).</li>
  * </ul>
+ *
+ * <p>Exports: history, memberships, deprovisionings and changes accept {@code format=ndjson|csv} (or
+ * {@code Accept: application/x-ndjson} / {@code text/csv}) and then stream the whole answer, unpaged, with flat
+ * memory ({@link AuditExport}).
  */
 @Path("/audit")
 @Produces({JSON, ScimMediaType.SCIM_JSON})
@@ -55,14 +76,41 @@ public class AuditResource {
     AuditLog log;
     @Inject
     ChainVerifier verifier;
+    @Inject
+    MembershipIntervals memberships;
+    @Inject
+    AuditReports reports;
+
+    static final List<String> HISTORY_COLUMNS = List.of("position", "eventId", "version", "type", "occurredAt",
+            "actor.subject", "actor.clientId", "clientAddress", "requestId", "txn", "changed", "changes", "request",
+            "personalDataReadable");
+    static final List<String> MEMBERSHIP_COLUMNS = List.of("groupId", "groupDisplayName", "type", "via", "from",
+            "to");
+    static final List<String> DEPROVISIONING_COLUMNS = List.of("position", "userId", "eventId", "type", "eventType",
+            "occurredAt", "actor", "clientId", "requestId", "clientAddress", "latencyMs");
+    static final List<String> CHANGE_COLUMNS = List.of("position", "eventId", "resourceType", "resourceId",
+            "version", "type", "occurredAt", "actor.subject", "actor.clientId", "clientAddress", "requestId", "txn",
+            "changed");
 
     @GET
     @Path("{type}/{id}/history")
+    @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
     public Response history(@PathParam("type") String type, @PathParam("id") String id,
-                            @QueryParam("after") String after, @QueryParam("limit") String limit) {
+                            @QueryParam("after") String after, @QueryParam("limit") String limit,
+                            @QueryParam("format") String format, @Context HttpHeaders headers) {
         String tenant = caller.tenant();
         StreamType streamType = streamType(type);
         UUID uuid = parseId(id);
+        AuditExport.Format export = exportFormat(format, headers);
+        if (export != null) {
+            AuditExport.Source source = (a, n) -> {
+                AuditLog.HistoryPage p = log.history(tenant, streamType, uuid, a, n);
+                List<JsonNode> rows = new ArrayList<>(p.events().size());
+                p.events().forEach(rows::add);
+                return new AuditExport.Batch(rows, p.nextAfter());
+            };
+            return export(export, "history-" + uuid, HISTORY_COLUMNS, source.read(0, AuditExport.BATCH), source);
+        }
         long afterPosition = parseLong("after", after, 0, 0, Long.MAX_VALUE);
         int max = (int) parseLong("limit", limit, AuditLog.DEFAULT_LIMIT, 1, AuditLog.MAX_LIMIT);
         AuditLog.HistoryPage page = log.history(tenant, streamType, uuid, afterPosition, max);
@@ -94,6 +142,201 @@ public class AuditResource {
     @Path("verify")
     public Response verify() {
         return json(verifier.verify(caller.tenant()));
+    }
+
+    @GET
+    @Path("Users/{id}/memberships")
+    @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
+    public Response memberships(@PathParam("id") String id, @QueryParam("at") String at,
+                                @QueryParam("format") String format, @Context HttpHeaders headers) {
+        String tenant = caller.tenant();
+        UUID uuid = parseId(id);
+        Instant instant = at == null || at.isBlank() ? null : parseTime("at", at);
+        AuditExport.Format export = exportFormat(format, headers);
+        List<ObjectNode> intervals = memberships.forUser(tenant, uuid, instant);
+        if (export != null) {
+            return export(export, "memberships-" + uuid, MEMBERSHIP_COLUMNS, AuditExport.all(intervals), null);
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("userId", uuid.toString());
+        if (instant != null) {
+            out.put("at", instant.toString());
+        }
+        intervals.forEach(out.putArray("memberships")::add);
+        return json(out);
+    }
+
+    @GET
+    @Path("deprovisionings")
+    @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
+    public Response deprovisionings(@QueryParam("from") String from, @QueryParam("to") String to,
+                                    @QueryParam("after") String after, @QueryParam("limit") String limit,
+                                    @QueryParam("format") String format, @Context HttpHeaders headers) {
+        String tenant = caller.tenant();
+        Instant f = from == null || from.isBlank() ? AuditReports.BEGINNING : parseTime("from", from);
+        Instant t = to == null || to.isBlank() ? AuditReports.END : parseTime("to", to);
+        long afterPosition = parseLong("after", after, 0, 0, Long.MAX_VALUE);
+        int max = (int) parseLong("limit", limit, AuditLog.DEFAULT_LIMIT, 1, AuditLog.MAX_LIMIT);
+        AuditExport.Format export = exportFormat(format, headers);
+        AuditExport.Source source = (a, n) -> batch(reports.deprovisionings(tenant, f, t, a, n));
+        if (export != null) {
+            return export(export, "deprovisionings", DEPROVISIONING_COLUMNS, source.read(0, AuditExport.BATCH),
+                    source);
+        }
+        AuditReports.Page page = reports.deprovisionings(tenant, f, t, afterPosition, max);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", from);
+        query.put("to", to);
+        return json(pageBody("deprovisionings", page, "/audit/deprovisionings", query, max, f, t));
+    }
+
+    @GET
+    @Path("changes")
+    @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
+    public Response changes(@QueryParam("subject") String subject, @QueryParam("clientId") String clientId,
+                            @QueryParam("from") String from, @QueryParam("to") String to,
+                            @QueryParam("after") String after, @QueryParam("limit") String limit,
+                            @QueryParam("format") String format, @Context HttpHeaders headers) {
+        String tenant = caller.tenant();
+        String s = subject == null || subject.isBlank() ? null : subject;
+        String c = clientId == null || clientId.isBlank() ? null : clientId;
+        if (s == null && c == null) {
+            throw ScimException.invalidValue("subject or clientId is required");
+        }
+        AuditReports.Actor actor = new AuditReports.Actor(s, c);
+        Instant f = from == null || from.isBlank() ? AuditReports.BEGINNING : parseTime("from", from);
+        Instant t = to == null || to.isBlank() ? AuditReports.END : parseTime("to", to);
+        long afterPosition = parseLong("after", after, 0, 0, Long.MAX_VALUE);
+        int max = (int) parseLong("limit", limit, AuditLog.DEFAULT_LIMIT, 1, AuditLog.MAX_LIMIT);
+        AuditExport.Format export = exportFormat(format, headers);
+        AuditExport.Source source = (a, n) -> batch(reports.changesBy(tenant, actor, f, t, a, n));
+        if (export != null) {
+            return export(export, "changes", CHANGE_COLUMNS, source.read(0, AuditExport.BATCH), source);
+        }
+        AuditReports.Page page = reports.changesBy(tenant, actor, f, t, afterPosition, max);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("subject", s);
+        query.put("clientId", c);
+        query.put("from", from);
+        query.put("to", to);
+        ObjectNode out = pageBody("events", page, "/audit/changes", query, max, f, t);
+        if (s != null) {
+            out.put("subject", s);
+        }
+        if (c != null) {
+            out.put("clientId", c);
+        }
+        return json(out);
+    }
+
+    private static AuditExport.Batch batch(AuditReports.Page page) {
+        return new AuditExport.Batch(page.rows(), page.nextAfter());
+    }
+
+    private static ObjectNode pageBody(String field, AuditReports.Page page, String path, Map<String, String> query,
+                                       int max, Instant from, Instant to) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (from != AuditReports.BEGINNING) {
+            out.put("from", from.toString());
+        }
+        if (to != AuditReports.END) {
+            out.put("to", to.toString());
+        }
+        page.rows().forEach(out.putArray(field)::add);
+        if (page.nextAfter() != null) {
+            StringBuilder next = new StringBuilder(path).append('?');
+            query.forEach((k, v) -> {
+                if (v != null && !v.isBlank()) {
+                    next.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
+                }
+            });
+            next.append("after=").append(page.nextAfter()).append("&limit=").append(max);
+            out.put("nextAfter", page.nextAfter());
+            out.put("next", next.toString());
+        }
+        return out;
+    }
+
+    /** format= wins; otherwise an Accept header naming NDJSON or CSV (and not JSON) asks for an export. */
+    private static AuditExport.Format exportFormat(String format, HttpHeaders headers) {
+        if (format != null && !format.isBlank()) {
+            return switch (format.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "ndjson" -> AuditExport.Format.NDJSON;
+                case "csv" -> AuditExport.Format.CSV;
+                case "json" -> null;
+                default -> throw ScimException.invalidValue("format must be json, ndjson or csv");
+            };
+        }
+        if (headers == null) {
+            return null;
+        }
+        List<String> accept = headers.getRequestHeader(HttpHeaders.ACCEPT);
+        if (accept == null) {
+            return null;
+        }
+        String all = String.join(",", accept).toLowerCase(java.util.Locale.ROOT);
+        if (all.contains("json") && !all.contains(AuditExport.NDJSON)) {
+            return null;
+        }
+        if (all.contains(AuditExport.NDJSON)) {
+            return AuditExport.Format.NDJSON;
+        }
+        if (all.contains(AuditExport.CSV)) {
+            return AuditExport.Format.CSV;
+        }
+        return null;
+    }
+
+    private static Response export(AuditExport.Format format, String name, List<String> columns,
+                                   AuditExport.Batch first, AuditExport.Source source) {
+        return Response.ok(AuditExport.stream(format, columns, first, source))
+                .type(format.mediaType + ";charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"audit-" + name + "." + format.extension + "\"")
+                .build();
+    }
+
+    // --- Signed checkpoints (docs/decisions/0009-signed-checkpoints.md) ------------------------------------------
+    // Global over the whole log, yet they reveal no tenant's data (ranges, counts, roots only): readable with
+    // audit:read or scim:admin.
+
+    @Inject
+    io.scimledger.audit.LogCheckpoints checkpoints;
+    @Inject
+    io.scimledger.audit.CheckpointKeys checkpointKeys;
+
+    @GET
+    @Path("checkpoints")
+    @RolesAllowed({Scopes.AUDIT_READ, Scopes.ADMIN})
+    public Response listCheckpoints(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+        long afterId = parseLong("after", after, 0, 0, Long.MAX_VALUE);
+        int max = (int) parseLong("limit", limit, 100, 1, 1000);
+        ObjectNode out = checkpoints.list(afterId, max);
+        if (out.has("nextAfter")) {
+            out.put("next", "/audit/checkpoints?after=" + out.get("nextAfter").asLong() + "&limit=" + max);
+        }
+        return json(out);
+    }
+
+    @GET
+    @Path("checkpoints/key")
+    @RolesAllowed({Scopes.AUDIT_READ, Scopes.ADMIN})
+    public Response checkpointKey() {
+        var key = checkpointKeys.publicKey().orElseThrow(() ->
+                ScimException.notFound("no checkpoint public key is configured (scim.audit.checkpoint-public-key)"));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("keyId", checkpointKeys.keyId());
+        out.put("algorithm", "Ed25519");
+        out.put("publicKey", java.util.Base64.getEncoder().encodeToString(key.getEncoded()));
+        out.put("pem", checkpointKeys.publicKeyPem().orElseThrow());
+        out.put("signing", checkpointKeys.canSign());
+        return json(out);
+    }
+
+    @GET
+    @Path("verify/checkpoints")
+    @RolesAllowed({Scopes.AUDIT_READ, Scopes.ADMIN})
+    public Response verifyCheckpoints(@QueryParam("from") String from) {
+        return json(checkpoints.verify(parseLong("from", from, 0, 0, Long.MAX_VALUE)));
     }
 
     private static StreamType streamType(String path) {
@@ -128,13 +371,17 @@ public class AuditResource {
     }
 
     static Instant parseTime(String time) {
+        return parseTime("time", time);
+    }
+
+    static Instant parseTime(String name, String time) {
         if (time == null || time.isBlank()) {
-            throw ScimException.invalidValue("time is required (ISO-8601, e.g. 2026-05-04T09:15:02Z)");
+            throw ScimException.invalidValue(name + " is required (ISO-8601, e.g. 2026-05-04T09:15:02Z)");
         }
         try {
             return OffsetDateTime.parse(time.trim()).toInstant();
         } catch (DateTimeParseException e) {
-            throw ScimException.invalidValue("time must be an ISO-8601 date-time with a zone offset or Z, e.g. "
+            throw ScimException.invalidValue(name + " must be an ISO-8601 date-time with a zone offset or Z, e.g. "
                     + "2026-05-04T09:15:02.120Z");
         }
     }

@@ -63,7 +63,11 @@ public class ProjectionRebuilder {
                     replayed++;
                 }
             }
-            Projector.rebuildClaims(conn);
+            long unclaimed = Projector.rebuildClaims(conn);
+            if (unclaimed > 0) {
+                LOG.warnf("rebuild: %d users share a userName with an earlier user of their tenant; "
+                        + "the earliest keeps it (the log holds a conflict this service never writes)", unclaimed);
+            }
             return new Report(replayed, count(conn, "scim_user"), count(conn, "scim_group"),
                     count(conn, "group_membership"), 0);
         });

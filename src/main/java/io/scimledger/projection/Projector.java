@@ -135,10 +135,19 @@ public class Projector {
         }
     }
 
-    /** The rebuild recreates all claims from the final users in one statement. */
-    static void rebuildClaims(SqlClient conn) {
-        query(conn, "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) "
-                + "SELECT tenant_id, lower(user_name), id FROM scim_user");
+    /**
+     * The rebuild recreates all claims from the final users in one statement. A log written by this service never
+     * holds two live users with one userName; should a damaged or foreign log do so, the earliest created keeps the
+     * claim and the rebuild reports the others instead of failing.
+     *
+     * @return how many users could not claim their userName
+     */
+    static long rebuildClaims(SqlClient conn) {
+        long inserted = query(conn, "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) "
+                + "SELECT DISTINCT ON (tenant_id, lower(user_name)) tenant_id, lower(user_name), id FROM scim_user "
+                + "WHERE user_name <> '' ORDER BY tenant_id, lower(user_name), created, id").rowCount();
+        long named = query(conn, "SELECT count(*) AS n FROM scim_user WHERE user_name <> ''").iterator().next().getLong("n");
+        return named - inserted;
     }
 
     private static String userName(JsonNode state) {
