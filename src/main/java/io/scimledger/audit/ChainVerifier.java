@@ -20,7 +20,8 @@ import java.util.UUID;
  * Stops at the first broken link (streams ordered by type, then id).
  *
  * <p>What it cannot detect (docs/audit.md): removal of a stream's latest events or of a whole stream, or a stream
- * rewritten with recomputed hashes by someone with owner rights; that needs the planned signed checkpoints.
+ * rewritten with recomputed hashes by someone with owner rights; the signed checkpoints
+ * ({@link LogCheckpoints}) detect that.
  */
 @ApplicationScoped
 public class ChainVerifier {
