@@ -87,7 +87,7 @@ public class AuditResource {
     static final List<String> MEMBERSHIP_COLUMNS = List.of("groupId", "groupDisplayName", "type", "via", "from",
             "to");
     static final List<String> DEPROVISIONING_COLUMNS = List.of("position", "userId", "eventId", "type", "eventType",
-            "occurredAt", "actor", "clientId", "requestId", "clientAddress", "latencyMs");
+            "occurredAt", "actor", "clientId", "requestId", "clientAddress", "requestReceivedAt", "latencyMs");
     static final List<String> CHANGE_COLUMNS = List.of("position", "eventId", "resourceType", "resourceId",
             "version", "type", "occurredAt", "actor.subject", "actor.clientId", "clientAddress", "requestId", "txn",
             "changed");

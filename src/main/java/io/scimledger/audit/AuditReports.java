@@ -111,9 +111,16 @@ public class AuditReports {
         n.put("clientId", e.actorClientId());
         n.put("requestId", e.requestId());
         n.put("clientAddress", e.clientAddress());
-        // The identity provider's request time is not known and our own receipt time is not recorded
-        // (docs/audit.md): no honest latency can be computed from the log.
-        n.putNull("latencyMs");
+        // From our receipt of the identity provider's request to the effect (the event's commit-time clock); events
+        // written before receivedAt was recorded have none.
+        String received = e.payload().path("request").path("receivedAt").asText(null);
+        if (received == null) {
+            n.putNull("latencyMs");
+        } else {
+            n.put("requestReceivedAt", received);
+            long micros = java.time.Duration.between(Instant.parse(received), e.occurredAt()).toNanos() / 1_000;
+            n.put("latencyMs", micros / 1_000.0);
+        }
         return n;
     }
 

@@ -67,7 +67,10 @@ public class PersonalDataEraser {
                 return new Result(userId, false, 0); // already erased: nothing more to do, nothing to record
             }
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
-            payload.putObject("request").put("method", "ERASE");
+            ObjectNode request = payload.putObject("request").put("method", "ERASE");
+            if (origin.receivedAt() != null) {
+                request.put("receivedAt", origin.receivedAt().toString());
+            }
             if (reference != null) {
                 payload.put("reference", reference);
             }

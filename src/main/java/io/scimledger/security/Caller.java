@@ -71,13 +71,18 @@ public class Caller {
      */
     public RequestOrigin originIn(String targetTenant) {
         String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return new RequestOrigin(targetTenant, jwt.getSubject(), clientId(), requestId(), address);
+        return new RequestOrigin(targetTenant, jwt.getSubject(), clientId(), requestId(), address, receivedAt());
     }
 
     public RequestOrigin origin() {
         String clientId = clientId();
         String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return new RequestOrigin(tenant(), jwt.getSubject(), clientId, requestId(), address);
+        return new RequestOrigin(tenant(), jwt.getSubject(), clientId, requestId(), address, receivedAt());
+    }
+
+    /** Set by {@link RequestIds} before the request is matched, so it excludes our own processing time. */
+    public java.time.Instant receivedAt() {
+        return RequestIds.receivedAt(request);
     }
 
     private String claimText(String name) {

@@ -2,6 +2,8 @@ package io.scimledger.security;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -14,9 +16,22 @@ public class RequestIds {
 
     private static final int MAX_LENGTH = 128;
 
+    /** Internal header carrying our receipt time; always overwritten, so a client cannot supply it. */
+    static final String RECEIVED_AT_HEADER = "X-Scim-Ledger-Received-At";
+
     @ServerRequestFilter(preMatching = true)
     public void assign(HttpServerRequest request) {
+        request.headers().set(RECEIVED_AT_HEADER, Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
         ensure(request);
+    }
+
+    static Instant receivedAt(HttpServerRequest request) {
+        String v = request == null ? null : request.getHeader(RECEIVED_AT_HEADER);
+        try {
+            return v == null ? null : Instant.parse(v);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     @ServerResponseFilter

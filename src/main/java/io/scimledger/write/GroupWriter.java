@@ -57,7 +57,7 @@ public class GroupWriter implements ResourceWriter {
             UUID id = UUID.randomUUID();
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.set("state", input.resource());
-            payload.set("request", UserWriter.request("POST", false));
+            payload.set("request", UserWriter.request(origin, "POST", false));
             List<NewEvent> toAppend = new ArrayList<>();
             toAppend.add(new NewEvent(EventType.GroupCreated, id, 1, payload));
             // The group row must exist before member ids are checked against it (self-membership).
@@ -86,7 +86,7 @@ public class GroupWriter implements ResourceWriter {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode();
                 payload.set("state", input.resource());
                 payload.set("changed", changed);
-                payload.set("request", UserWriter.request("PUT", false));
+                payload.set("request", UserWriter.request(origin, "PUT", false));
                 toAppend.add(new NewEvent(EventType.GroupReplaced, id, current.version() + 1, payload));
             }
             // PUT replaces: members left out of the body are removed (RFC 7644 section 3.5.1).
@@ -118,7 +118,7 @@ public class GroupWriter implements ResourceWriter {
                     result.memberOperations());
             ResourceRow next = new ResourceRow(id, result.resource(), current.version(), current.created(),
                     current.lastModified());
-            ObjectNode request = UserWriter.request("PATCH", false);
+            ObjectNode request = UserWriter.request(origin, "PATCH", false);
             request.set("operations", result.operationsForLog());
             return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta, request);
         });
@@ -130,7 +130,7 @@ public class GroupWriter implements ResourceWriter {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             List<NewEvent> toAppend = new ArrayList<>();
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
-            payload.set("request", UserWriter.request("DELETE", false));
+            payload.set("request", UserWriter.request(origin, "DELETE", false));
             toAppend.add(new NewEvent(EventType.GroupDeleted, id, current.version() + 1, payload));
             for (Map.Entry<UUID, Long> parent : queries.groupsContaining(conn, origin.tenant(), id).entrySet()) {
                 toAppend.add(new NewEvent(EventType.GroupMembersRemoved, parent.getKey(), parent.getValue() + 1,

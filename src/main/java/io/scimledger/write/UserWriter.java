@@ -61,7 +61,7 @@ public class UserWriter implements ResourceWriter {
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
             DataKey key = dataKeys.generate(id);
-            ObjectNode payload = payload(state, key, request("POST", input.passwordSupplied()));
+            ObjectNode payload = payload(state, key, request(origin, "POST", input.passwordSupplied()));
             StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload)).get(0);
             dataKeys.store(conn, origin.tenant(), key);
             projector.apply(conn, created, clearPayload(state), Projector.Mode.LIVE);
@@ -82,7 +82,7 @@ public class UserWriter implements ResourceWriter {
                 return current; // nothing to record: the log only holds real changes
             }
             DataKey key = requireKey(conn, id);
-            ObjectNode payload = payload(state, key, request("PUT", input.passwordSupplied())).set("changed", changed);
+            ObjectNode payload = payload(state, key, request(origin, "PUT", input.passwordSupplied())).set("changed", changed);
             return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
         });
     }
@@ -96,7 +96,7 @@ public class UserWriter implements ResourceWriter {
                 return current;
             }
             DataKey key = requireKey(conn, id);
-            ObjectNode request = request("PATCH", result.passwordSupplied());
+            ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
             request.set("operations", PersonalDataCipher.sealOperations(USER_TYPE, result.operationsForLog(), key));
             ObjectNode payload = payload(result.resource(), key, request);
             ArrayNode changed = payload.putArray("changed");
@@ -111,7 +111,7 @@ public class UserWriter implements ResourceWriter {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             List<NewEvent> toAppend = new ArrayList<>();
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
-            payload.set("request", request("DELETE", false));
+            payload.set("request", request(origin, "DELETE", false));
             toAppend.add(new NewEvent(EventType.UserDeleted, id, current.version() + 1, payload));
             // Leaving groups is part of being deleted, recorded on each group's own stream.
             for (Map.Entry<UUID, Long> group : queries.groupsContaining(conn, origin.tenant(), id).entrySet()) {
@@ -166,8 +166,12 @@ public class UserWriter implements ResourceWriter {
         return payload;
     }
 
-    static ObjectNode request(String method, boolean passwordSupplied) {
+    /** What the client asked, as recorded in the payload: method, receipt time, and whether a password was sent. */
+    static ObjectNode request(RequestOrigin origin, String method, boolean passwordSupplied) {
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("method", method);
+        if (origin.receivedAt() != null) {
+            request.put("receivedAt", origin.receivedAt().toString());
+        }
         if (passwordSupplied) {
             // The value is never kept; the log only records that the client set one.
             request.put("passwordSupplied", true);
