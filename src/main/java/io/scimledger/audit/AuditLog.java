@@ -41,9 +41,7 @@ public class AuditLog {
 
     static final int BATCH = 500;
 
-    static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
-            + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
-            + "client_address, txn_id, payload, prev_hash, hash";
+    static final String COLUMNS = EventStore.COLUMNS;
 
     private final Database db;
     private final DataKeyStore dataKeys;
@@ -109,7 +107,8 @@ public class AuditLog {
             StoredEvent[] first = {null};
             StoredEvent[] last = {null};
             forEachEvent(conn, tenant, type, id, OffsetDateTime.ofInstant(time, ZoneOffset.UTC), e -> {
-                ObjectNode payload = open(e, key);
+                // Every attribute event records the whole resulting state, so only the last one needs opening.
+                ObjectNode payload = e.payload();
                 state[0] = fold(e, payload, state[0]);
                 switch (e.type()) {
                     case GroupMembersAdded -> payload.path("members").forEach(m -> members.put(m.path("value").asText(), m));
@@ -125,6 +124,9 @@ public class AuditLog {
             });
             if (state[0] == null) {
                 return Optional.empty();
+            }
+            if (PersonalDataCipher.containsSealed(state[0])) {
+                state[0] = PersonalDataCipher.openObject(state[0], key);
             }
             ObjectNode resource = JsonNodeFactory.instance.objectNode();
             if (state[0].has("schemas")) {

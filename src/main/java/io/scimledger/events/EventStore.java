@@ -27,9 +27,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventStore {
 
-    static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
+    /**
+     * The columns {@link #fromRow} reads. The payload comes as jsonb text and is parsed once, by Jackson: reading it
+     * as a driver JSON object and re-encoding it would parse it twice.
+     */
+    public static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
-            + "client_address, txn_id, payload, prev_hash, hash";
+            + "client_address, txn_id, payload::text AS payload, prev_hash, hash";
 
     private static final String INSERT = "INSERT INTO event (event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "

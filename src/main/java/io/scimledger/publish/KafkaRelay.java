@@ -52,9 +52,7 @@ public class KafkaRelay {
 
     private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
 
-    private static final String BATCH = "SELECT " + "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, "
-            + "stream_id, stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, "
-            + "request_id, client_address, txn_id, payload, prev_hash, hash FROM event "
+    private static final String BATCH = "SELECT " + EventStore.COLUMNS + " FROM event "
             + "WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
             + "ORDER BY tx_id, position LIMIT $3";
 
