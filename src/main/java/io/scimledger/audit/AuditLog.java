@@ -67,11 +67,12 @@ public class AuditLog {
             ArrayNode events = JsonNodeFactory.instance.arrayNode();
             ObjectNode[] current = {null};
             boolean[] seen = {false};
+            Map<String, JsonNode> decrypted = new java.util.HashMap<>();
             Long[] next = {null};
             long[] lastPosition = {after};
             forEachEvent(conn, tenant, type, id, null, e -> {
                 seen[0] = true;
-                ObjectNode payload = open(e, key);
+                ObjectNode payload = open(e, key, decrypted);
                 ObjectNode before = current[0];
                 ObjectNode afterState = fold(e, payload, before);
                 if (e.position() > after) {
@@ -209,8 +210,13 @@ public class AuditLog {
     }
 
     private static ObjectNode open(StoredEvent e, Optional<DataKey> key) {
-        return PersonalDataCipher.containsSealed(e.payload()) ? PersonalDataCipher.openObject(e.payload(), key)
-                : e.payload();
+        return open(e, key, null);
+    }
+
+    /** Opens an event's payload; with a memo, a ciphertext carried over from earlier events is decrypted once. */
+    private static ObjectNode open(StoredEvent e, Optional<DataKey> key, Map<String, JsonNode> memo) {
+        return PersonalDataCipher.containsSealed(e.payload())
+                ? (ObjectNode) PersonalDataCipher.open(e.payload(), key, memo) : e.payload();
     }
 
     /**

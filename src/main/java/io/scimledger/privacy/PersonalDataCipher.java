@@ -33,12 +33,27 @@ public final class PersonalDataCipher {
 
     /** A copy of a stored-form resource with every personal attribute's value sealed. */
     public static ObjectNode sealResource(ResourceTypeDefinition type, ObjectNode resource, DataKey key) {
+        return sealResource(type, resource, key, null, null);
+    }
+
+    /**
+     * Like {@link #sealResource(ResourceTypeDefinition, ObjectNode, DataKey)}, but a personal attribute whose value
+     * equals its value in {@code previousClear} keeps the ciphertext it has in {@code previousSealed}: readers that
+     * replay a stream then decrypt each distinct value once (see {@link #open(JsonNode, Optional, Map)}), and the
+     * log does not grow a new ciphertext for a value that did not change (the `changed` list says so already).
+     */
+    public static ObjectNode sealResource(ResourceTypeDefinition type, ObjectNode resource, DataKey key,
+                                          ObjectNode previousSealed, ObjectNode previousClear) {
         ObjectNode out = resource.deepCopy();
         for (Iterator<Map.Entry<String, JsonNode>> it = resource.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             Optional<ResolvedAttribute> attr = type.find(new AttributePath(null, field.getKey(), null));
             if (attr.isPresent() && attr.get().attribute().personal()) {
-                out.set(field.getKey(), seal(field.getValue(), key));
+                JsonNode carried = previousSealed == null || previousClear == null ? null
+                        : previousSealed.get(field.getKey());
+                boolean unchanged = carried != null && carried.isObject() && carried.has(SEALED)
+                        && field.getValue().equals(previousClear.get(field.getKey()));
+                out.set(field.getKey(), unchanged ? carried.deepCopy() : seal(field.getValue(), key));
             } else if (type.extension(field.getKey()).isPresent() && field.getValue().isObject()) {
                 ObjectNode ext = (ObjectNode) out.get(field.getKey());
                 for (AttributeDefinition a : type.extension(field.getKey()).get().attributes()) {
@@ -94,14 +109,29 @@ public final class PersonalDataCipher {
 
     /** Replaces every sealed value with its plaintext; with no key (erased person) sealed values are dropped. */
     public static JsonNode open(JsonNode node, Optional<DataKey> key) {
+        return open(node, key, null);
+    }
+
+    /**
+     * {@link #open(JsonNode, Optional)} with a memo of ciphertext → plaintext, for readers that open many events of
+     * one stream (the same ciphertext is carried from event to event while a value does not change).
+     */
+    public static JsonNode open(JsonNode node, Optional<DataKey> key, Map<String, JsonNode> memo) {
         if (node.isObject()) {
             if (node.size() == 1 && node.has(SEALED)) {
-                return key.map(k -> decrypt(node.get(SEALED).asText(), k)).orElse(null);
+                if (key.isEmpty()) {
+                    return null;
+                }
+                String ciphertext = node.get(SEALED).asText();
+                if (memo == null) {
+                    return decrypt(ciphertext, key.get());
+                }
+                return memo.computeIfAbsent(ciphertext, c -> decrypt(c, key.get())).deepCopy();
             }
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
-                JsonNode opened = open(f.getValue(), key);
+                JsonNode opened = open(f.getValue(), key, memo);
                 if (opened != null) {
                     out.set(f.getKey(), opened);
                 }
@@ -111,7 +141,7 @@ public final class PersonalDataCipher {
         if (node.isArray()) {
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
             for (JsonNode element : node) {
-                JsonNode opened = open(element, key);
+                JsonNode opened = open(element, key, memo);
                 if (opened != null) {
                     out.add(opened);
                 }

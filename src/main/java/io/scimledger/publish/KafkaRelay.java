@@ -233,7 +233,7 @@ public class KafkaRelay {
         for (List<Future<RecordMetadata>> sent : acks) {
             try {
                 for (Future<RecordMetadata> ack : sent) {
-                    ack.get(30, TimeUnit.SECONDS);
+                    ack.get(150, TimeUnit.SECONDS);
                 }
             } catch (Exception ex) {
                 failure = ex;
@@ -281,10 +281,12 @@ public class KafkaRelay {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // Fail a batch quickly when the broker is away; the relay retries it from the checkpoint.
+        // A producer without metadata fails fast (the batch is not started, see publishBatch); once records are
+        // in flight, the producer itself retries them for up to the delivery timeout. Short request timeouts made
+        // a slow broker (not a dead one) time requests out and re-send them, which can duplicate records.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "scim-ledger-relay-" + subscription);
         props.keySet().removeIf(k -> k.startsWith("group.") || k.equals("auto.offset.reset"));
         return new KafkaProducer<>(props);

@@ -1,5 +1,6 @@
 package io.scimledger.write;
 
+import static io.scimledger.db.Database.query;
 import static io.scimledger.scim.schema.ScimSchemas.USER_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,7 +62,7 @@ public class UserWriter implements ResourceWriter {
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
             DataKey key = dataKeys.generate(id);
-            ObjectNode payload = payload(state, key, request(origin, "POST", input.passwordSupplied()));
+            ObjectNode payload = payload(state, key, request(origin, "POST", input.passwordSupplied()), null, null);
             StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload)).get(0);
             dataKeys.store(conn, origin.tenant(), key);
             projector.apply(conn, created, clearPayload(state), Projector.Mode.LIVE);
@@ -82,7 +83,8 @@ public class UserWriter implements ResourceWriter {
                 return current; // nothing to record: the log only holds real changes
             }
             DataKey key = requireKey(conn, id);
-            ObjectNode payload = payload(state, key, request(origin, "PUT", input.passwordSupplied())).set("changed", changed);
+            ObjectNode payload = payload(state, key, request(origin, "PUT", input.passwordSupplied()),
+                    sealedStateOf(conn, current), current.doc()).set("changed", changed);
             return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
         });
     }
@@ -98,7 +100,7 @@ public class UserWriter implements ResourceWriter {
             DataKey key = requireKey(conn, id);
             ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
             request.set("operations", PersonalDataCipher.sealOperations(USER_TYPE, result.operationsForLog(), key));
-            ObjectNode payload = payload(result.resource(), key, request);
+            ObjectNode payload = payload(result.resource(), key, request, sealedStateOf(conn, current), current.doc());
             ArrayNode changed = payload.putArray("changed");
             result.changedAttributes().forEach(changed::add);
             return applyUpdate(conn, origin, current, EventType.UserPatched, payload, result.resource());
@@ -140,6 +142,14 @@ public class UserWriter implements ResourceWriter {
         return current;
     }
 
+    /** The sealed state the current version recorded, so unchanged personal values keep their ciphertext. */
+    private static ObjectNode sealedStateOf(SqlConnection conn, ResourceRow current) {
+        var rows = query(conn, "SELECT (payload -> 'state')::text AS s FROM event WHERE stream_id = $1 "
+                + "AND stream_version = $2", current.id(), current.version());
+        String s = rows.size() == 0 ? null : rows.iterator().next().getString("s");
+        return s == null ? null : io.scimledger.events.JsonSupport.toObjectNode(s);
+    }
+
     private DataKey requireKey(SqlConnection conn, UUID id) {
         return dataKeys.find(conn, id).orElseThrow(() -> new ScimException(409, null,
                 "User " + id + " was erased; its personal data can no longer be changed"));
@@ -153,9 +163,10 @@ public class UserWriter implements ResourceWriter {
         return events.append(conn, origin, UUID.randomUUID(), toAppend);
     }
 
-    private static ObjectNode payload(ObjectNode state, DataKey key, ObjectNode request) {
+    private static ObjectNode payload(ObjectNode state, DataKey key, ObjectNode request, ObjectNode previousSealed,
+                                      ObjectNode previousClear) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        payload.set("state", PersonalDataCipher.sealResource(USER_TYPE, state, key));
+        payload.set("state", PersonalDataCipher.sealResource(USER_TYPE, state, key, previousSealed, previousClear));
         payload.set("request", request);
         return payload;
     }

@@ -62,4 +62,21 @@ class PersonalDataCipherTest {
         assertTrue(text.contains("\"active\":false"), text);
         assertEquals(ops, PersonalDataCipher.open(sealed, Optional.of(k)));
     }
+
+    @Test
+    void unchangedPersonalValuesKeepTheirCiphertextSoReadersDecryptThemOnce() throws Exception {
+        DataKey k = key(UUID.randomUUID());
+        ObjectNode v1 = (ObjectNode) JsonSupport.MAPPER.readTree("""
+                {"userName":"ada@example.com","name":{"familyName":"Lovelace"},"title":"Countess"}""");
+        ObjectNode sealed1 = PersonalDataCipher.sealResource(ScimSchemas.USER_TYPE, v1, k);
+        ObjectNode v2 = v1.deepCopy();
+        v2.putObject("name").put("familyName", "King");
+        ObjectNode sealed2 = PersonalDataCipher.sealResource(ScimSchemas.USER_TYPE, v2, k, sealed1, v1);
+        assertEquals(sealed1.get("userName"), sealed2.get("userName"), "unchanged value: same ciphertext");
+        assertFalse(sealed1.get("name").equals(sealed2.get("name")), "changed value: new ciphertext");
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> memo = new java.util.HashMap<>();
+        assertEquals(v1, PersonalDataCipher.open(sealed1, Optional.of(k), memo));
+        assertEquals(v2, PersonalDataCipher.open(sealed2, Optional.of(k), memo));
+        assertEquals(3, memo.size(), "userName decrypted once for both events");
+    }
 }
