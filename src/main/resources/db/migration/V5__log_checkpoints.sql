@@ -19,17 +19,18 @@ CREATE TABLE log_checkpoint (
     CONSTRAINT log_checkpoint_range_key UNIQUE (to_tx_id, to_position)
 );
 
-CREATE FUNCTION log_checkpoint_is_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One guard for every append-only table: V1's function now names the table it protects.
+CREATE OR REPLACE FUNCTION event_is_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'log checkpoints are append-only: % on log_checkpoint is not allowed', TG_OP
+    RAISE EXCEPTION 'the % table is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 
 CREATE TRIGGER log_checkpoint_no_update_delete BEFORE UPDATE OR DELETE ON log_checkpoint
-    FOR EACH ROW EXECUTE FUNCTION log_checkpoint_is_immutable();
+    FOR EACH ROW EXECUTE FUNCTION event_is_immutable();
 CREATE TRIGGER log_checkpoint_no_truncate BEFORE TRUNCATE ON log_checkpoint
-    FOR EACH STATEMENT EXECUTE FUNCTION log_checkpoint_is_immutable();
+    FOR EACH STATEMENT EXECUTE FUNCTION event_is_immutable();
 
 REVOKE ALL ON log_checkpoint FROM PUBLIC;
 GRANT SELECT, INSERT ON log_checkpoint TO ${app_role};
