@@ -9,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.scimledger.db.Database;
 import io.scimledger.db.SchemaMigrations;
+import io.scimledger.events.EventStore;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +52,7 @@ public class LogCheckpoints {
             + "to_tx_id::text AS to_tx_id, to_position, event_count, root, prev_root, created_at, key_id, signature";
     private static final String RANGE = "SELECT position, tx_id::text AS tx_id, hash FROM event "
             + "WHERE (tx_id, position) > ($1::text::xid8, $2) AND (tx_id, position) <= ($3::text::xid8, $4) "
-            + "ORDER BY tx_id, position LIMIT $5";
+            + "ORDER BY " + EventStore.COMMIT_ORDER + " LIMIT $5";
 
     private final Database db;
     private final CheckpointKeys keys;
@@ -152,7 +153,7 @@ public class LogCheckpoints {
                 int limit = (int) Math.min(BATCH, maxEvents - count);
                 var rows = query(conn, "SELECT position, tx_id::text AS tx_id, hash FROM event "
                         + "WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < $3::text::xid8 "
-                        + "ORDER BY tx_id, position LIMIT $4", afterTx, afterPos, fence, limit);
+                        + "ORDER BY " + EventStore.COMMIT_ORDER + " LIMIT $4", afterTx, afterPos, fence, limit);
                 int n = 0;
                 for (Row r : rows) {
                     n++;

@@ -35,6 +35,14 @@ public class EventStore {
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
             + "client_address, txn_id, payload::text AS payload, prev_hash, hash";
 
+    /**
+     * The commit-safe order of the log (docs/decisions/0002-ordering.md), for ORDER BY clauses. Table-qualified on
+     * purpose: {@link #COLUMNS} selects {@code tx_id::text AS tx_id}, and PostgreSQL resolves a bare
+     * {@code ORDER BY tx_id} to that text output column, which sorts transaction 1000 before 999. Ordering by the
+     * alias made the relay re-send events, or skip them, whenever a batch spanned a power of ten.
+     */
+    public static final String COMMIT_ORDER = "event.tx_id, event.position";
+
     private static final String INSERT = "INSERT INTO event (event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
             + "client_address, txn_id, payload, prev_hash, hash) "

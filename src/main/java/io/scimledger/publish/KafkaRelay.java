@@ -54,7 +54,7 @@ public class KafkaRelay {
 
     private static final String BATCH = "SELECT " + EventStore.COLUMNS + " FROM event "
             + "WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
-            + "ORDER BY tx_id, position LIMIT $3";
+            + "ORDER BY " + EventStore.COMMIT_ORDER + " LIMIT $3";
 
     @Inject
     Pool pool;
@@ -240,6 +240,13 @@ public class KafkaRelay {
                 break;
             }
             acknowledged++;
+        }
+        if (LOG.isDebugEnabled()) { // one line per batch: enough to see a checkpoint that goes backwards
+            StoredEvent first = batch.get(0);
+            LOG.debugf("relay %s: checkpoint (%s, %d), read %d, acknowledged %d, first (%s, %d), last acked (%s, %d)",
+                    subscription, cp.txId(), cp.position(), batch.size(), acknowledged, first.txId(), first.position(),
+                    acknowledged == 0 ? "-" : batch.get(acknowledged - 1).txId(),
+                    acknowledged == 0 ? 0 : batch.get(acknowledged - 1).position());
         }
         if (acknowledged > 0) {
             StoredEvent last = batch.get(acknowledged - 1);

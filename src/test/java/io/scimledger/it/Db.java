@@ -57,6 +57,35 @@ public final class Db {
         }
     }
 
+    /**
+     * Consumes transaction ids, each in its own empty committed transaction, until the next id PostgreSQL assigns is
+     * {@code 10^k - margin} for the nearest power of ten with room for it. Writes made right after this get ids on
+     * both sides of a change in the number of digits, where text order and numeric order of ids differ.
+     *
+     * @return the power of ten, {@code 10^k}
+     */
+    public static long advanceTransactionIdsToJustBelowPowerOfTen(int margin) {
+        try (Connection c = owner(); var st = c.createStatement()) {
+            long next;
+            try (ResultSet rs = st.executeQuery("SELECT pg_current_xact_id()::text::bigint + 1")) {
+                rs.next();
+                next = rs.getLong(1);
+            }
+            long power = 10;
+            while (power - margin <= next) {
+                power *= 10;
+            }
+            long burn = power - margin - next;
+            if (burn > 0) {
+                st.execute("DO $$ BEGIN FOR i IN 1.." + burn + " LOOP PERFORM pg_current_xact_id(); COMMIT; "
+                        + "END LOOP; END $$");
+            }
+            return power;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long eventCount() {
         return count("SELECT count(*) FROM event");
     }

@@ -34,11 +34,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 class KafkaRelayTest {
 
-    /** One consumed record, reduced to what the assertions need. */
-    record Published(String key, String ceId, String subject, long version, String type, String tenant, String body,
-                     String where) {
-    }
-
     @Test
     void writesSucceedWhileKafkaIsDownAndAllArriveInOrderAfterwards() throws Exception {
         String t = "outage-" + UUID.randomUUID();
@@ -61,10 +56,10 @@ class KafkaRelayTest {
             KafkaTestResource.broker().start();
         }
         assertEquals(500, writes);
-        List<Published> received = consumeTenant(t, 500, Duration.ofSeconds(120));
-        Map<String, Published> unique = new HashMap<>();
+        List<Topics.Published> received = Topics.consume(t, 500, Duration.ofSeconds(120));
+        Map<String, Topics.Published> unique = new HashMap<>();
         Map<String, Long> lastVersion = new HashMap<>();
-        for (Published p : received) {
+        for (Topics.Published p : received) {
             if (unique.putIfAbsent(p.ceId(), p) != null) {
                 continue; // at-least-once: a redelivered event is recognised by its id
             }
@@ -78,7 +73,7 @@ class KafkaRelayTest {
     }
 
     @Test
-    void concurrentWritersEveryCommittedEventIsPublishedNoneMissing() throws Exception {
+    void concurrentWritersEveryCommittedEventIsPublishedExactlyOnce() throws Exception {
         String t = "burst-" + UUID.randomUUID();
         int writers = 8;
         int perWriter = 260;
@@ -103,23 +98,17 @@ class KafkaRelayTest {
         }
         long committed = Db.count("SELECT count(*) FROM event WHERE tenant_id = ?", t);
         assertEquals((long) writers * perWriter, committed);
-        List<Published> received = consumeTenant(t, (int) committed, Duration.ofSeconds(120));
+        Topics.awaitRelayPast(t, Duration.ofSeconds(120));
+        List<Topics.Published> received = Topics.readToEnd(t);
         Map<String, Integer> copies = new HashMap<>();
         received.forEach(p -> copies.merge(p.ceId(), 1, Integer::sum));
         var ids = Db.rows("SELECT event_id::text AS id FROM event WHERE tenant_id = ?", t);
-        // None missing: every committed event reached the broker.
         for (var row : ids) {
-            assertTrue(copies.getOrDefault((String) row.get("id"), 0) >= 1, "published: " + row.get("id"));
+            assertEquals(1, copies.getOrDefault((String) row.get("id"), 0), "published exactly once: " + row.get("id")
+                    + " (copies at " + received.stream().filter(p -> p.ceId().equals(row.get("id")))
+                    .map(Topics.Published::where).toList() + ")");
         }
         assertEquals(ids.size(), copies.size(), "nothing published that was not committed");
-        // Exactly once is what we aim for and what most runs show; a rare adjacent duplicate of one record has been
-        // observed under load on 2 cores and is not yet explained (see the session note / docs/events.md). Bound it.
-        long duplicates = copies.values().stream().filter(c -> c > 1).count();
-        if (duplicates > 0) {
-            System.out.println("KafkaRelayTest: " + duplicates + " event(s) delivered twice: " + received.stream()
-                    .filter(p -> copies.get(p.ceId()) > 1).map(Published::where).toList());
-        }
-        assertTrue(duplicates <= ids.size() / 100, duplicates + " duplicated events out of " + ids.size());
     }
 
     @Test
@@ -131,16 +120,16 @@ class KafkaRelayTest {
         Scim.patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
                 .statusCode(200);
         Scim.idp(t).delete("/scim/v2/Users/" + u).then().statusCode(204);
-        List<Published> got = consumeTenant(t, 6, Duration.ofSeconds(60));
-        Map<String, List<Published>> bySubject = new HashMap<>();
+        List<Topics.Published> got = Topics.consume(t, 6, Duration.ofSeconds(60));
+        Map<String, List<Topics.Published>> bySubject = new HashMap<>();
         got.forEach(p -> bySubject.computeIfAbsent(p.subject(), k -> new ArrayList<>()).add(p));
-        List<Published> user = bySubject.get("/Users/" + u);
+        List<Topics.Published> user = bySubject.get("/Users/" + u);
         assertEquals(u, user.get(0).key());
         assertEquals("urn:ietf:params:scim:event:prov:create:full", user.get(0).type());
         assertTrue(user.get(0).body().contains("formatted@example.com"), "full events carry the resource: " + user.get(0).body());
         assertEquals("urn:ietf:params:scim:event:prov:deactivate", user.get(1).type());
         assertEquals("urn:ietf:params:scim:event:prov:delete", user.get(2).type());
-        List<Published> group = bySubject.get("/Groups/" + g);
+        List<Topics.Published> group = bySubject.get("/Groups/" + g);
         assertEquals("urn:ietf:params:scim:event:prov:create:full", group.get(0).type());
         assertEquals("urn:ietf:params:scim:event:prov:patch:notice", group.get(1).type());
         assertTrue(group.get(1).body().contains("\"membersAdded\""), group.get(1).body());
@@ -190,49 +179,7 @@ class KafkaRelayTest {
         assertFalse((Boolean) r.get(0).get("got"));
     }
 
-    private static List<Published> consumeTenant(String tenant, int expected, Duration timeout) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        props.put("group.id", "test-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("enable.auto.commit", "false");
-        List<Published> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            // Read each partition once from its beginning without a consumer group: a group rebalance would
-            // rewind an uncommitted consumer and make it see records twice, which is not what we measure.
-            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("scim.users.events", "scim.groups.events")) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(
-                        new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            java.util.Set<String> distinct = new java.util.HashSet<>();
-            while (distinct.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
-                    if (!tenant.equals(header(rec, "ce_tenant"))) {
-                        continue;
-                    }
-                    assertEquals("1.0", header(rec, "ce_specversion"));
-                    assertEquals("application/json", header(rec, "content-type"));
-                    Published p = new Published(rec.key(), header(rec, "ce_id"), header(rec, "ce_subject"),
-                            Long.parseLong(header(rec, "ce_streamversion")), header(rec, "ce_type"), tenant,
-                            new String(rec.value(), StandardCharsets.UTF_8),
-                            rec.topic() + "/" + rec.partition() + "@" + rec.offset() + " pos=" + header(rec, "ce_position"));
-                    out.add(p);
-                    distinct.add(p.ceId());
-                }
-            }
-            assertEquals(expected, distinct.size(), "distinct events received for " + tenant);
-        }
-        // Kafka orders per partition; our key keeps one resource on one partition, so per-subject order holds.
-        return out;
-    }
-
     private static String header(ConsumerRecord<String, byte[]> rec, String name) {
-        var h = rec.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return Topics.header(rec, name);
     }
 }
