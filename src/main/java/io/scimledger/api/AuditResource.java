@@ -2,6 +2,7 @@ package io.scimledger.api;
 
 import static io.scimledger.api.ScimMediaType.JSON;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,6 +11,7 @@ import io.scimledger.audit.AuditExport;
 import io.scimledger.audit.AuditLog;
 import io.scimledger.audit.AuditReports;
 import io.scimledger.audit.ChainVerifier;
+import io.scimledger.audit.HistoryJson;
 import io.scimledger.audit.MembershipIntervals;
 import io.scimledger.events.JsonSupport;
 import io.scimledger.events.StreamType;
@@ -26,6 +28,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -104,25 +109,39 @@ public class AuditResource {
         AuditExport.Format export = exportFormat(format, headers);
         if (export != null) {
             AuditExport.Source source = (a, n) -> {
-                AuditLog.HistoryPage p = log.history(tenant, streamType, uuid, a, n);
-                List<JsonNode> rows = new ArrayList<>(p.events().size());
-                p.events().forEach(rows::add);
-                return new AuditExport.Batch(rows, p.nextAfter());
+                List<JsonNode> rows = new ArrayList<>(n);
+                Long next = log.history(tenant, streamType, uuid, a, n, h -> rows.add(HistoryJson.toNode(h)));
+                return new AuditExport.Batch(rows, next);
             };
             return export(export, "history-" + uuid, HISTORY_COLUMNS, source.read(0, AuditExport.BATCH), source);
         }
         long afterPosition = parseLong("after", after, 0, 0, Long.MAX_VALUE);
         int max = (int) parseLong("limit", limit, AuditLog.DEFAULT_LIMIT, 1, AuditLog.MAX_LIMIT);
-        AuditLog.HistoryPage page = log.history(tenant, streamType, uuid, afterPosition, max);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("resourceType", streamType.name());
-        out.put("id", uuid.toString());
-        out.set("events", page.events());
-        if (page.nextAfter() != null) {
-            out.put("nextAfter", page.nextAfter());
-            out.put("next", "/audit/" + type + "/" + uuid + "/history?after=" + page.nextAfter() + "&limit=" + max);
+        // Written with a generator into one buffer, event by event (see HistoryJson); a 404 is thrown before any
+        // of it is sent.
+        ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+        try (JsonGenerator g = JsonSupport.MAPPER.getFactory().createGenerator(body)) {
+            g.writeStartObject();
+            g.writeStringField("resourceType", streamType.name());
+            g.writeStringField("id", uuid.toString());
+            g.writeArrayFieldStart("events");
+            Long next = log.history(tenant, streamType, uuid, afterPosition, max, h -> {
+                try {
+                    HistoryJson.write(h, g);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            g.writeEndArray();
+            if (next != null) {
+                g.writeNumberField("nextAfter", next);
+                g.writeStringField("next", "/audit/" + type + "/" + uuid + "/history?after=" + next + "&limit=" + max);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return json(out);
+        return Response.ok(body.toByteArray()).type(JSON + ";charset=UTF-8").build();
     }
 
     @GET

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
 import io.scimledger.events.EventStore;
+import io.scimledger.events.EventType;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.events.StreamType;
 import io.scimledger.privacy.DataKey;
@@ -20,10 +21,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -51,46 +54,81 @@ public class AuditLog {
         this.dataKeys = dataKeys;
     }
 
-    /** One page of a resource's history. {@code nextAfter} is the cursor for the next page, or null at the end. */
-    public record HistoryPage(ArrayNode events, Long nextAfter) {
+    /**
+     * One event of a resource's history: the event, its payload opened (personal values readable while the data key
+     * exists), the attribute changes it made, and, for users, whether personal data was readable (null for groups).
+     * {@link HistoryJson} writes it.
+     */
+    public record HistoryEntry(StoredEvent event, ObjectNode payload, ArrayNode changes, Boolean personalDataReadable) {
     }
 
     /**
-     * Events of the stream, in version order, whose position is greater than {@code after}, at most {@code limit}.
-     * The before/after values are computed by folding the stream from version 1, so they are right on every page.
+     * Feeds the events of the stream whose position is greater than {@code after}, at most {@code limit}, to
+     * {@code sink} in version order. The before/after values are computed by folding the stream from version 1, so
+     * they are right on every page.
      *
-     * @throws ScimException 404 if the tenant has no such resource in the log
+     * @return the cursor for the next page ({@code after} of the next call), or null at the end
+     * @throws ScimException 404 if the tenant has no such resource in the log (before anything reached the sink)
      */
-    public HistoryPage history(String tenant, StreamType type, UUID id, long after, int limit) {
+    public Long history(String tenant, StreamType type, UUID id, long after, int limit, Consumer<HistoryEntry> sink) {
         return db.withConnection(conn -> {
             Optional<DataKey> key = type == StreamType.User ? dataKeys.find(conn, id) : Optional.empty();
-            ArrayNode events = JsonNodeFactory.instance.arrayNode();
-            ObjectNode[] current = {null};
-            boolean[] seen = {false};
-            Map<String, JsonNode> decrypted = new java.util.HashMap<>();
-            Long[] next = {null};
-            long[] lastPosition = {after};
+            Boolean readable = type == StreamType.User ? key.isPresent() : null;
+            Map<String, JsonNode> decrypted = new HashMap<>();
+            var fold = new Object() {
+                ObjectNode current;
+                // the flattened form of `current` once computed: each state is flattened once, not twice
+                Map<String, JsonNode> currentFlat;
+                boolean seen;
+                int sent;
+                Long next;
+                long lastPosition = after;
+            };
             forEachEvent(conn, tenant, type, id, null, e -> {
-                seen[0] = true;
+                fold.seen = true;
                 ObjectNode payload = open(e, key, decrypted);
-                ObjectNode before = current[0];
-                ObjectNode afterState = fold(e, payload, before);
+                ObjectNode afterState = fold(e, payload, fold.current);
+                Map<String, JsonNode> afterFlat = null;
                 if (e.position() > after) {
-                    if (events.size() == limit) {
-                        next[0] = lastPosition[0];
+                    if (fold.sent == limit) {
+                        fold.next = fold.lastPosition;
                         return false;
                     }
-                    events.add(render(e, payload, before, afterState, key, type));
-                    lastPosition[0] = e.position();
+                    ArrayNode changes;
+                    if (e.type() == EventType.GroupMembersAdded || e.type() == EventType.GroupMembersRemoved) {
+                        changes = membershipChange(e, payload);
+                    } else {
+                        Map<String, JsonNode> beforeFlat = fold.currentFlat != null ? fold.currentFlat
+                                : StateDiff.flatten(fold.current);
+                        afterFlat = afterState == fold.current ? beforeFlat : StateDiff.flatten(afterState);
+                        changes = StateDiff.changes(beforeFlat, afterFlat);
+                    }
+                    sink.accept(new HistoryEntry(e, payload, changes, readable));
+                    fold.sent++;
+                    fold.lastPosition = e.position();
                 }
-                current[0] = afterState;
+                if (afterState != fold.current) {
+                    fold.currentFlat = afterFlat;
+                }
+                fold.current = afterState;
                 return true;
             });
-            if (!seen[0]) {
+            if (!fold.seen) {
                 throw notFound(type, id);
             }
-            return new HistoryPage(events, next[0]);
+            return fold.next;
         });
+    }
+
+    private static ArrayNode membershipChange(StoredEvent e, ObjectNode payload) {
+        ArrayNode changes = JsonNodeFactory.instance.arrayNode();
+        ObjectNode c = changes.addObject();
+        c.put("attribute", "members");
+        c.set(e.type() == EventType.GroupMembersAdded ? "added" : "removed", payload.path("members"));
+        if (payload.has("reason")) {
+            c.set("reason", payload.get("reason"));
+        }
+        return changes;
     }
 
     /**
@@ -168,49 +206,6 @@ public class AuditLog {
             case UserDeleted, GroupDeleted, UserErased -> null;
             default -> before;
         };
-    }
-
-    private static ObjectNode render(StoredEvent e, ObjectNode payload, ObjectNode before, ObjectNode after,
-                                     Optional<DataKey> key, StreamType type) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("position", e.position());
-        n.put("eventId", e.eventId().toString());
-        n.put("version", e.version());
-        n.put("type", e.type().name());
-        n.put("occurredAt", e.occurredAt().toString());
-        n.putObject("actor").put("subject", e.actorSubject()).put("clientId", e.actorClientId());
-        n.put("clientAddress", e.clientAddress());
-        n.put("requestId", e.requestId());
-        n.put("txn", e.txnId().toString());
-        if (payload.has("changed")) {
-            n.set("changed", payload.get("changed"));
-        }
-        ArrayNode changes;
-        switch (e.type()) {
-            case GroupMembersAdded, GroupMembersRemoved -> {
-                changes = JsonNodeFactory.instance.arrayNode();
-                ObjectNode c = changes.addObject();
-                c.put("attribute", "members");
-                c.set(e.type() == io.scimledger.events.EventType.GroupMembersAdded ? "added" : "removed",
-                        payload.path("members"));
-                if (payload.has("reason")) {
-                    c.set("reason", payload.get("reason"));
-                }
-            }
-            default -> changes = StateDiff.changes(before, after);
-        }
-        n.set("changes", changes);
-        if (payload.has("request")) {
-            n.set("request", payload.get("request"));
-        }
-        if (type == StreamType.User) {
-            n.put("personalDataReadable", key.isPresent());
-        }
-        return n;
-    }
-
-    private static ObjectNode open(StoredEvent e, Optional<DataKey> key) {
-        return open(e, key, null);
     }
 
     /** Opens an event's payload; with a memo, a ciphertext carried over from earlier events is decrypted once. */

@@ -24,8 +24,11 @@ public final class StateDiff {
 
     /** [{"attribute", "before", "after"}...] sorted by attribute; before/after are null when absent. */
     public static ArrayNode changes(ObjectNode before, ObjectNode after) {
-        Map<String, JsonNode> b = flatten(before);
-        Map<String, JsonNode> a = flatten(after);
+        return changes(flatten(before), flatten(after));
+    }
+
+    /** {@link #changes(ObjectNode, ObjectNode)} of states already {@link #flatten flattened}. */
+    static ArrayNode changes(Map<String, JsonNode> b, Map<String, JsonNode> a) {
         TreeMap<String, Boolean> names = new TreeMap<>();
         b.keySet().forEach(k -> names.put(k, true));
         a.keySet().forEach(k -> names.put(k, true));
