@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   java bench/AuditBench.java token --tenant T --scope "audit:read" [--sub S]       prints a dev-key token
- *   java bench/AuditBench.java api --tenant T [--requests 100] [--threads 1,4] [--out report.md]
+ *   java bench/AuditBench.java api --tenant T [--requests 100] [--threads 1,4] [--analyze true] [--out report.md]
  * </pre>
  *
  * {@code api}: through the SCIM API, creates one user and PATCHes it 999 times (1,000 events in its stream), creates
@@ -61,6 +61,7 @@ public class AuditBench {
     int warmup = 20;
     int[] threadCounts = {1, 4};
     String out;
+    boolean analyze;
 
     HttpClient http;
     final List<String> lines = new ArrayList<>();
@@ -91,6 +92,7 @@ public class AuditBench {
                 case "--warmup" -> b.warmup = Integer.parseInt(v);
                 case "--threads" -> b.threadCounts = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
                 case "--out" -> b.out = v;
+                case "--analyze" -> b.analyze = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + o);
             }
         }
@@ -192,6 +194,19 @@ public class AuditBench {
         if (out != null) { // for bench/audit.sh: the measured URLs (it counts the SQL statements of one request)
             Files.writeString(Path.of(out + ".urls"), "history\t" + historyUrl + "\nas-of\t" + asOfUrl
                     + "\nmemberships\t" + membershipsUrl + "\n");
+        }
+
+        // A database that has been running has planner statistics for the event table; a fresh one gets its first
+        // only when autovacuum runs ANALYZE, at some point during the measurements, and plans change under them
+        // (memberships went from 67-96 ms to 6-18 ms p50 at that moment in early runs). With --analyze true (set
+        // by bench/audit.sh, which exports the PG* variables), measure with statistics, as in production.
+        if (analyze) {
+            Process p = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "ANALYZE event")
+                    .inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("psql ANALYZE event failed");
+            }
+            notes.add("`ANALYZE event` after the setup, before the warm-up (planner statistics, as a running database has)");
         }
 
         // Warm-up (not measured).

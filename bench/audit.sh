@@ -113,7 +113,7 @@ echo "[audit] part 1: tenant $API_TENANT"
 t0=$SECONDS
 rm -f "$ROOT/target/audit-api.md" "$ROOT/target/audit-api.md.urls"
 api_rc=0
-java bench/AuditBench.java api --tenant "$API_TENANT" --requests "$REQUESTS" --threads 1,4 \
+java bench/AuditBench.java api --tenant "$API_TENANT" --requests "$REQUESTS" --threads 1,4 --analyze true \
   --out "$ROOT/target/audit-api.md" || api_rc=$?
 echo "[audit] part 1 finished in $((SECONDS - t0)) s (rc $api_rc)"
 
