@@ -68,7 +68,18 @@ public final class CloudEventMapper {
         ce.put("ce_txn", e.txnId().toString());
         ce.put("ce_ledgerevent", e.type().name());
         ce.put("ce_position", Long.toString(e.position()));
+        // Who asked, so that a consumer (a SIEM, say) can rebuild the audit history from the topic alone. The
+        // client's network address stays in the log only (docs/events.md).
+        putIfPresent(ce, "ce_actorsubject", e.actorSubject());
+        putIfPresent(ce, "ce_actorclientid", e.actorClientId());
+        putIfPresent(ce, "ce_requestid", e.requestId());
         return ce;
+    }
+
+    private static void putIfPresent(Map<String, String> ce, String name, String value) {
+        if (value != null) {
+            ce.put(name, value);
+        }
     }
 
     /** RFC 9967 event URI: "full" events carry the resulting resource, "notice" events only what changed. */

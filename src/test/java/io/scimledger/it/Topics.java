@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,12 @@ final class Topics {
 
     static final List<String> CHANGELOGS = List.of("scim.users.events", "scim.groups.events");
 
-    /** One consumed record, reduced to what the assertions need; {@code where} is topic/partition@offset. */
-    record Published(String key, String ceId, String subject, long version, String type, String body, String where) {
+    /**
+     * One consumed record, reduced to what the assertions need; {@code where} is topic/partition@offset and
+     * {@code headers} holds every header by name.
+     */
+    record Published(String key, String ceId, String subject, long version, String type, String body, String where,
+                     Map<String, String> headers) {
     }
 
     private Topics() {
@@ -118,9 +123,12 @@ final class Topics {
         }
         assertEquals("1.0", header(rec, "ce_specversion"));
         assertEquals("application/json", header(rec, "content-type"));
+        Map<String, String> headers = new HashMap<>();
+        rec.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
         return new Published(rec.key(), header(rec, "ce_id"), header(rec, "ce_subject"),
                 Long.parseLong(header(rec, "ce_streamversion")), header(rec, "ce_type"),
                 new String(rec.value(), StandardCharsets.UTF_8),
-                rec.topic() + "/" + rec.partition() + "@" + rec.offset() + " pos=" + header(rec, "ce_position"));
+                rec.topic() + "/" + rec.partition() + "@" + rec.offset() + " pos=" + header(rec, "ce_position"),
+                headers);
     }
 }
