@@ -7,29 +7,24 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Per-user data keys, stored wrapped by the {@link MasterKey} in {@code data_key}. Unwrapped keys are cached in
- * memory (bounded) because the relay and rebuilds decrypt many events of the same users.
+ * Per-user data keys, stored wrapped by the {@link MasterKey} in {@code data_key}.
+ *
+ * <p>No cache across requests, on purpose: {@link #find} reads the row every time (a primary-key lookup), so an
+ * erasure committed by any instance takes effect on every instance at once. An earlier per-instance cache kept
+ * erased keys usable elsewhere until restart. Readers that open many events of one user in one go (the relay's
+ * batch, a rebuild's batch, one history answer) look the key up once per user and keep it for that work only.
  */
 @ApplicationScoped
 public class DataKeyStore {
 
-    private static final int CACHE_SIZE = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MasterKey masterKey;
-    private final Map<UUID, DataKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, DataKey> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
 
     public DataKeyStore(MasterKey masterKey) {
         this.masterKey = masterKey;
@@ -50,17 +45,10 @@ public class DataKeyStore {
         query(conn, "INSERT INTO data_key (tenant_id, subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)",
                 tenant, key.subject(), io.vertx.core.buffer.Buffer.buffer(masterKey.wrap(key.key().getEncoded(), key.subject())),
                 masterKey.id());
-        remember(key);
     }
 
     /** The subject's key, or empty if it never existed or was destroyed (the person was erased). */
     public Optional<DataKey> find(SqlClient conn, UUID subject) {
-        synchronized (cache) {
-            DataKey cached = cache.get(subject);
-            if (cached != null) {
-                return Optional.of(cached);
-            }
-        }
         var rows = query(conn, "SELECT wrapped_key FROM data_key WHERE subject_id = $1", subject);
         if (rows.size() == 0) {
             return Optional.empty();
@@ -70,9 +58,7 @@ public class DataKeyStore {
         if (wrapped == null) {
             return Optional.empty();
         }
-        DataKey key = new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES"));
-        remember(key);
-        return Optional.of(key);
+        return Optional.of(new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES")));
     }
 
     /**
@@ -83,18 +69,5 @@ public class DataKeyStore {
         var rows = query(conn, "UPDATE data_key SET wrapped_key = NULL, destroyed_at = now() "
                 + "WHERE tenant_id = $1 AND subject_id = $2 AND wrapped_key IS NOT NULL RETURNING subject_id", tenant, subject);
         return rows.size() > 0;
-    }
-
-    /** Forgets a key from memory; erasure calls this after destroying the stored key. */
-    public void evict(UUID subject) {
-        synchronized (cache) {
-            cache.remove(subject);
-        }
-    }
-
-    private void remember(DataKey key) {
-        synchronized (cache) {
-            cache.put(key.subject(), key);
-        }
     }
 }

@@ -55,7 +55,7 @@ public class PersonalDataEraser {
         if (reference != null && !REFERENCE.matcher(reference).matches()) {
             throw ScimException.invalidValue("reference must be a ticket id (letters, digits, . _ : / # -; at most 100)");
         }
-        Result result = transactions.run(conn -> {
+        return transactions.run(conn -> {
             var last = query(conn, "SELECT max(stream_version) AS v FROM event WHERE tenant_id = $1 AND stream_id = $2 "
                     + "AND stream_type = 'User'", origin.tenant(), userId).iterator().next().getLong("v");
             if (last == null) {
@@ -89,7 +89,5 @@ public class PersonalDataEraser {
             }
             return new Result(userId, true, stored.size());
         });
-        dataKeys.evict(userId);
-        return result;
     }
 }

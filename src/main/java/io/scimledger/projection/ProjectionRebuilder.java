@@ -6,10 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
 import io.scimledger.events.EventStore;
 import io.scimledger.events.StoredEvent;
+import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,10 +58,12 @@ public class ProjectionRebuilder {
                 if (batch.isEmpty()) {
                     break;
                 }
+                Map<UUID, Optional<DataKey>> keys = new HashMap<>(); // one lookup per user and batch
                 for (StoredEvent e : batch) {
                     ObjectNode payload = e.payload();
                     if (PersonalDataCipher.containsSealed(payload)) {
-                        payload = PersonalDataCipher.openObject(payload, dataKeys.find(conn, e.streamId()));
+                        payload = PersonalDataCipher.openObject(payload,
+                                keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id)));
                     }
                     projector.apply(conn, e, payload, Projector.Mode.REBUILD);
                     after = e.position();

@@ -14,6 +14,8 @@ import io.scimledger.security.Scopes;
 import io.scimledger.testinfra.KafkaTestResource;
 import io.scimledger.testinfra.PostgresTestResource;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -80,6 +82,30 @@ class ErasureTest {
         assertEquals(eventsBefore + 2, Db.count("SELECT count(*) FROM event WHERE tenant_id = ?", t));
         // the compacted state topic ends with a tombstone for the person
         assertTrue(lastStateRecordIsTombstone(t, id), "state topic tombstone");
+    }
+
+    /**
+     * With several instances, the erasure runs on one of them. No instance may keep decrypting with a key it used
+     * before: keys are read from the database for each piece of work, never cached across requests.
+     */
+    @Test
+    void aKeyDestroyedByAnotherInstanceIsNoLongerUsedHere() throws Exception {
+        String t = "erase-elsewhere-" + UUID.randomUUID();
+        String id = Scim.createUser(t, "elsewhere.person");
+        String auditor = Tokens.token(t, "auditor", Scopes.AUDIT_READ);
+        // this instance has just used the key (to write, then to answer the auditor)
+        String before = Scim.as(auditor).accept("application/json").get("/audit/Users/" + id + "/history")
+                .then().statusCode(200).body("events[0].personalDataReadable", equalTo(true)).extract().asString();
+        assertTrue(before.contains("elsewhere.person"), before);
+        // another instance's erasure destroys the stored key in its own transaction; done here the same way
+        try (Connection c = Db.owner(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE data_key SET wrapped_key = NULL, destroyed_at = now() WHERE subject_id = ?::uuid")) {
+            ps.setString(1, id);
+            assertEquals(1, ps.executeUpdate());
+        }
+        String after = Scim.as(auditor).accept("application/json").get("/audit/Users/" + id + "/history")
+                .then().statusCode(200).body("events[0].personalDataReadable", equalTo(false)).extract().asString();
+        assertFalse(after.contains("elsewhere.person"), after);
     }
 
     @Test
