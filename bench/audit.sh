@@ -14,11 +14,9 @@
 # Usage: flock /tmp/mvn.lock bash bench/audit.sh     Env: AUDIT_EVENTS, AUDIT_REQUESTS (100), AUDIT_PUBLISH=1 (keep relay)
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT="$(pwd)"
-PORT=8080
-HOST_URL="http://localhost:$PORT"
-START_TIMEOUT="${BENCH_START_TIMEOUT:-300}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init audit
 EVENTS="${AUDIT_EVENTS:-1000000}"
 REQUESTS="${AUDIT_REQUESTS:-100}"
 CHUNK=100000
@@ -26,21 +24,8 @@ SERVICE_LOG="$ROOT/target/audit-service.log"
 REPORT="$ROOT/target/audit-report.md"
 MEM="$ROOT/target/audit-memory.tsv"
 JSTAT_OUT="$ROOT/target/audit-jstat.txt"
-mkdir -p "$ROOT/target"
+code_version="$CODE_VERSION"
 
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" 2>/dev/null || true; }
-
-if [[ "$(http_code "$HOST_URL/q/health/ready")" != "000" ]]; then
-  echo "[audit] ERROR: something already answers on port $PORT; stop it first." >&2
-  exit 1
-fi
-
-SNAP_DIR="$(mktemp -d /tmp/scimledger-audit-XXXXXX)"
-tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$SNAP_DIR" -xf -
-echo "[audit] service runs from a snapshot of the working tree: $SNAP_DIR"
-code_version="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$( [[ -n "$(git status --porcelain -- src pom.xml 2>/dev/null)" ]] && echo ' + uncommitted changes' || true)"
-
-SERVICE_PID=""
 SAMPLER_PID=""
 JSTAT_PID=""
 stop_samplers() {
@@ -49,46 +34,11 @@ stop_samplers() {
   done
   SAMPLER_PID=""; JSTAT_PID=""
 }
-cleanup() {
-  stop_samplers
-  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    echo "[audit] stopping the service (SIGTERM to run-local.sh, pid $SERVICE_PID)"
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 240); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$SERVICE_PID" 2>/dev/null; then
-      echo "[audit] WARNING: run-local.sh (pid $SERVICE_PID) still running after 120 s" >&2
-    else
-      wait "$SERVICE_PID" 2>/dev/null || true
-      echo "[audit] service stopped"
-    fi
-  fi
-  cp "$SNAP_DIR/target/local-stack.log" "$ROOT/target/audit-local-stack.log" 2>/dev/null || true
-  rm -rf "$SNAP_DIR"
-}
-trap 'rc=$?; cleanup; exit $rc' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_on_exit() { stop_samplers; }
 
 publish=false
 [[ "${AUDIT_PUBLISH:-0}" == "1" ]] && publish=true
-echo "[audit] starting the service: deploy/run-local.sh, scim.publish.enabled=$publish (log: $SERVICE_LOG)"
-bash "$SNAP_DIR/deploy/run-local.sh" -Dquarkus.console.enabled=false -Dscim.publish.enabled=$publish \
-  </dev/null >"$SERVICE_LOG" 2>&1 &
-SERVICE_PID=$!
-deadline=$((SECONDS + START_TIMEOUT))
-while :; do
-  if [[ "$(http_code "$HOST_URL/q/health/ready")" == "200" || "$(http_code "$HOST_URL/scim/v2/Users")" == "401" ]]; then
-    echo "[audit] service ready after ${SECONDS} s"; break
-  fi
-  if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-    echo "[audit] ERROR: the service exited during start-up:" >&2; tail -n 60 "$SERVICE_LOG" >&2 || true
-    SERVICE_PID=""; exit 1
-  fi
-  if ((SECONDS >= deadline)); then
-    echo "[audit] ERROR: service not ready after ${START_TIMEOUT} s" >&2; tail -n 60 "$SERVICE_LOG" >&2 || true; exit 1
-  fi
-  sleep 2
-done
+bench_start_service "$SERVICE_LOG" -Dscim.publish.enabled=$publish
 
 # The service JVM: the process listening on the port (the dev-mode child JVM, not Maven).
 JVM_PID="$(ss -ltnpH "sport = :$PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true)"
@@ -97,10 +47,7 @@ if [[ -z "$JVM_PID" ]]; then
 fi
 echo "[audit] service JVM pid $JVM_PID: $(ps -o comm=,rss= -p "$JVM_PID" | tr -s ' ') (RSS kB)"
 
-# shellcheck disable=SC1091
-source "$SNAP_DIR/target/local-stack.env"
-export PGHOST="$SCIM_DB_HOST" PGPORT="$SCIM_DB_PORT" PGDATABASE="$SCIM_DB_NAME" PGUSER="$SCIM_DB_OWNER_USER" \
-  PGPASSWORD="$SCIM_DB_OWNER_PASSWORD"
+bench_db_env
 psql_q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 pg_info="$(psql_q -c "select 'PostgreSQL ' || current_setting('server_version') || ', shared_buffers=' || current_setting('shared_buffers') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')")"
 echo "[audit] $pg_info"

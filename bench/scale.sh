@@ -13,70 +13,16 @@
 # Usage: flock /tmp/mvn.lock bash bench/scale.sh      Env: SCALE_USERS, SCALE_THREADS (4), SCALE_FACTOR (1.0)
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT="$(pwd)"
-PORT=8080
-HOST_URL="http://localhost:$PORT"
-START_TIMEOUT="${BENCH_START_TIMEOUT:-300}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init scale
 USERS="${SCALE_USERS:-1000000}"
 THREADS="${SCALE_THREADS:-4}"
 FACTOR="${SCALE_FACTOR:-1.0}"
 SERVICE_LOG="$ROOT/target/scale-service.log"
-mkdir -p "$ROOT/target"
 
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" 2>/dev/null || true; }
-
-if [[ "$(http_code "$HOST_URL/q/health/ready")" != "000" ]]; then
-  echo "[scale] ERROR: something already answers on port $PORT; stop it first." >&2
-  exit 1
-fi
-
-SNAP_DIR="$(mktemp -d /tmp/scimledger-scale-XXXXXX)"
-tar -C "$ROOT" --exclude=./target --exclude=./.git -cf - . | tar -C "$SNAP_DIR" -xf -
-echo "[scale] service runs from a snapshot of the working tree: $SNAP_DIR"
-
-SERVICE_PID=""
-cleanup() {
-  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    echo "[scale] stopping the service (SIGTERM to run-local.sh, pid $SERVICE_PID)"
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 240); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$SERVICE_PID" 2>/dev/null; then
-      echo "[scale] WARNING: run-local.sh (pid $SERVICE_PID) still running after 120 s" >&2
-    else
-      wait "$SERVICE_PID" 2>/dev/null || true
-      echo "[scale] service stopped"
-    fi
-  fi
-  cp "$SNAP_DIR/target/local-stack.log" "$ROOT/target/scale-local-stack.log" 2>/dev/null || true
-  rm -rf "$SNAP_DIR"
-}
-trap 'rc=$?; cleanup; exit $rc' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-echo "[scale] starting the service: deploy/run-local.sh (log: $SERVICE_LOG)"
-bash "$SNAP_DIR/deploy/run-local.sh" -Dquarkus.console.enabled=false </dev/null >"$SERVICE_LOG" 2>&1 &
-SERVICE_PID=$!
-deadline=$((SECONDS + START_TIMEOUT))
-while :; do
-  if [[ "$(http_code "$HOST_URL/q/health/ready")" == "200" || "$(http_code "$HOST_URL/scim/v2/Users")" == "401" ]]; then
-    echo "[scale] service ready after ${SECONDS} s"; break
-  fi
-  if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-    echo "[scale] ERROR: the service exited during start-up:" >&2; tail -n 60 "$SERVICE_LOG" >&2 || true
-    SERVICE_PID=""; exit 1
-  fi
-  if ((SECONDS >= deadline)); then
-    echo "[scale] ERROR: service not ready after ${START_TIMEOUT} s" >&2; tail -n 60 "$SERVICE_LOG" >&2 || true; exit 1
-  fi
-  sleep 2
-done
-
-# shellcheck disable=SC1091
-source "$SNAP_DIR/target/local-stack.env"
-export PGHOST="$SCIM_DB_HOST" PGPORT="$SCIM_DB_PORT" PGDATABASE="$SCIM_DB_NAME" PGUSER="$SCIM_DB_OWNER_USER" \
-  PGPASSWORD="$SCIM_DB_OWNER_PASSWORD"
+bench_start_service "$SERVICE_LOG"
+bench_db_env
 psql_q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 pg_info="$(psql_q -c "select 'PostgreSQL ' || current_setting('server_version') || ', shared_buffers=' || current_setting('shared_buffers') || ', work_mem=' || current_setting('work_mem') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')")"
 echo "[scale] $pg_info"
