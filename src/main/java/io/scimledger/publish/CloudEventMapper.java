@@ -14,6 +14,7 @@ import io.scimledger.write.ETags;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -50,8 +51,16 @@ public final class CloudEventMapper {
                                                                String source) {
         ProducerRecord<String, byte[]> full = toRecord(e, opened, topic, source);
         byte[] value = e.type().isDeletion() ? null : full.value();
+        // The compacted topic keeps each user's last record indefinitely: it says what the user is, not who asked
+        // (the operator's identity is personal data of its own and belongs to the changelog's retention).
+        for (String actorHeader : ACTOR_HEADERS) {
+            full.headers().remove(actorHeader);
+        }
         return new ProducerRecord<>(topic, null, full.key(), value, full.headers());
     }
+
+    /** Who asked: on the changelog records only (see {@link #toStateRecord}). */
+    static final List<String> ACTOR_HEADERS = List.of("ce_actorsubject", "ce_actorclientid", "ce_requestid");
 
     static Map<String, String> attributes(StoredEvent e, ObjectNode opened, String source) {
         Map<String, String> ce = new LinkedHashMap<>();

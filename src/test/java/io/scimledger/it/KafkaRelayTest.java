@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,6 +143,9 @@ class KafkaRelayTest {
                 .sorted(Comparator.comparingLong(Topics.Published::version)).toList()) {
             JsonNode resource = p.type().endsWith(":delete") ? null : JSON.readTree(p.body());
             Map<String, String> h = p.headers();
+            for (String name : List.of("ce_time", "ce_actorsubject", "ce_actorclientid", "ce_requestid")) {
+                assertNotNull(h.get(name), name + " on " + p.where());
+            }
             fromTopic.add(String.join(" | ", p.ceId(), "v" + p.version(), h.get("ce_time"), h.get("ce_actorsubject"),
                     h.get("ce_actorclientid"), h.get("ce_requestid"), diff(previous, resource).toString()));
             previous = resource;
@@ -256,6 +261,7 @@ class KafkaRelayTest {
             }
         }
         assertTrue(new String(latest.get(kept).value(), StandardCharsets.UTF_8).contains("Latest"));
+        assertNull(header(latest.get(kept), "ce_actorsubject"), "who asked is on the changelog, not the state topic");
         assertEquals(null, latest.get(gone).value(), "a deleted user leaves a tombstone");
     }
 

@@ -85,10 +85,14 @@ final class Topics {
 
     /** Waits until the relay's checkpoint has passed every event of the tenant (the broker acknowledged them all). */
     static void awaitRelayPast(String tenant, Duration timeout) throws InterruptedException {
-        String behind = "SELECT count(*) FROM event e, relay_checkpoint r WHERE r.subscription = 'kafka-changelog' "
-                + "AND e.tenant_id = ? AND (e.tx_id, e.position) > (r.last_tx_id, r.last_position)";
+        String subscription = ConfigProvider.getConfig().getValue("scim.publish.subscription", String.class);
+        // Counts the tenant's events at or behind the checkpoint; without a checkpoint row the count is 0 and the
+        // loop waits (a missing row must not read as "caught up").
+        String passed = "SELECT count(*) FROM event e, relay_checkpoint r WHERE r.subscription = ? "
+                + "AND e.tenant_id = ? AND (e.tx_id, e.position) <= (r.last_tx_id, r.last_position)";
+        long total = Db.count("SELECT count(*) FROM event WHERE tenant_id = ?", tenant);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (Db.count(behind, tenant) > 0) {
+        while (Db.count(passed, subscription, tenant) < total) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the relay did not pass the events of " + tenant + " within " + timeout);
             }
