@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.events.JsonSupport;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.ScimSchemas;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Builds every SCIM response body ourselves, as bytes with {@code application/scim+json}, so no provider selection
@@ -49,27 +48,18 @@ public final class ScimResponses {
         return error(e.status(), e.scimType(), e.detail());
     }
 
-    /** Parses a request body; malformed JSON is 400 invalidSyntax, never a 500. */
+    /**
+     * Parses a request body; malformed JSON, or a body that names one member twice (in any case), is 400
+     * invalidSyntax, never a 500 (see {@link JsonMembers}).
+     */
     public static JsonNode parseBody(String body) {
         if (body == null || body.isBlank()) {
             throw ScimException.invalidSyntax("the request body is empty");
         }
-        try {
-            JsonNode node = JsonSupport.MAPPER.readTree(body.getBytes(StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) {
-                throw ScimException.invalidSyntax("the request body must be a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw ScimException.invalidSyntax("the request body is not valid JSON: " + firstLine(e.getMessage()));
+        JsonNode node = JsonMembers.parseRequest(body);
+        if (node == null || !node.isObject()) {
+            throw ScimException.invalidSyntax("the request body must be a JSON object");
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return node;
     }
 }
