@@ -1,10 +1,9 @@
 package io.scimledger.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.ScimSchemas;
-import java.util.Iterator;
-import java.util.Map;
 
 /** RFC 7644 section 3.4.3 SearchRequest body, read leniently (key case, attributes as array or comma list). */
 record SearchRequest(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
@@ -26,14 +25,10 @@ record SearchRequest(String filter, Integer startIndex, Integer count, String so
                 text(body, "cursor"));
     }
 
+    /** A member by the one name rule ({@link JsonMembers}); a JSON null counts as absent. */
     private static JsonNode field(JsonNode body, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (f.getKey().equalsIgnoreCase(name) && !f.getValue().isNull()) {
-                return f.getValue();
-            }
-        }
-        return null;
+        JsonNode v = JsonMembers.get(body, name);
+        return v == null || v.isNull() ? null : v;
     }
 
     private static String text(JsonNode body, String name) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.scim.ScimException;
@@ -264,14 +265,14 @@ public class BulkProcessor {
                 return false;
             }
             ObjectNode data = step.op.data().deepCopy();
-            String key = fieldName(data, "members");
+            String key = JsonMembers.nameOf(data, "members");
             if (key == null || !data.get(key).isArray()) {
                 return false;
             }
             ArrayNode kept = NODES.arrayNode();
             List<ObjectNode> deferred = new ArrayList<>();
             for (JsonNode member : data.get(key)) {
-                JsonNode value = AttributeValues.field(member, "value");
+                JsonNode value = JsonMembers.get(member, "value");
                 String ref = value != null && value.isTextual() ? referenceOf(value.asText()) : null;
                 if (ref != null && waiting(ref)) {
                     deferred.add((ObjectNode) member);
@@ -400,7 +401,7 @@ public class BulkProcessor {
             for (Iterator<Step> it = awaitingMembers.iterator(); it.hasNext(); ) {
                 Step step = it.next();
                 List<String> refs = step.deferredMembers.stream()
-                        .map(m -> referenceOf(AttributeValues.field(m, "value").asText())).toList();
+                        .map(m -> referenceOf(JsonMembers.get(m, "value").asText())).toList();
                 if (!finalPass && refs.stream().anyMatch(this::waiting)) {
                     continue;
                 }
@@ -416,7 +417,7 @@ public class BulkProcessor {
                             continue;
                         }
                         ObjectNode member = value.addObject().put("value", id);
-                        JsonNode type = AttributeValues.field(step.deferredMembers.get(i), "type");
+                        JsonNode type = JsonMembers.get(step.deferredMembers.get(i), "type");
                         if (type != null && type.isTextual()) {
                             member.put("type", type.asText());
                         }
@@ -490,15 +491,5 @@ public class BulkProcessor {
         } else if (node.isContainerNode()) {
             node.forEach(child -> collectReferences(child, into));
         }
-    }
-
-    private static String fieldName(ObjectNode object, String name) {
-        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (key.equalsIgnoreCase(name)) {
-                return key;
-            }
-        }
-        return null;
     }
 }

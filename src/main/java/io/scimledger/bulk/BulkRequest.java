@@ -1,6 +1,7 @@
 package io.scimledger.bulk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.resource.AttributeValues;
 import java.util.ArrayList;
@@ -26,15 +27,15 @@ public record BulkRequest(List<Operation> operations, int failOnErrors) {
     }
 
     public static BulkRequest parse(JsonNode body) {
-        JsonNode schemas = AttributeValues.field(body, "schemas");
+        JsonNode schemas = JsonMembers.get(body, "schemas");
         if (schemas != null && !schemas.isNull() && !mentions(schemas, URN)) {
             throw ScimException.invalidSyntax("'schemas' must contain " + URN);
         }
-        JsonNode ops = AttributeValues.field(body, "Operations");
+        JsonNode ops = JsonMembers.get(body, "Operations");
         if (ops == null || !ops.isArray()) {
             throw ScimException.invalidSyntax("a BulkRequest needs an 'Operations' array");
         }
-        int failOnErrors = failOnErrors(AttributeValues.field(body, "failOnErrors"));
+        int failOnErrors = failOnErrors(JsonMembers.get(body, "failOnErrors"));
         List<Operation> operations = new ArrayList<>(ops.size());
         Map<String, Integer> bulkIds = new HashMap<>();
         for (int i = 0; i < ops.size(); i++) {
@@ -58,14 +59,14 @@ public record BulkRequest(List<Operation> operations, int failOnErrors) {
         }
         ScimException error = null;
         String method = null;
-        JsonNode m = AttributeValues.field(node, "method");
+        JsonNode m = JsonMembers.get(node, "method");
         if (m != null && m.isTextual()) {
             method = m.asText().trim();
         } else {
             error = ScimException.invalidSyntax("Operations[" + index + "] needs a 'method' (POST, PUT, PATCH, DELETE)");
         }
         String bulkId = null;
-        JsonNode b = AttributeValues.field(node, "bulkId");
+        JsonNode b = JsonMembers.get(node, "bulkId");
         if (b != null && !b.isNull()) {
             if (b.isTextual() && !b.asText().isBlank()) {
                 bulkId = b.asText();
@@ -73,11 +74,11 @@ public record BulkRequest(List<Operation> operations, int failOnErrors) {
                 error = ScimException.invalidSyntax("Operations[" + index + "].bulkId must be a non-empty string");
             }
         }
-        JsonNode p = AttributeValues.field(node, "path");
+        JsonNode p = JsonMembers.get(node, "path");
         String path = p != null && p.isTextual() ? p.asText().trim() : null;
-        JsonNode v = AttributeValues.field(node, "version");
+        JsonNode v = JsonMembers.get(node, "version");
         String version = v != null && v.isValueNode() && !v.isNull() ? v.asText() : null;
-        JsonNode data = AttributeValues.field(node, "data");
+        JsonNode data = JsonMembers.get(node, "data");
         if (data != null && data.isNull()) {
             data = null;
         }

@@ -66,47 +66,6 @@ public final class PersonalDataCipher {
         return out;
     }
 
-    /**
-     * Seals the values of PATCH operations before they are logged. A value is left readable only when its path
-     * names a known attribute that is not personal; anything else (personal, unknown, no-path objects' personal
-     * keys) is sealed, so the log never keeps personal data in clear by accident.
-     */
-    public static ArrayNode sealOperations(ResourceTypeDefinition type, ArrayNode operations, DataKey key) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (JsonNode op : operations) {
-            if (!op.isObject()) {
-                out.add(op.deepCopy());
-                continue;
-            }
-            ObjectNode copy = (ObjectNode) op.deepCopy();
-            JsonNode path = fieldIgnoreCase(op, "path");
-            String pathField = actualName(op, "path");
-            // A value filter on a personal attribute (emails[value eq "ada@example.com"]) is personal data too.
-            if (path != null && path.isTextual() && path.asText().indexOf('[') >= 0
-                    && !isKnownNonPersonal(type, path.asText())) {
-                copy.set(pathField, seal(path, key));
-            }
-            JsonNode value = fieldIgnoreCase(op, "value");
-            String valueField = actualName(op, "value");
-            if (value == null) {
-                out.add(copy);
-                continue;
-            }
-            if (path != null && path.isTextual()) {
-                copy.set(valueField, isKnownNonPersonal(type, path.asText()) ? value.deepCopy() : seal(value, key));
-            } else if (value.isObject()) {
-                ObjectNode sealedValue = JsonNodeFactory.instance.objectNode();
-                value.fields().forEachRemaining(f -> sealedValue.set(f.getKey(),
-                        isKnownNonPersonal(type, f.getKey()) ? f.getValue().deepCopy() : seal(f.getValue(), key)));
-                copy.set(valueField, sealedValue);
-            } else {
-                copy.set(valueField, seal(value, key));
-            }
-            out.add(copy);
-        }
-        return out;
-    }
-
     /** Replaces every sealed value with its plaintext; with no key (erased person) sealed values are dropped. */
     public static JsonNode open(JsonNode node, Optional<DataKey> key) {
         return open(node, key, null);
@@ -165,7 +124,8 @@ public final class PersonalDataCipher {
         return children.stream().anyMatch(PersonalDataCipher::containsSealed);
     }
 
-    static ObjectNode seal(JsonNode value, DataKey key) {
+    /** Seals one value under the person's data key: {@code {"$enc": ...}} where the value was. */
+    public static ObjectNode seal(JsonNode value, DataKey key) {
         byte[] plain = value.toString().getBytes(StandardCharsets.UTF_8);
         byte[] sealed = Aead.encrypt(key.key(), plain, associatedData(key.subject()));
         return JsonNodeFactory.instance.objectNode().put(SEALED, Base64.getEncoder().encodeToString(sealed));
@@ -182,39 +142,5 @@ public final class PersonalDataCipher {
 
     private static String associatedData(UUID subject) {
         return "personal-data:" + subject;
-    }
-
-    private static boolean isKnownNonPersonal(ResourceTypeDefinition type, String pathText) {
-        try {
-            String attrPart = pathText;
-            int bracket = attrPart.indexOf('[');
-            if (bracket >= 0) {
-                attrPart = attrPart.substring(0, bracket);
-            }
-            AttributePath p = AttributePath.parse(attrPart);
-            if (p.attribute() == null) {
-                return false;
-            }
-            return type.find(new AttributePath(p.schemaUrn(), p.attribute(), null))
-                    .map(r -> !r.attribute().personal() && !"password".equals(r.attribute().name()))
-                    .orElse(false);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static JsonNode fieldIgnoreCase(JsonNode obj, String name) {
-        String actual = actualName(obj, name);
-        return actual == null ? null : obj.get(actual);
-    }
-
-    private static String actualName(JsonNode obj, String name) {
-        for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
-            String n = it.next();
-            if (n.equalsIgnoreCase(name)) {
-                return n;
-            }
-        }
-        return null;
     }
 }

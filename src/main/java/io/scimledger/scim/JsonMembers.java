@@ -44,7 +44,7 @@ public final class JsonMembers {
         } catch (IOException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.startsWith("Duplicate field")) {
-                throw ScimException.invalidSyntax("the request is ambiguous: " + firstLine(message)
+                throw new AmbiguousMemberException("the request is ambiguous: " + firstLine(message)
                         + " (member names are case-insensitive, RFC 7643 section 2.1)");
             }
             throw ScimException.invalidSyntax("the request body is not valid JSON: " + firstLine(message));
@@ -131,12 +131,19 @@ public final class JsonMembers {
 
     private static ScimException ambiguous(String where, String first, String second) {
         String place = where.isEmpty() ? "" : " in '" + where + "'";
-        return ScimException.invalidSyntax("the request is ambiguous: it names '" + first + "' and '" + second + "'"
+        return new AmbiguousMemberException("the request is ambiguous: it names '" + first + "' and '" + second + "'"
                 + place + ", which are the same member (member names are case-insensitive, RFC 7643 section 2.1)");
     }
 
     private static String firstLine(String message) {
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** A request (or JSON text inside one) that names one member twice: 400 invalidSyntax. */
+    public static final class AmbiguousMemberException extends ScimException {
+        AmbiguousMemberException(String detail) {
+            super(400, "invalidSyntax", detail);
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.scimledger.projection.Projector;
 import io.scimledger.projection.ResourceQueries;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.patch.PatchEngine.MemberOperation;
+import io.scimledger.scim.patch.OperationRecord;
 import io.scimledger.scim.patch.PatchEngine;
 import io.scimledger.scim.patch.PatchEngine.PatchResult;
 import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
@@ -119,7 +120,8 @@ public class GroupWriter implements ResourceWriter {
             ResourceRow next = new ResourceRow(id, result.resource(), current.version(), current.created(),
                     current.lastModified());
             ObjectNode request = UserWriter.request(origin, "PATCH", false);
-            request.set("operations", result.operationsForLog());
+            // Group attributes hold no personal data: what a Group operation carries beyond what was applied is left out.
+            request.set("operations", result.operations().forLog(OperationRecord::omitted));
             return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta, request);
         });
     }

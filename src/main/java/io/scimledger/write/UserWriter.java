@@ -99,7 +99,7 @@ public class UserWriter implements ResourceWriter {
             }
             DataKey key = requireKey(conn, id);
             ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
-            request.set("operations", PersonalDataCipher.sealOperations(USER_TYPE, result.operationsForLog(), key));
+            request.set("operations", result.operations().forLog(value -> PersonalDataCipher.seal(value, key)));
             ObjectNode payload = payload(result.resource(), key, request, sealedStateOf(conn, current), current.doc());
             ArrayNode changed = payload.putArray("changed");
             result.changedAttributes().forEach(changed::add);

@@ -1,6 +1,7 @@
 package io.scimledger.scim.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributePath;
@@ -84,18 +85,7 @@ public final class FilterEvaluator {
         if (!element.isObject()) {
             return null;
         }
-        JsonNode exact = element.get(def.name());
-        if (exact != null) {
-            return exact;
-        }
-        Iterator<Map.Entry<String, JsonNode>> it = element.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(def.name())) {
-                return e.getValue();
-            }
-        }
-        return null;
+        return JsonMembers.get(element, def.name());
     }
 
     private static boolean isAbsent(JsonNode v) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.filter.CompareOp;
 import io.scimledger.scim.filter.Filter;
@@ -47,7 +48,6 @@ import java.util.Collections;
 public final class PatchEngine {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    static final String REDACTED = "[redacted]";
 
     private PatchEngine() {
     }
@@ -59,10 +59,10 @@ public final class PatchEngine {
      * @param changedAttributes  canonical top-level names whose value changed (URN-qualified for extension
      *                           attributes), plus "members" when there are member operations and "password" when
      *                           one was supplied; in schema order
-     * @param operationsForLog   the Operations as sent, password values replaced by "[redacted]"
+     * @param operations         the Operations as the log may record them (see {@link OperationRecord})
      */
     public record PatchResult(ObjectNode resource, List<MemberOperation> memberOperations, boolean passwordSupplied,
-                              List<String> changedAttributes, ArrayNode operationsForLog) {
+                              List<String> changedAttributes, OperationRecord operations) {
     }
 
     public record MemberOperation(Kind kind, List<MemberRef> members) {
@@ -75,7 +75,7 @@ public final class PatchEngine {
         if (patchRequest == null || !patchRequest.isObject()) {
             throw ScimException.invalidSyntax("the PATCH body must be a JSON object");
         }
-        JsonNode schemas = AttributeValues.field(patchRequest, "schemas");
+        JsonNode schemas = JsonMembers.get(patchRequest, "schemas");
         boolean patchOp = false;
         if (schemas != null) {
             for (JsonNode s : schemas.isArray() ? schemas : NODES.arrayNode().add(schemas)) {
@@ -85,11 +85,10 @@ public final class PatchEngine {
         if (!patchOp) {
             throw ScimException.invalidSyntax("'schemas' must contain " + ScimSchemas.PATCH_OP_URN);
         }
-        JsonNode ops = AttributeValues.field(patchRequest, "Operations");
+        JsonNode ops = JsonMembers.get(patchRequest, "Operations");
         if (ops == null || !ops.isArray() || ops.isEmpty()) {
             throw ScimException.invalidValue("'Operations' must be a non-empty array");
         }
-        ArrayNode log = redactOperations(type, ops);
 
         Run run = new Run(type, current.deepCopy());
         for (int i = 0; i < ops.size(); i++) {
@@ -103,80 +102,78 @@ public final class PatchEngine {
         List<String> changed = changedAttributes(type, current, normalized.resource(), !run.memberOps.isEmpty(),
                 run.passwordSupplied);
         return new PatchResult(normalized.resource(), List.copyOf(run.memberOps), run.passwordSupplied,
-                List.copyOf(changed), log);
+                List.copyOf(changed), new OperationRecord(type, (ArrayNode) ops));
+    }
+
+    /** What an operation's path or a no-path value's key names: an attribute, maybe a sub-attribute and a filter. */
+    record Target(ResolvedAttribute attribute, AttributeDefinition sub, Filter filter) {
     }
 
     /**
-     * A deep copy of the Operations array with every password value (path "password", URN-qualified or not, or a
-     * password key inside a no-path value) replaced by "[redacted]". Never throws on malformed operations.
+     * Resolves the (trimmed, non-empty) path of an operation that does not name a whole schema. The one place a PATCH
+     * path is resolved: the engine applies what this returns and {@link OperationRecord} decides from it what the log
+     * may keep in clear, so the two can never disagree about which attribute an operation changes.
      */
-    public static ArrayNode redactOperations(ResourceTypeDefinition type, JsonNode operations) {
-        ArrayNode copy = NODES.arrayNode();
-        if (operations == null || !operations.isArray()) {
-            return copy;
+    static Target resolvePath(ResourceTypeDefinition type, String path) {
+        PatchPath pp = FilterParser.parsePatchPath(path);
+        AttributePath ap = pp.attribute();
+        if (ap == null || ap.attribute() == null) {
+            throw ScimException.invalidPath("invalid path '" + path + "'");
         }
-        for (JsonNode op : operations) {
-            JsonNode c = op.deepCopy();
-            copy.add(c);
-            if (!c.isObject()) {
-                continue;
-            }
-            ObjectNode o = (ObjectNode) c;
-            String valueKey = keyOf(o, "value");
-            JsonNode path = AttributeValues.field(o, "path");
-            if (path != null && path.isTextual() && !path.asText().isBlank()) {
-                if (valueKey != null && (namesPassword(type, path.asText()) || redactInValue(type, path.asText(), o.get(valueKey)))) {
-                    o.put(valueKey, REDACTED);
-                }
-            } else if (valueKey != null && o.get(valueKey).isObject()) {
-                redactKeys(type, (ObjectNode) o.get(valueKey), null);
-            }
+        ResolvedAttribute r = type.resolve(new AttributePath(ap.schemaUrn(), ap.attribute(), null));
+        String subName = ap.subAttribute() != null ? ap.subAttribute() : pp.subAttribute();
+        if (ap.subAttribute() != null && pp.subAttribute() != null) {
+            throw ScimException.invalidPath("invalid path '" + path + "'");
         }
-        return copy;
+        AttributeDefinition sub = null;
+        if (subName != null) {
+            sub = r.attribute().subAttribute(subName).orElseThrow(
+                    () -> ScimException.invalidPath("unknown attribute '" + path + "'"));
+        }
+        return new Target(r, sub, pp.valueFilter());
     }
 
-    /** path is a bare schema URN: its object value may hold password. */
-    private static boolean redactInValue(ResourceTypeDefinition type, String path, JsonNode value) {
-        if (value != null && value.isObject() && type.knowsSchema(path.trim())) {
-            redactKeys(type, (ObjectNode) value, path.trim());
-        }
-        return false;
-    }
-
-    private static void redactKeys(ResourceTypeDefinition type, ObjectNode value, String scopeUrn) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = e.getKey();
-            if (scopeUrn == null && type.knowsSchema(key)) {
-                if (e.getValue().isObject()) {
-                    redactKeys(type, (ObjectNode) e.getValue(), key);
-                }
-            } else if (namesPassword(type, scopeUrn == null ? key : scopeUrn + ":" + key)) {
-                e.setValue(TextNode.valueOf(REDACTED));
-            }
-        }
-    }
-
-    private static boolean namesPassword(ResourceTypeDefinition type, String path) {
+    /**
+     * Resolves a key of a no-path add/replace value (a path relative to {@code scope}, the extension the value
+     * belongs to, or to the resource when null); empty when the engine ignores the key (unknown, read-only, not a
+     * path, a value filter on a single-valued attribute).
+     */
+    static Optional<Target> resolveValueKey(ResourceTypeDefinition type, SchemaDefinition scope, String rawKey) {
+        String key = rawKey.trim();
+        PatchPath pp;
         try {
-            Optional<ResolvedAttribute> r = type.find(AttributePath.parse(path));
-            return r.isPresent() && ResourceNormalizer.isPassword(type, r.get());
-        } catch (RuntimeException e) {
-            return false;
+            pp = key.indexOf('[') >= 0 ? FilterParser.parsePatchPath(key)
+                    : new PatchPath(AttributePath.parse(key), null, null);
+        } catch (ScimException ex) {
+            return Optional.empty();
         }
-    }
-
-    private static String keyOf(JsonNode object, String name) {
-        if (object.has(name)) {
-            return name;
+        AttributePath ap = pp.attribute();
+        if (ap == null || ap.attribute() == null || (scope != null && ap.schemaUrn() != null)) {
+            return Optional.empty();
         }
-        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (k.equalsIgnoreCase(name)) {
-                return k;
+        if (scope != null) {
+            ap = new AttributePath(scope.id(), ap.attribute(), ap.subAttribute());
+        }
+        Optional<ResolvedAttribute> r = type.find(new AttributePath(ap.schemaUrn(), ap.attribute(), null));
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        String subName = ap.subAttribute() != null ? ap.subAttribute() : pp.subAttribute();
+        AttributeDefinition sub = null;
+        if (subName != null) {
+            sub = r.get().attribute().subAttribute(subName).orElse(null);
+            if (sub == null) {
+                return Optional.empty();
             }
         }
-        return null;
+        if (r.get().attribute().mutability() == Mutability.READ_ONLY
+                || (sub != null && sub.mutability() == Mutability.READ_ONLY)) {
+            return Optional.empty(); // Okta sends {"id": ..., "displayName": ...}
+        }
+        if (pp.valueFilter() != null && !r.get().attribute().multiValued()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(r.get(), sub, pp.valueFilter()));
     }
 
     private static List<String> changedAttributes(ResourceTypeDefinition type, ObjectNode before, ObjectNode after,
@@ -193,7 +190,7 @@ public final class PatchEngine {
             }
         }
         for (SchemaDefinition ext : type.extensions()) {
-            JsonNode b = AttributeValues.field(before, ext.id());
+            JsonNode b = JsonMembers.get(before, ext.id());
             JsonNode a2 = after.get(ext.id());
             for (AttributeDefinition a : ext.attributes()) {
                 JsonNode vb = b == null ? null : b.get(a.name());
@@ -222,7 +219,7 @@ public final class PatchEngine {
             if (operation == null || !operation.isObject()) {
                 throw ScimException.invalidSyntax("each operation must be a JSON object");
             }
-            JsonNode opNode = AttributeValues.field(operation, "op");
+            JsonNode opNode = JsonMembers.get(operation, "op");
             if (opNode == null || !opNode.isTextual()) {
                 throw ScimException.invalidSyntax("operation without 'op'");
             }
@@ -232,8 +229,8 @@ public final class PatchEngine {
                 case "remove" -> Op.REMOVE;
                 default -> throw ScimException.invalidSyntax("unsupported op '" + opNode.asText() + "'");
             };
-            JsonNode pathNode = AttributeValues.field(operation, "path");
-            JsonNode value = AttributeValues.field(operation, "value");
+            JsonNode pathNode = JsonMembers.get(operation, "path");
+            JsonNode value = JsonMembers.get(operation, "value");
             String path = null;
             if (pathNode != null && !pathNode.isNull()) {
                 if (!pathNode.isTextual()) {
@@ -267,26 +264,11 @@ public final class PatchEngine {
                 applyValueObject(op, schema == type.schema() ? null : schema, value);
                 return;
             }
-            final String fullPath = path;
-            PatchPath pp = FilterParser.parsePatchPath(path);
-            AttributePath ap = pp.attribute();
-            if (ap == null || ap.attribute() == null) {
-                throw ScimException.invalidPath("invalid path '" + path + "'");
-            }
-            ResolvedAttribute r = type.resolve(new AttributePath(ap.schemaUrn(), ap.attribute(), null));
-            String subName = ap.subAttribute() != null ? ap.subAttribute() : pp.subAttribute();
-            if (ap.subAttribute() != null && pp.subAttribute() != null) {
-                throw ScimException.invalidPath("invalid path '" + path + "'");
-            }
-            AttributeDefinition sub = null;
-            if (subName != null) {
-                sub = r.attribute().subAttribute(subName).orElseThrow(
-                        () -> ScimException.invalidPath("unknown attribute '" + fullPath + "'"));
-            }
-            if (pp.valueFilter() != null && !r.attribute().multiValued()) {
+            Target t = resolvePath(type, path);
+            if (t.filter() != null && !t.attribute().attribute().multiValued()) {
                 throw ScimException.invalidPath("a value filter needs a multi-valued attribute: '" + path + "'");
             }
-            applyTarget(op, r, sub, pp.valueFilter(), value, true);
+            applyTarget(op, t.attribute(), t.sub(), t.filter(), value, true);
         }
 
         /** No-path add/replace: keys are attribute names or paths; unknown and read-only keys are ignored. */
@@ -314,40 +296,11 @@ public final class PatchEngine {
                         continue;
                     }
                 }
-                PatchPath pp;
-                try {
-                    pp = key.indexOf('[') >= 0 ? FilterParser.parsePatchPath(key)
-                            : new PatchPath(AttributePath.parse(key), null, null);
-                } catch (ScimException ex) {
-                    continue; // not a path: an unknown attribute, ignored
+                Optional<Target> t = resolveValueKey(type, scope, key);
+                if (t.isEmpty()) {
+                    continue; // unknown, read-only or not a path: ignored, as RFC 7644 section 3.5.2 allows
                 }
-                AttributePath ap = pp.attribute();
-                if (ap == null || ap.attribute() == null || (scope != null && ap.schemaUrn() != null)) {
-                    continue;
-                }
-                if (scope != null) {
-                    ap = new AttributePath(scope.id(), ap.attribute(), ap.subAttribute());
-                }
-                Optional<ResolvedAttribute> r = type.find(new AttributePath(ap.schemaUrn(), ap.attribute(), null));
-                if (r.isEmpty()) {
-                    continue;
-                }
-                String subName = ap.subAttribute() != null ? ap.subAttribute() : pp.subAttribute();
-                AttributeDefinition sub = null;
-                if (subName != null) {
-                    sub = r.get().attribute().subAttribute(subName).orElse(null);
-                    if (sub == null) {
-                        continue;
-                    }
-                }
-                if (r.get().attribute().mutability() == Mutability.READ_ONLY
-                        || (sub != null && sub.mutability() == Mutability.READ_ONLY)) {
-                    continue; // Okta sends {"id": ..., "displayName": ...}
-                }
-                if (pp.valueFilter() != null && !r.get().attribute().multiValued()) {
-                    continue;
-                }
-                applyTarget(op, r.get(), sub, pp.valueFilter(), v, false);
+                applyTarget(op, t.get().attribute(), t.get().sub(), t.get().filter(), v, false);
             }
         }
 
@@ -405,7 +358,7 @@ public final class PatchEngine {
                 return work;
             }
             String urn = r.schema().id();
-            String existingKey = keyOf(work, urn);
+            String existingKey = JsonMembers.nameOf(work, urn);
             JsonNode c = existingKey == null ? null : work.get(existingKey);
             if (c != null && c.isObject()) {
                 if (!existingKey.equals(urn)) {
@@ -764,7 +717,7 @@ public final class PatchEngine {
         }
 
         private static void removeField(ObjectNode obj, String name) {
-            String k = keyOf(obj, name);
+            String k = JsonMembers.nameOf(obj, name);
             if (k != null) {
                 obj.remove(k);
             }

@@ -1,7 +1,6 @@
 package io.scimledger.scim.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributeType;
@@ -40,7 +40,6 @@ import java.util.Map;
 public final class AttributeValues {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private AttributeValues() {
     }
@@ -49,24 +48,6 @@ public final class AttributeValues {
     public static boolean isAbsent(JsonNode value) {
         return value == null || value.isNull() || value.isMissingNode()
                 || (value.isContainerNode() && value.isEmpty());
-    }
-
-    /** Field lookup with the case-insensitive matching clients expect; exact spelling wins. */
-    public static JsonNode field(JsonNode object, String name) {
-        if (object == null || !object.isObject()) {
-            return null;
-        }
-        JsonNode exact = object.get(name);
-        if (exact != null) {
-            return exact;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     /**
@@ -158,7 +139,7 @@ public final class AttributeValues {
         if (!def.isComplex() || !element.isObject()) {
             return List.of(element);
         }
-        JsonNode inner = field(element, "value");
+        JsonNode inner = JsonMembers.get(element, "value");
         if (inner == null || !inner.isTextual()) {
             return List.of(element);
         }
@@ -185,9 +166,9 @@ public final class AttributeValues {
     /** A parsed stringified element: map displayName to display, let the outer element's sub-attributes win. */
     private static ObjectNode unwrapStringified(AttributeDefinition def, ObjectNode parsed, ObjectNode outer) {
         ObjectNode e = parsed.deepCopy();
-        JsonNode displayName = field(e, "displayName");
+        JsonNode displayName = JsonMembers.get(e, "displayName");
         if (displayName != null && def.subAttribute("displayName").isEmpty() && def.subAttribute("display").isPresent()
-                && field(e, "display") == null) {
+                && JsonMembers.get(e, "display") == null) {
             e.set("display", displayName);
         }
         if (outer != null) {
@@ -343,12 +324,15 @@ public final class AttributeValues {
         if (t.length() < 2 || !((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]")))) {
             return null;
         }
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(t);
-            return n != null && n.isContainerNode() ? n : null;
-        } catch (Exception e) {
+            n = JsonMembers.parseRequest(t);
+        } catch (JsonMembers.AmbiguousMemberException ambiguous) {
+            throw ambiguous; // stringified JSON naming a member twice is as ambiguous as the body itself
+        } catch (ScimException notJson) {
             return null;
         }
+        return n != null && n.isContainerNode() ? n : null;
     }
 
     /** Equality used for "already present" and immutability: caseExact-aware for strings. */

@@ -5,6 +5,7 @@ import static io.scimledger.scim.resource.AttributeValues.NODES;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributePath;
@@ -71,14 +72,14 @@ public final class ResourceNormalizer {
             if (!ext) {
                 attrs.addAll(ScimSchemas.COMMON_ATTRIBUTES);
             }
-            JsonNode oldContainer = ext ? AttributeValues.field(existing, schema.id()) : existing;
-            JsonNode newContainer = ext ? AttributeValues.field(replacement, schema.id()) : replacement;
+            JsonNode oldContainer = ext ? JsonMembers.get(existing, schema.id()) : existing;
+            JsonNode newContainer = ext ? JsonMembers.get(replacement, schema.id()) : replacement;
             for (AttributeDefinition attr : attrs) {
                 if (attr.mutability() == Mutability.READ_ONLY) {
                     continue;
                 }
-                JsonNode oldValue = AttributeValues.field(oldContainer, attr.name());
-                JsonNode newValue = AttributeValues.field(newContainer, attr.name());
+                JsonNode oldValue = JsonMembers.get(oldContainer, attr.name());
+                JsonNode newValue = JsonMembers.get(newContainer, attr.name());
                 String path = ext ? schema.id() + ":" + attr.name() : attr.name();
                 if (attr.mutability() == Mutability.IMMUTABLE) {
                     if (!AttributeValues.isAbsent(oldValue) && !AttributeValues.sameValue(attr, oldValue, newValue)) {
@@ -89,8 +90,8 @@ public final class ResourceNormalizer {
                         if (sub.mutability() != Mutability.IMMUTABLE) {
                             continue;
                         }
-                        JsonNode o = AttributeValues.field(oldValue, sub.name());
-                        JsonNode n = AttributeValues.field(newValue, sub.name());
+                        JsonNode o = JsonMembers.get(oldValue, sub.name());
+                        JsonNode n = JsonMembers.get(newValue, sub.name());
                         if (!AttributeValues.isAbsent(o) && !AttributeValues.sameValue(sub, o, n)) {
                             throw ScimException.mutability("attribute '" + path + "." + sub.name() + "' is immutable");
                         }
@@ -136,11 +137,11 @@ public final class ResourceNormalizer {
             if (!element.isObject()) {
                 throw ScimException.invalidValue("members must be objects with a 'value'");
             }
-            JsonNode id = AttributeValues.field(element, "value");
+            JsonNode id = JsonMembers.get(element, "value");
             if (id == null || !(id.isTextual() || id.isNumber()) || id.asText().isBlank()) {
                 throw ScimException.invalidValue("each member needs a non-blank 'value'");
             }
-            JsonNode t = AttributeValues.field(element, "type");
+            JsonNode t = JsonMembers.get(element, "type");
             String memberType = null;
             if (t != null && !t.isNull()) {
                 String s = t.isTextual() ? t.asText().trim() : "";

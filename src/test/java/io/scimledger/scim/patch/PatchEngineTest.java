@@ -238,11 +238,11 @@ class PatchEngineTest {
                 + "{'op':'replace','value':{'" + CORE + ":password':'third'}}");
         assertTrue(r.passwordSupplied());
         assertFalse(r.resource().toString().contains("s3cret"));
-        String log = r.operationsForLog().toString();
+        String log = r.operations().forLog(v -> v).toString();
         assertFalse(log.contains("s3cret") || log.contains("other") || log.contains("third"), log);
-        assertEquals("[redacted]", r.operationsForLog().get(0).get("value").textValue());
-        assertEquals("[redacted]", r.operationsForLog().get(1).get("value").get("password").textValue());
-        assertTrue(r.operationsForLog().get(1).get("value").get("active").booleanValue());
+        assertEquals("[redacted]", r.operations().forLog(v -> v).get(0).get("value").textValue());
+        assertEquals("[redacted]", r.operations().forLog(v -> v).get(1).get("value").get("password").textValue());
+        assertTrue(r.operations().forLog(v -> v).get(1).get("value").get("active").booleanValue());
         assertEquals(List.of("password"), r.changedAttributes());
     }
 
@@ -378,7 +378,7 @@ class PatchEngineTest {
         assertEquals(List.of("active"), r.changedAttributes());
         PatchResult pw = user("{'op':'replace','value':{'password':'newPass1'}}");
         assertTrue(pw.passwordSupplied());
-        assertEquals("[redacted]", pw.operationsForLog().get(0).get("value").get("password").textValue());
+        assertEquals("[redacted]", pw.operations().forLog(v -> v).get(0).get("value").get("password").textValue());
     }
 
     @Test
