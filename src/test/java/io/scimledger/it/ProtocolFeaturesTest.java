@@ -15,7 +15,7 @@ import io.scimledger.testinfra.PostgresTestResource;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 3: search by POST, /Me, PATCH answer profiles, nested groups in User.groups, strict tenants. */
+/** Search by POST, /Me, per-client PATCH answers, nested groups in User.groups, strict tenants, cursor pagination. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

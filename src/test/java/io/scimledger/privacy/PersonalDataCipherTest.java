@@ -14,7 +14,7 @@ import java.util.UUID;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** Personal values never reach the log in clear, whatever the client's spelling (issue 2, item 3). */
+/** Personal values never reach the log in clear, whatever the client's spelling of the keys that carry them. */
 class PersonalDataCipherTest {
 
     static DataKey key(UUID subject) {
