@@ -20,8 +20,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays of the Microsoft Entra ID request shapes listed in /work/shared/guide/idp-behaviour.md, "Microsoft Entra
- * ID", items 1-14. Each test names its item.
+ * Replays of the request shapes Microsoft Entra ID sends, as listed (with their public sources) in
+ * docs/compatibility.md, "Per identity provider". Each test name carries the row number there (entra01 = Entra 1).
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -58,7 +58,7 @@ class EntraIdReplayTest {
                 .statusCode(200).body("active", equalTo(true));
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"Replace\",\"value\":{\"active\":\"false\"}}]")
                 .statusCode(200).body("active", equalTo(false));
-        // item 13: inactive users stay visible to GET and filters
+        // Entra 13 (docs/compatibility.md): inactive users stay visible to GET and filters
         idp(t).get("/scim/v2/Users/" + id).then().statusCode(200).body("active", equalTo(false));
         idp(t).queryParam("filter", "userName eq \"bools\"").get("/scim/v2/Users").then().body("totalResults", equalTo(1));
         // a string that is not a boolean is still an error
@@ -111,7 +111,7 @@ class EntraIdReplayTest {
                 .body("emails", hasSize(2))
                 .body("emails.find { it.type == 'work' }.value", equalTo("work@example.com"))
                 .body("emails.find { it.type == 'home' }.value", equalTo("home@example.com"));
-        // and again: replaces, does not add a second work email (item 17)
+        // and again: replaces, does not add a second work email (Entra keeps one value per type)
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"Replace\",\"path\":\"emails[type eq \\\"work\\\"].value\",\"value\":\"work2@example.com\"}]")
                 .statusCode(200).body("emails", hasSize(2))
                 .body("emails.find { it.type == 'work' }.value", equalTo("work2@example.com"));
@@ -119,7 +119,7 @@ class EntraIdReplayTest {
 
     @Test
     void entra10_userLookupByWorkEmailValuePathFilter() {
-        // item 10: Entra looks users up by emails[type eq "work"].value
+        // Entra 10 (docs/compatibility.md): Entra looks users up by emails[type eq "work"].value
         String t = Conf.tenant("entra");
         Conf.createUser(t, "{\"userName\":\"bymail\",\"emails\":[{\"value\":\"work2@example.com\",\"type\":\"work\"},"
                 + "{\"value\":\"home2@example.com\",\"type\":\"home\"}]}");

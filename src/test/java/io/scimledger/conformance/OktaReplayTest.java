@@ -25,8 +25,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays of the Okta request shapes in /work/shared/guide/idp-behaviour.md, "Okta", items 1-8, sent as Okta's
- * SPEC test does: Content-Type application/json.
+ * Replays of the request shapes Okta sends, as listed (with their public sources) in docs/compatibility.md, rows
+ * Okta 1-8, sent as Okta's SPEC test does: Content-Type application/json. Test names carry the row numbers.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)

@@ -14,7 +14,10 @@ import io.scimledger.testinfra.KafkaTestResource;
 import io.scimledger.testinfra.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
-/** idp-behaviour.md, "OneLogin, JumpCloud": emails as a single object, group membership by PATCH, test connection. */
+/**
+ * OneLogin and JumpCloud rows of docs/compatibility.md: emails as a single object, group membership by PATCH, test
+ * connection.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

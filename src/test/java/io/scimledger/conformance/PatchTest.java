@@ -147,7 +147,7 @@ class PatchTest {
 
     @Test
     void rfc7644_3_5_2_3_deviation_replaceThroughAnUnmatchedEqualityFilterCreatesTheElement() {
-        // Deliberate deviation from RFC 7644 3.5.2.3 (which says noTarget) for Entra item 6: an equality filter
+        // Deliberate deviation from RFC 7644 3.5.2.3 (which says noTarget) for Entra 6: an equality filter
         // describes the element to create. Documented in docs/compatibility.md.
         String t = Conf.tenant("patch");
         String id = user(t);

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 4, first slice: the auditor's history, as-of and verify endpoints, answered from the log. */
+/** The auditor's history, as-of and verify endpoints, answered from the log and limited to the caller's tenant. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

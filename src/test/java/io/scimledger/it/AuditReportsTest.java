@@ -27,7 +27,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Issue 4, second slice: membership intervals, deprovisionings, changes by actor, NDJSON/CSV exports. */
+/**
+ * The auditor's reports: membership intervals, deprovisionings, changes by actor, NDJSON/CSV exports; all need the
+ * audit scope.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

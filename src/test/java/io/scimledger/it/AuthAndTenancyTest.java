@@ -15,7 +15,7 @@ import java.security.KeyPairGenerator;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, item 7: bearer JWTs, scopes, and tenants that never see each other. */
+/** Bearer JWTs, scopes, and tenants that never see each other. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

@@ -30,7 +30,10 @@ import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 4: signed checkpoints over the whole log detect what the per-stream chains cannot. */
+/**
+ * Signed checkpoints over the whole log detect what the per-stream chains cannot: a removed latest event, a forged
+ * signature.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

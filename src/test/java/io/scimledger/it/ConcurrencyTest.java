@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, item 4: concurrent writes to one resource never lose an update. */
+/** Concurrent writes to one resource never lose an update and are recorded in version order. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

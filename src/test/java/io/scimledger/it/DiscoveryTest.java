@@ -11,7 +11,7 @@ import io.scimledger.testinfra.KafkaTestResource;
 import io.scimledger.testinfra.PostgresTestResource;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, item 8 / RFC 7644 section 4: discovery describes what the server really does. */
+/** RFC 7644 section 4: discovery describes what the server really does. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

@@ -27,7 +27,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-/** Issue 4, erasure: destroying one key erases a person everywhere while the log and its proofs stay intact. */
+/**
+ * Erasure: destroying one key erases a person everywhere, on every instance, while the log and its proofs stay
+ * intact.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

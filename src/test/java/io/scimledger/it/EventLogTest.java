@@ -22,7 +22,10 @@ import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, item 2: the database itself keeps the log append-only, and every stream is hash-chained. */
+/**
+ * The database itself keeps the log append-only (for the service role and the owner alike), and every stream is
+ * hash-chained.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

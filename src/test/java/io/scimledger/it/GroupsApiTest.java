@@ -17,7 +17,10 @@ import io.scimledger.testinfra.PostgresTestResource;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, items 3 and 8: groups, membership as its own relation and its own events. */
+/**
+ * The /Groups endpoint: membership as its own relation, events only for members that changed, and member clean-up on
+ * delete.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

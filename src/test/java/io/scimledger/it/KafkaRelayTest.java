@@ -36,7 +36,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, item 6: every committed event reaches a real Kafka broker, in order, even across an outage. */
+/**
+ * Every committed event reaches a real Kafka broker, in order and exactly once, even across an outage; the records
+ * are CloudEvents; the state topic compacts to the latest user; only one relay holds the subscription.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
@@ -122,7 +125,7 @@ class KafkaRelayTest {
     }
 
     /**
-     * Issue 4 scope: "consumers can rebuild the same history from the topic". A consumer that sees only the changelog
+     * Consumers can rebuild the same history from the topic: a consumer that sees only the changelog
      * derives, per event, its id, version, time, who asked and the attribute changes (by diffing the full resources);
      * that must equal what the audit API answers from the log.
      */

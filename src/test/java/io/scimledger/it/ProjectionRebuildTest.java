@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, item 5: projections dropped and rebuilt from the log answer exactly as before. */
+/** Projections dropped and rebuilt from the log answer exactly as before. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

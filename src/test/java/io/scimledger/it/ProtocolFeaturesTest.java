@@ -15,7 +15,7 @@ import io.scimledger.testinfra.PostgresTestResource;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 3: search by POST, /Me, PATCH answer profiles, nested groups in User.groups, strict tenants. */
+/** Search by POST, /Me, per-client PATCH answers, nested groups in User.groups, strict tenants, cursor pagination. */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
@@ -62,7 +62,7 @@ class ProtocolFeaturesTest {
 
     @Test
     void groupPatchAnswers204ForAClientWhoseProfileSaysSo() {
-        // idp-behaviour.md, Entra 12: Microsoft advises 204 for group PATCH
+        // docs/compatibility.md, Entra 12: Microsoft advises 204 for group PATCH
         String t = "profile-" + UUID.randomUUID();
         String g = Scim.createGroup(t, "Profiled");
         String u = Scim.createUser(t, "p");
@@ -100,7 +100,7 @@ class ProtocolFeaturesTest {
 
     @Test
     void unknownAttributesAreIgnoredButRejectedInAStrictTenant() {
-        // idp-behaviour.md, "Unknown attributes should not cause a 400"; strict mode is per tenant
+        // docs/compatibility.md, "Unknown-attribute policy": ignored by default, 400 in a strict tenant
         String body = """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User",
                  "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/User"],

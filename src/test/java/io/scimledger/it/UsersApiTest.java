@@ -20,7 +20,11 @@ import io.scimledger.testinfra.PostgresTestResource;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Issue 2, items 3, 4 and 8: the Users surface, event content and errors, against real PostgreSQL and Kafka. */
+/**
+ * The /Users endpoint against real PostgreSQL and Kafka: create, read, PUT, PATCH, DELETE, filters, paging, ETags,
+ * media types and SCIM errors; what each write records in the log (personal data sealed, no password); and that a
+ * rejected write appends nothing.
+ */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)

@@ -7,7 +7,7 @@ import io.quarkus.runtime.LaunchMode;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The development JWT key is refused outside the dev and test profiles (issue 2, item 9). */
+/** The development JWT key and issuer are refused outside the dev and test profiles. */
 class StartupChecksTest {
 
     static final String DEV_KEY = "-----BEGIN PUBLIC KEY-----\nAAAABBBB\n-----END PUBLIC KEY-----\n";

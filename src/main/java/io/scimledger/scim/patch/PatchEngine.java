@@ -39,10 +39,10 @@ import java.util.Collections;
  * Applies a SCIM PATCH request (RFC 7644 section 3.5.2) to a resource in stored form, atomically: the first
  * failing operation throws and nothing is returned; {@code current} is never modified.
  *
- * <p>Tolerates the shapes real clients send (see /work/shared/guide/idp-behaviour.md): capitalised ops, no-path
- * values whose keys are paths, string booleans, bare manager ids, stringified roles, single objects for
- * multi-valued attributes, value-path replaces that must create the element, read-only keys inside no-path
- * values. Group {@code members} are never materialised: operations on them become {@link MemberOperation}s.
+ * <p>Tolerates the shapes real clients send (docs/compatibility.md names the client and public source of each):
+ * capitalised ops, no-path values whose keys are paths, string booleans, bare manager ids, stringified roles, single
+ * objects for multi-valued attributes, value-path replaces that must create the element, read-only keys inside
+ * no-path values. Group {@code members} are never materialised: operations on them become {@link MemberOperation}s.
  * The result is re-validated by {@link ResourceNormalizer}, so PATCH and POST/PUT enforce the same rules.
  */
 public final class PatchEngine {

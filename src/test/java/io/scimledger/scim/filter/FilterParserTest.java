@@ -296,7 +296,7 @@ class FilterParserTest {
 
     @Test
     void entraSubAttributeAfterAValuePathMeansThatElementsSubAttribute() {
-        // idp-behaviour.md, Entra 10: emails[type eq "work"].value eq "x" (outside RFC 7644's grammar, tolerated)
+        // docs/compatibility.md, Entra 10: emails[type eq "work"].value eq "x" (outside RFC 7644's grammar, tolerated)
         Filter f = FilterParser.parse("emails[type eq \"work\"].value eq \"x\"");
         Filter.ValuePath vp = assertInstanceOf(Filter.ValuePath.class, f);
         assertEquals("emails", vp.path().attribute());

@@ -270,7 +270,7 @@ class PatchEngineTest {
         assertFalse(r.resource().has("emails"));
     }
 
-    // ------------------------------------------------------------ Microsoft Entra ID (guide section "Microsoft Entra ID")
+    // ------------------------------------------------------------ Microsoft Entra ID (docs/compatibility.md)
 
     @Test
     void entra1CapitalisedOps() {
@@ -337,7 +337,7 @@ class PatchEngineTest {
 
     @Test
     void entra8RolesAsStringifiedJson() {
-        // the element's value holds the stringified role (SCIM-SDK #516)
+        // the element's value holds the stringified role (docs/compatibility.md, Entra 8)
         ObjectNode op = M.createObjectNode().put("op", "Add").put("path", "roles");
         op.putArray("value").addObject().put("value", "{\"id\":\"827f\",\"value\":\"Admin\",\"displayName\":\"Admin\"}");
         ObjectNode body = (ObjectNode) ops("");
@@ -360,11 +360,11 @@ class PatchEngineTest {
         assertFalse(r.resource().get("active").booleanValue());
     }
 
-    // ------------------------------------------------------------ Okta (guide section "Okta")
+    // ------------------------------------------------------------ Okta (docs/compatibility.md)
 
     @Test
     void okta4PutThenPatchLeavesReadOnlyAlone() {
-        // Okta guide 4 is PUT (see ResourceNormalizerTest); PATCH of a resource that Okta re-sends with id/meta inside
+        // Okta 4 is PUT (see ResourceNormalizerTest); PATCH of a resource that Okta re-sends with id/meta inside
         PatchResult r = user("{'op':'replace','value':{'id':'23a3','meta':{'resourceType':'User'},'groups':[],"
                 + "'userName':'bjensen','active':false}}");
         assertFalse(r.resource().get("active").booleanValue());
@@ -383,7 +383,7 @@ class PatchEngineTest {
 
     @Test
     void okta6DeactivateNeverDeleteReactivate() {
-        // Okta guide 6: users are deactivated, later reactivated, never deleted
+        // Okta 6 in docs/compatibility.md: users are deactivated, later reactivated, never deleted
         ObjectNode inactive = PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER),
                 ops("{'op':'replace','value':{'active':false}}")).resource();
         PatchResult r = PatchEngine.apply(ScimSchemas.USER_TYPE, inactive, ops("{'op':'replace','value':{'active':true}}"));
@@ -412,7 +412,7 @@ class PatchEngineTest {
         PatchResult r = group("{'op':'replace','path':'members','value':[{'value':'u1'},{'value':'u2','type':'user'}]}");
         assertEquals(List.of(new MemberOperation(REPLACE_ALL,
                 List.of(new MemberRef("u1", null), new MemberRef("u2", "User")))), r.memberOperations());
-        // an empty group is pushed as replace members [] (SCIM-SDK #757)
+        // an empty group is pushed as replace members [] (docs/compatibility.md, Okta 7)
         PatchResult empty = group("{'op':'replace','path':'members','value':[]}");
         assertEquals(List.of(new MemberOperation(REPLACE_ALL, List.of())), empty.memberOperations());
         // rename resent with membership in the same no-path value

@@ -158,7 +158,7 @@ class ResourceNormalizerTest {
 
     @Test
     void oneLoginSingleEmailObjectIsWrapped() {
-        // OneLogin (guide: "sometimes emails as a single object instead of an array")
+        // OneLogin sometimes sends emails as a single object instead of an array (docs/compatibility.md)
         ObjectNode r = user("{'userName':'b','emails':{'value':'b@x','type':'work','primary':true}}").resource();
         assertEquals(json("[{'value':'b@x','type':'work','primary':true}]"), r.get("emails"));
     }
@@ -174,7 +174,8 @@ class ResourceNormalizerTest {
 
     @Test
     void entraStringifiedRolesAreParsed() {
-        // Entra ID guide 8 (AppRoleAssignmentsComplex, SCIM-SDK #516): role elements whose value is stringified JSON
+        // Entra 8 in docs/compatibility.md (AppRoleAssignmentsComplex): role elements whose value is
+        // stringified JSON
         ObjectNode r = user("{'userName':'b','roles':[{'primary':false,'value':"
                 + M.valueToTree("{\"id\":\"827f\",\"value\":\"Admin\",\"displayName\":\"Admin role\"}") + "}]}")
                 .resource();
@@ -250,7 +251,8 @@ class ResourceNormalizerTest {
 
     @Test
     void entraCreateBodiesWithMetaEmptyRolesExtraSchemaDisplayNameAndCapitalisedPrimary() {
-        // Entra ID guide 14: meta, roles: [], extra schema URI, members with displayName, capitalised "Primary"
+        // Entra 14 in docs/compatibility.md: meta, roles: [], extra schema URI, members with displayName,
+        // capitalised "Primary"
         NormalizedResource u = user("{'schemas':['urn:ietf:params:scim:schemas:core:2.0:User',"
                 + "'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],'externalId':'e1','userName':'b@x',"
                 + "'active':'True','meta':{'resourceType':'User'},'roles':[],"
@@ -272,13 +274,13 @@ class ResourceNormalizerTest {
 
     @Test
     void entraStringBooleansInPost() {
-        // Entra ID guide 2: "False" / "True" also occur in POST bodies
+        // Entra 2 in docs/compatibility.md: "False" / "True" also occur in POST bodies
         assertFalse(user("{'userName':'b','active':'False'}").resource().get("active").booleanValue());
     }
 
     @Test
     void oktaCreateWithPasswordGroupsExternalIdLocale() {
-        // Okta guide 2: create bodies include password, groups: [], externalId, locale
+        // Okta 2 in docs/compatibility.md: create bodies include password, groups: [], externalId, locale
         NormalizedResource n = user("{'schemas':['urn:ietf:params:scim:schemas:core:2.0:User'],'userName':'b@x',"
                 + "'name':{'givenName':'B','familyName':'J'},'emails':[{'primary':true,'value':'b@x','type':'work'}],"
                 + "'displayName':'B J','locale':'en-US','externalId':'00u1','groups':[],'password':'1mz050nq',"
@@ -292,7 +294,7 @@ class ResourceNormalizerTest {
 
     @Test
     void oktaPutOfTheFullResourceIncludingIdMetaGroups() {
-        // Okta guide 4: PUT of the full resource including id, meta, groups
+        // Okta 4 in docs/compatibility.md: PUT of the full resource including id, meta, groups
         NormalizedResource n = user("{'schemas':['urn:ietf:params:scim:schemas:core:2.0:User'],'id':'23a35c27',"
                 + "'userName':'b@x','active':false,'groups':[{'value':'g1','display':'G'}],"
                 + "'meta':{'resourceType':'User','created':'2024-01-01T00:00:00Z','location':'https://x/Users/23a35c27'}}");
@@ -302,7 +304,7 @@ class ResourceNormalizerTest {
 
     @Test
     void oktaGroupPushWithEmptyMembers() {
-        // Okta guide 7: POST /Groups {"displayName": ..., "members": []}
+        // Okta 7 in docs/compatibility.md: POST /Groups {"displayName": ..., "members": []}
         NormalizedResource n = group("{'schemas':['urn:ietf:params:scim:schemas:core:2.0:Group'],"
                 + "'displayName':'Push','members':[]}");
         assertEquals(List.of(), n.members());
