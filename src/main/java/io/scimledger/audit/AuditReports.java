@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.scim.schema.ScimSchemas;
+import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.db.Database;
 import io.scimledger.events.EventStore;
 import io.scimledger.events.StoredEvent;
@@ -153,11 +155,11 @@ public class AuditReports {
         } else if (e.type().name().startsWith("GroupMembers")) {
             out.add("members");
         } else if (e.type().name().endsWith("Created") && payload.get("state") instanceof ObjectNode state) {
-            state.fieldNames().forEachRemaining(f -> {
-                if (!"schemas".equals(f)) {
-                    out.add(f);
-                }
-            });
+            // what a creation set, in the granularity every other event records (sealed values count as set)
+            var type = e.streamType() == io.scimledger.events.StreamType.User ? ScimSchemas.USER_TYPE
+                    : ScimSchemas.GROUP_TYPE;
+            boolean password = payload.path("request").path("passwordSupplied").asBoolean(false);
+            ChangedAttributes.between(type, JsonNodeFactory.instance.objectNode(), state, password).forEach(out::add);
         }
         return out;
     }

@@ -20,6 +20,7 @@ import io.scimledger.scim.patch.OperationRecord;
 import io.scimledger.scim.patch.PatchEngine;
 import io.scimledger.scim.patch.PatchEngine.PatchResult;
 import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
+import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.scim.resource.ResourceNormalizer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,11 +83,11 @@ public class GroupWriter implements ResourceWriter {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             ResourceNormalizer.checkImmutable(GROUP_TYPE, current.doc(), input.resource());
             List<NewEvent> toAppend = new ArrayList<>();
-            ArrayNode changed = Changes.changedAttributes(current.doc(), input.resource());
+            List<String> changed = ChangedAttributes.between(GROUP_TYPE, current.doc(), input.resource(), false);
             if (!changed.isEmpty()) {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode();
                 payload.set("state", input.resource());
-                payload.set("changed", changed);
+                changed.forEach(payload.putArray("changed")::add);
                 payload.set("request", UserWriter.request(origin, "PUT", false));
                 toAppend.add(new NewEvent(EventType.GroupReplaced, id, current.version() + 1, payload));
             }
@@ -107,12 +108,10 @@ public class GroupWriter implements ResourceWriter {
             PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
             List<NewEvent> toAppend = new ArrayList<>();
             // Membership changes are their own events (below); the attribute event covers everything else.
-            List<String> changedAttributes = result.changedAttributes().stream().filter(a -> !a.equals("members")).toList();
-            if (!changedAttributes.isEmpty()) {
+            if (!result.changedAttributes().isEmpty()) {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode();
                 payload.set("state", result.resource());
-                ArrayNode changed = payload.putArray("changed");
-                changedAttributes.forEach(changed::add);
+                result.changedAttributes().forEach(payload.putArray("changed")::add);
                 toAppend.add(new NewEvent(EventType.GroupPatched, id, current.version() + 1, payload));
             }
             MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,

@@ -21,6 +21,7 @@ import io.scimledger.projection.ResourceRow;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.patch.PatchEngine;
 import io.scimledger.scim.patch.PatchEngine.PatchResult;
+import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.resource.ResourceNormalizer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -78,13 +79,14 @@ public class UserWriter implements ResourceWriter {
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             ResourceNormalizer.checkImmutable(USER_TYPE, current.doc(), state);
-            ArrayNode changed = Changes.changedAttributes(current.doc(), state);
-            if (changed.isEmpty() && !input.passwordSupplied()) {
+            List<String> changed = ChangedAttributes.between(USER_TYPE, current.doc(), state, input.passwordSupplied());
+            if (changed.isEmpty()) {
                 return current; // nothing to record: the log only holds real changes
             }
             DataKey key = requireKey(conn, id);
             ObjectNode payload = payload(state, key, request(origin, "PUT", input.passwordSupplied()),
-                    sealedStateOf(conn, current), current.doc()).set("changed", changed);
+                    sealedStateOf(conn, current), current.doc());
+            changed.forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
         });
     }
@@ -94,15 +96,14 @@ public class UserWriter implements ResourceWriter {
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(USER_TYPE, current.doc(), body);
-            if (result.changedAttributes().isEmpty() && !result.passwordSupplied()) {
+            if (result.changedAttributes().isEmpty()) {
                 return current;
             }
             DataKey key = requireKey(conn, id);
             ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
             request.set("operations", result.operations().forLog(value -> PersonalDataCipher.seal(value, key)));
             ObjectNode payload = payload(result.resource(), key, request, sealedStateOf(conn, current), current.doc());
-            ArrayNode changed = payload.putArray("changed");
-            result.changedAttributes().forEach(changed::add);
+            result.changedAttributes().forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserPatched, payload, result.resource());
         });
     }

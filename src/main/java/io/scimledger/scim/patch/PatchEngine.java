@@ -14,6 +14,7 @@ import io.scimledger.scim.filter.FilterEvaluator;
 import io.scimledger.scim.filter.FilterParser;
 import io.scimledger.scim.filter.PatchPath;
 import io.scimledger.scim.resource.AttributeValues;
+import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.scim.resource.ResourceNormalizer;
 import io.scimledger.scim.resource.ResourceNormalizer.MemberRef;
 import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
@@ -56,9 +57,8 @@ public final class PatchEngine {
      * @param resource           the new stored form
      * @param memberOperations   Group only: membership changes in request order
      * @param passwordSupplied   true when an operation set the password (never stored)
-     * @param changedAttributes  canonical top-level names whose value changed (URN-qualified for extension
-     *                           attributes), plus "members" when there are member operations and "password" when
-     *                           one was supplied; in schema order
+     * @param changedAttributes  what changed, as {@link ChangedAttributes} words it (never Group members: see
+     *                           memberOperations)
      * @param operations         the Operations as the log may record them (see {@link OperationRecord})
      */
     public record PatchResult(ObjectNode resource, List<MemberOperation> memberOperations, boolean passwordSupplied,
@@ -99,8 +99,7 @@ public final class PatchEngine {
             }
         }
         NormalizedResource normalized = ResourceNormalizer.normalize(type, run.work);
-        List<String> changed = changedAttributes(type, current, normalized.resource(), !run.memberOps.isEmpty(),
-                run.passwordSupplied);
+        List<String> changed = ChangedAttributes.between(type, current, normalized.resource(), run.passwordSupplied);
         return new PatchResult(normalized.resource(), List.copyOf(run.memberOps), run.passwordSupplied,
                 List.copyOf(changed), new OperationRecord(type, (ArrayNode) ops));
     }
@@ -174,33 +173,6 @@ public final class PatchEngine {
             return Optional.empty();
         }
         return Optional.of(new Target(r.get(), sub, pp.valueFilter()));
-    }
-
-    private static List<String> changedAttributes(ResourceTypeDefinition type, ObjectNode before, ObjectNode after,
-                                                  boolean members, boolean password) {
-        List<String> changed = new ArrayList<>();
-        List<AttributeDefinition> core = new ArrayList<>(ScimSchemas.COMMON_ATTRIBUTES);
-        core.addAll(type.schema().attributes());
-        for (AttributeDefinition a : core) {
-            boolean isMembers = a.name().equals("members") && type.schema().id().equals(ScimSchemas.GROUP_URN);
-            boolean isPassword = !a.name().equals("meta") && a.mutability() == Mutability.WRITE_ONLY;
-            if ((isMembers && members) || (isPassword && password)
-                    || !java.util.Objects.equals(before.get(a.name()), after.get(a.name()))) {
-                changed.add(a.name());
-            }
-        }
-        for (SchemaDefinition ext : type.extensions()) {
-            JsonNode b = JsonMembers.get(before, ext.id());
-            JsonNode a2 = after.get(ext.id());
-            for (AttributeDefinition a : ext.attributes()) {
-                JsonNode vb = b == null ? null : b.get(a.name());
-                JsonNode va = a2 == null ? null : a2.get(a.name());
-                if (!java.util.Objects.equals(vb, va)) {
-                    changed.add(ext.id() + ":" + a.name());
-                }
-            }
-        }
-        return changed;
     }
 
     /** One request being applied to a private copy. */

@@ -167,13 +167,22 @@ public final class ResourceNormalizer {
 
     /** True for the Group's members attribute, which is a separate relation and never part of stored form. */
     public static boolean isGroupMembers(ResourceTypeDefinition type, ResolvedAttribute r) {
-        return !r.extension() && type.schema().id().equals(ScimSchemas.GROUP_URN)
-                && r.attribute().name().equals("members");
+        return !r.extension() && isGroupMembers(type, r.attribute());
+    }
+
+    /** {@code coreAttribute} is an attribute of the type's core schema (or a common attribute). */
+    public static boolean isGroupMembers(ResourceTypeDefinition type, AttributeDefinition coreAttribute) {
+        return type.schema().id().equals(ScimSchemas.GROUP_URN) && coreAttribute.name().equals("members");
+    }
+
+    /** The password: the one core attribute a client writes and the service never stores or returns. */
+    public static boolean isWriteOnly(AttributeDefinition coreAttribute) {
+        return coreAttribute.mutability() == Mutability.WRITE_ONLY;
     }
 
     /** True for a write-only core attribute (password): accepted, reported, never stored. */
     public static boolean isPassword(ResourceTypeDefinition type, ResolvedAttribute r) {
-        return !r.extension() && r.attribute().mutability() == Mutability.WRITE_ONLY;
+        return !r.extension() && isWriteOnly(r.attribute());
     }
 
     /** Collects one body; the core and each extension keep their values by canonical attribute name. */
