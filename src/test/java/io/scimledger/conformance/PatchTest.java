@@ -133,7 +133,7 @@ class PatchTest {
     void rfc7644_3_5_2_noTargetErrors() {
         String t = Conf.tenant("patch");
         String id = user(t);
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         // remove without path
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\"}]").statusCode(400).body("scimType", equalTo("noTarget"));
         // filter that matches nothing
@@ -142,7 +142,7 @@ class PatchTest {
         // replace through a filter that matches nothing and is not a set of equalities (see below) is noTarget
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"addresses[locality sw \\\"Z\\\"]\",\"value\":{\"locality\":\"x\"}}]")
                 .statusCode(400).body("scimType", equalTo("noTarget"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
     }
 
     @Test
@@ -174,7 +174,7 @@ class PatchTest {
     void rfc7644_3_5_2_mutabilityErrors() {
         String t = Conf.tenant("patch");
         String id = user(t);
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"id\",\"value\":\"x\"}]")
                 .statusCode(400).body("scimType", equalTo("mutability"));
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"meta.created\",\"value\":\"2000-01-01T00:00:00Z\"}]")
@@ -186,10 +186,10 @@ class PatchTest {
         String g = Scim.createGroup(t, "immutable");
         String u = Scim.createUser(t, "m");
         patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]").statusCode(200);
-        long mid = Db.eventCount();
+        long mid = Db.eventCount(t);
         patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"replace\",\"path\":\"members[value eq \\\"" + u + "\\\"].type\",\"value\":\"Group\"}]")
                 .statusCode(400).body("scimType", equalTo("mutability"));
-        assertEquals(mid, Db.eventCount());
+        assertEquals(mid, Db.eventCount(t));
         assertEquals(before + 3, mid);
     }
 
@@ -198,7 +198,7 @@ class PatchTest {
         String t = Conf.tenant("patch");
         String id = user(t);
         String etag = idp(t).get("/scim/v2/Users/" + id).then().extract().header("ETag");
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         patch(t, "/scim/v2/Users/" + id, """
                 [{"op":"replace","path":"title","value":"changed"},
                  {"op":"add","path":"emails","value":[{"value":"new@example.com"}]},
@@ -207,7 +207,7 @@ class PatchTest {
         patch(t, "/scim/v2/Users/" + id, """
                 [{"op":"replace","path":"title","value":"changed"},{"op":"replace","path":"id","value":"x"}]""")
                 .statusCode(400).body("scimType", equalTo("mutability"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
         idp(t).get("/scim/v2/Users/" + id).then().statusCode(200).header("ETag", equalTo(etag))
                 .body("title", equalTo("T")).body("emails", hasSize(2));
     }
@@ -217,13 +217,13 @@ class PatchTest {
         String t = Conf.tenant("patch");
         String g = Scim.createGroup(t, "Atomic");
         String a = Scim.createUser(t, "a");
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         patch(t, "/scim/v2/Groups/" + g, """
                 [{"op":"add","path":"members","value":[{"value":"%s"}]},
                  {"op":"replace","path":"displayName","value":"Renamed"},
                  {"op":"replace","path":"id","value":"x"}]""".formatted(a))
                 .statusCode(400).body("scimType", equalTo("mutability"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
         assertEquals(0, Db.count("SELECT count(*) FROM group_membership WHERE group_id = ?::uuid", g));
         idp(t).get("/scim/v2/Groups/" + g).then().body("displayName", equalTo("Atomic")).body("members", nullValue())
                 .body("meta.version", equalTo("W/\"1\""));
