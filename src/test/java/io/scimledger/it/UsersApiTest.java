@@ -145,7 +145,7 @@ class UsersApiTest {
                 [{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"noSuchAttribute","value":1}]""")
                 .statusCode(400).body("scimType", equalTo("invalidPath")).body("detail", notNullValue());
         Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"frobnicate\",\"path\":\"title\",\"value\":\"x\"}]")
-                .statusCode(400);
+                .statusCode(400).body("scimType", equalTo("invalidSyntax"));
         assertEquals(before, Db.eventCount(t));
         idp(t).get("/scim/v2/Users/" + id).then().body("title", nullValue());
     }
