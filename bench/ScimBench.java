@@ -63,6 +63,7 @@ public class ScimBench {
     int filters = 5_000;
     int patches = 2_000;
     int groupAdds = 300;
+    int groupLists = 1_000;
     int[] groupSizes = {10, 1_000, 100_000};
     int chunk = 1_000;
     String keyFile = "deploy/dev-keys/dev-jwt-private.pem";
@@ -105,6 +106,7 @@ public class ScimBench {
                   --patches N           PATCH /Users/{id} replace title, distinct users (default 2000; at most --creates)
                   --group-adds N        single-member adds measured per group (default 300)
                   --group-sizes A,B,C   group sizes (default 10,1000,100000)
+                  --group-lists N       GET /Groups?excludedAttributes=members after the group scenarios (default 1000)
                   --chunk N             member ids per PATCH when filling groups (default 1000)
                   --key FILE            PKCS#8 PEM RSA private key (default deploy/dev-keys/dev-jwt-private.pem)
                   --out FILE            also write the Markdown report to FILE
@@ -138,6 +140,7 @@ public class ScimBench {
                         case "--filters" -> filters = nonNegative(o, v);
                         case "--patches" -> patches = nonNegative(o, v);
                         case "--group-adds" -> groupAdds = nonNegative(o, v);
+                        case "--group-lists" -> groupLists = nonNegative(o, v);
                         case "--group-sizes" -> groupSizes = Arrays.stream(v.split(","))
                                 .mapToInt(s -> positive(o, s.trim())).toArray();
                         case "--chunk" -> chunk = positive(o, v);
@@ -232,6 +235,15 @@ public class ScimBench {
 
             // 5. group adds
             groupScenarios(ids);
+
+            // 6. list the tenant's groups, as an identity provider does before pushing groups. The conformance
+            // tests check what this answers; how fast it answers is measured here only (a test that timed one
+            // request measured the build machine's load, not the service). Members are excluded: the tenant holds
+            // the 100,000-member group by now.
+            if (groupLists > 0) {
+                measure("List groups (GET /Groups?excludedAttributes=members)", groupLists, threads,
+                        i -> expect(send("GET", baseUrl + "/Groups?excludedAttributes=members", null), 200));
+            }
         } catch (Aborted | Failed e) {
             System.err.println("ABORTED: " + e.getMessage());
             String report = report(Duration.ofNanos(System.nanoTime() - t0), e.getMessage());

@@ -82,7 +82,7 @@ class ContentTypeAndErrorsTest {
     void rfc7644_3_12_unsupportedMediaTypeOnPatchPutAndGroupsIs415ScimErrorAndWritesNothing() {
         String t = Conf.tenant("ct");
         String id = Scim.createUser(t, "media");
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         Scim.as(Tokens.idp(t)).contentType("application/xml").body("<x/>").put("/scim/v2/Users/" + id).then()
                 .statusCode(415).contentType(startsWith("application/scim+json"))
                 .body("schemas", hasItem(Conf.ERROR)).body("status", equalTo("415"));
@@ -90,7 +90,7 @@ class ContentTypeAndErrorsTest {
                 .then().statusCode(415).body("status", equalTo("415"));
         Scim.as(Tokens.idp(t)).contentType("application/x-www-form-urlencoded").formParam("displayName", "x")
                 .post("/scim/v2/Groups").then().statusCode(415).body("status", equalTo("415"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
     }
 
     @Test

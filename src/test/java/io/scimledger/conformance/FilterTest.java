@@ -2,6 +2,7 @@ package io.scimledger.conformance;
 
 import static io.scimledger.conformance.Conf.idp;
 import static io.scimledger.conformance.Conf.userNames;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
@@ -14,6 +15,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.scimledger.it.Scim;
 import io.scimledger.testinfra.KafkaTestResource;
 import io.scimledger.testinfra.PostgresTestResource;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,9 +96,13 @@ class FilterTest {
     }
 
     @Test
-    void rfc7644_3_4_2_2_metaLastModifiedComparison() throws InterruptedException {
+    void rfc7644_3_4_2_2_metaLastModifiedComparison() {
         String lastOfSetup = Conf.userFilter(t, "userName eq \"delta\"").getString("Resources[0].meta.lastModified");
-        Thread.sleep(20);
+        // The log times events to the microsecond (HashChain.eventTime): epsilon is later than delta once this
+        // clock, at that resolution, has passed delta's time, which a read after delta's write normally already has.
+        Instant deltaTime = Instant.parse(lastOfSetup);
+        await("the clock passes delta's lastModified").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
+                .until(() -> Instant.now().truncatedTo(ChronoUnit.MICROS).isAfter(deltaTime));
         Scim.createUser(t, "epsilon");
         assertThat(userNames(t, "meta.lastModified gt \"" + lastOfSetup + "\""), containsInAnyOrder("epsilon"));
         assertThat(userNames(t, "meta.lastModified le \"" + lastOfSetup + "\""),

@@ -152,11 +152,10 @@ class OktaReplayTest {
         okta(t).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"members\",\"value\":[]}]"))
                 .patch("/scim/v2/Groups/" + g).then().statusCode(200).body("members", nullValue());
         okta(t).get("/scim/v2/Users/" + a).then().body("groups", nullValue());
-        // /Groups lists quickly (Okta's 600 ms budget), generously bounded here
-        long start = System.nanoTime();
-        okta(t).get("/scim/v2/Groups").then().statusCode(200).body("totalResults", equalTo(1));
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        org.junit.jupiter.api.Assertions.assertTrue(ms < 600, "GET /Groups took " + ms + " ms");
+        // the group list Okta reads back (how fast it answers is measured by bench/ScimBench.java, not here)
+        okta(t).get("/scim/v2/Groups").then().statusCode(200).body("totalResults", equalTo(1))
+                .body("Resources[0].id", equalTo(g)).body("Resources[0].displayName", equalTo("Pushed 2"))
+                .body("Resources[0].members", nullValue());
     }
 
     @Test

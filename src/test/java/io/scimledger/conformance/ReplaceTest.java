@@ -78,13 +78,13 @@ class ReplaceTest {
     void rfc7644_3_5_1_putWithoutRequiredAttributeIs400AndChangesNothing() {
         String t = Conf.tenant("put");
         String id = Scim.createUser(t, "required");
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         idp(t).body("{\"title\":\"no userName\"}").put("/scim/v2/Users/" + id).then().statusCode(400)
                 .body("status", equalTo("400"));
         String g = Scim.createGroup(t, "G");
-        long afterGroup = Db.eventCount();
+        long afterGroup = Db.eventCount(t);
         idp(t).body("{\"externalId\":\"x\"}").put("/scim/v2/Groups/" + g).then().statusCode(400);
-        assertEquals(afterGroup, Db.eventCount());
+        assertEquals(afterGroup, Db.eventCount(t));
         assertEquals(before + 1, afterGroup);
         idp(t).get("/scim/v2/Users/" + id).then().body("userName", equalTo("required")).body("title", nullValue());
     }

@@ -174,11 +174,11 @@ class BulkTest {
             ops.append(i == 0 ? "" : ",").append("{\"method\":\"POST\",\"path\":\"/Users\",\"data\":{\"userName\":\"u")
                     .append(i).append("\"}}");
         }
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         idp(t).body(request(ops.append("]").toString())).post("/scim/v2/Bulk").then().statusCode(413)
                 .body("schemas", hasItem("urn:ietf:params:scim:api:messages:2.0:Error"))
                 .body("status", equalTo("413"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
     }
 
     /** RFC 7644 section 3.7.4: a body larger than maxPayloadSize (bytes) is 413. */
@@ -195,7 +195,7 @@ class BulkTest {
     @Test
     void aFailingOperationAppendsNoEvent() {
         String t = tenant();
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         JsonPath out = bulk(t, request("""
                 [{"method":"POST","path":"/Users","bulkId":"ok","data":{"userName":"kept"}},
                  {"method":"POST","path":"/Groups","bulkId":"bad","data":{"displayName":"Broken",
@@ -204,14 +204,14 @@ class BulkTest {
         assertEquals("400", out.getString("Operations[1].status"));
         assertEquals("invalidValue", out.getString("Operations[1].response.scimType"));
         assertNull(out.get("Operations[1].location"));
-        assertEquals(before + 1, Db.eventCount(), "only the user's UserCreated was appended");
+        assertEquals(before + 1, Db.eventCount(t), "only the user's UserCreated was appended");
     }
 
     /** RFC 7644 section 3.7.2: a reference to an unknown bulkId, or to a failed operation, is 409 invalidValue. */
     @Test
     void referencesToUnknownOrFailedBulkIdsAre409() {
         String t = tenant();
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         JsonPath out = bulk(t, request("""
                 [{"method":"POST","path":"/Groups","data":{"displayName":"G","members":[{"value":"bulkId:nobody"}]}},
                  {"method":"POST","path":"/Users","bulkId":"dup","data":{"userName":""}},
@@ -221,7 +221,7 @@ class BulkTest {
         assertEquals("400", out.getString("Operations[1].status"));
         assertEquals("409", out.getString("Operations[2].status"));
         assertEquals("invalidValue", out.getString("Operations[2].response.scimType"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
     }
 
     /**
@@ -231,7 +231,7 @@ class BulkTest {
     @Test
     void unbreakableCycleIs409() {
         String t = tenant();
-        long before = Db.eventCount();
+        long before = Db.eventCount(t);
         String mgr = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
         JsonPath out = bulk(t, request("""
                 [{"method":"POST","path":"/Users","bulkId":"a","data":{"userName":"a","%s":{"manager":"bulkId:b"}}},
@@ -240,7 +240,7 @@ class BulkTest {
         assertEquals("409", out.getString("Operations[0].status"));
         assertEquals("409", out.getString("Operations[1].status"));
         assertEquals("invalidValue", out.getString("Operations[1].response.scimType"));
-        assertEquals(before, Db.eventCount());
+        assertEquals(before, Db.eventCount(t));
     }
 
     /** Unknown methods and paths fail alone (400) without stopping the others; duplicate bulkIds fail the request. */

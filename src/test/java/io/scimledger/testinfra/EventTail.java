@@ -1,19 +1,13 @@
 package io.scimledger.testinfra;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A stock Kafka consumer that prints the SCIM change events (headers and value) from the beginning of both topics:
- * what a downstream service sees. Used by deploy/tail-events.sh.
+ * Prints the SCIM change events (headers and value) from the beginning of both changelog topics for a while: what a
+ * downstream service sees. Used by deploy/tail-events.sh; reads through {@link TopicReader} like the tests do.
  *
  * <p>Args: [bootstrapServers] [seconds to run, default 30].
  */
@@ -25,25 +19,17 @@ public final class EventTail {
     public static void main(String[] args) {
         String bootstrap = args.length > 0 ? args[0] : System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         long seconds = args.length > 1 ? Long.parseLong(args[1]) : 30;
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("group.id", "event-tail-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        props.put("enable.auto.commit", "false");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("scim.users.events", "scim.groups.events"));
+        try (KafkaConsumer<String, byte[]> consumer = TopicReader.fromBeginning(bootstrap, TopicReader.CHANGELOGS)) {
+            // A tail, not a test: it prints for the time asked and stops.
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
                     StringBuilder line = new StringBuilder();
                     line.append(rec.topic()).append(" key=").append(rec.key()).append('\n');
-                    for (Header h : rec.headers()) {
-                        line.append("  ").append(h.key()).append(": ")
-                                .append(new String(h.value(), StandardCharsets.UTF_8)).append('\n');
+                    for (Map.Entry<String, String> h : TopicReader.headers(rec).entrySet()) {
+                        line.append("  ").append(h.getKey()).append(": ").append(h.getValue()).append('\n');
                     }
-                    line.append("  value: ").append(rec.value() == null ? "null"
-                            : new String(rec.value(), StandardCharsets.UTF_8)).append('\n');
+                    line.append("  value: ").append(TopicReader.value(rec)).append('\n');
                     System.out.println(line);
                 }
             }
