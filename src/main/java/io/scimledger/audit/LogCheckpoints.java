@@ -14,10 +14,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,8 +33,9 @@ import org.jboss.logging.Logger;
  * <p>A checkpoint covers the events in {@code ((from_tx_id, from_position), (to_tx_id, to_position)]} in
  * {@code (tx_id, position)} order, read behind the xid8 fence {@code tx_id < pg_snapshot_xmin(pg_current_snapshot())}
  * exactly like the Kafka relay, so no transaction can commit into a range already covered. Its root is
- * {@code SHA-256(prev_root || for each event: position as 8 bytes big-endian || hash)}, where prev_root is the
- * previous checkpoint's root (32 zero bytes for the first); the signed message is {@link #signedText}.
+ * {@code SHA-256(prev_root || for each event: position as 8 bytes big-endian || hash)} ({@link RangeRoot}), where
+ * prev_root is the previous checkpoint's root (32 zero bytes for the first); the signed message is
+ * {@link #signedText}.
  * A daemon thread writes one every {@code scim.audit.checkpoint-interval} when there are new events; a transaction
  * advisory lock lets only one instance write at a time.
  */
@@ -144,8 +143,7 @@ public class LogCheckpoints {
             }
             String fence = query(conn, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS f")
                     .iterator().next().getString("f");
-            MessageDigest sha = sha256();
-            sha.update(prevRoot);
+            RangeRoot root = new RangeRoot(prevRoot);
             String afterTx = fromTx;
             long afterPos = fromPos;
             long count = 0;
@@ -159,7 +157,7 @@ public class LogCheckpoints {
                     n++;
                     afterPos = r.getLong("position");
                     afterTx = r.getString("tx_id");
-                    leaf(sha, afterPos, r.getBuffer("hash").getBytes());
+                    root.add(afterPos, r.getBuffer("hash").getBytes());
                 }
                 count += n;
                 if (n < limit) {
@@ -170,7 +168,7 @@ public class LogCheckpoints {
                 return Optional.<Long>empty();
             }
             long id = query(conn, "SELECT nextval('log_checkpoint_id_seq') AS id").iterator().next().getLong("id");
-            Checkpoint c = new Checkpoint(id, fromTx, fromPos, afterTx, afterPos, count, sha.digest(), prevRoot,
+            Checkpoint c = new Checkpoint(id, fromTx, fromPos, afterTx, afterPos, count, root.digest(), prevRoot,
                     Instant.now().truncatedTo(ChronoUnit.MICROS), keys.keyId(), null);
             byte[] signature = keys.sign(signedBytes(c));
             query(conn, "INSERT INTO log_checkpoint (id, from_tx_id, from_position, to_tx_id, to_position, "
@@ -200,19 +198,6 @@ public class LogCheckpoints {
 
     static byte[] signedBytes(Checkpoint c) {
         return signedText(c).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void leaf(MessageDigest sha, long position, byte[] hash) {
-        sha.update(ByteBuffer.allocate(8).putLong(position).array());
-        sha.update(hash);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
     }
 
     static Checkpoint fromRow(Row r) {
@@ -342,8 +327,7 @@ public class LogCheckpoints {
         if (!MessageDigest.isEqual(c.prevRoot(), prevRoot)) {
             return "prev_root does not equal the root of " + prevName + ": a checkpoint was removed, inserted or altered";
         }
-        MessageDigest sha = sha256();
-        sha.update(c.prevRoot());
+        RangeRoot root = new RangeRoot(c.prevRoot());
         String afterTx = c.fromTxId();
         long afterPos = c.fromPosition();
         long count = 0;
@@ -353,7 +337,7 @@ public class LogCheckpoints {
                 n++;
                 afterPos = r.getLong("position");
                 afterTx = r.getString("tx_id");
-                leaf(sha, afterPos, r.getBuffer("hash").getBytes());
+                root.add(afterPos, r.getBuffer("hash").getBytes());
             }
             count += n;
             if (n < BATCH) {
@@ -364,7 +348,7 @@ public class LogCheckpoints {
             return "its range now holds " + count + " events, but " + c.eventCount() + " were signed: events were "
                     + (count < c.eventCount() ? "removed" : "inserted") + " after the checkpoint was written";
         }
-        if (!MessageDigest.isEqual(sha.digest(), c.root())) {
+        if (!MessageDigest.isEqual(root.digest(), c.root())) {
             return "the events in its range no longer hash to the signed root: an event was altered, replaced or "
                     + "reordered (its stored hash changed)";
         }

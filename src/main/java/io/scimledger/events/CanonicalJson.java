@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deterministic JSON bytes for hashing: object keys sorted by code point, no whitespace, numbers as Jackson writes
- * them. A JSON value read back from a jsonb column yields the same bytes as the value that was written, which is
- * what lets anyone re-verify the hash chain from the stored rows alone.
+ * Deterministic JSON bytes for hashing: object keys sorted by UTF-16 code unit ({@link String#compareTo}, which
+ * differs from code-point order only between non-BMP characters and U+E000..U+FFFF), no whitespace, strings as
+ * Jackson 2.x escapes them (control characters; characters outside the BMP as an escaped surrogate pair; other
+ * non-ASCII as raw UTF-8), integers as written, other numbers as plain decimals without trailing zeros. A JSON value
+ * read back from a jsonb column yields the same bytes as the value that was written, which is what lets anyone
+ * re-verify the hash chain from the stored rows alone. Every stored hash depends on these exact bytes:
+ * {@code CanonicalJsonPinTest} pins them.
  */
 public final class CanonicalJson {
 
