@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -69,7 +70,7 @@ public class EventStore {
         for (NewEvent e : events) {
             byte[] prevHash = e.version() == 1 ? null
                     : lastHashInBatch.containsKey(e.streamId()) ? lastHashInBatch.get(e.streamId())
-                    : hashOf(conn, e.streamId(), e.version() - 1);
+                    : hashOf(conn, origin.tenant(), e.streamId(), e.version() - 1);
             StoredEvent unsigned = new StoredEvent(0, null, UUID.randomUUID(), origin.tenant(), e.streamType(),
                     e.streamId(), e.version(), e.type(), EventType.CURRENT_SCHEMA_VERSION, occurredAt,
                     origin.subject(), origin.clientId(), origin.requestId(), origin.clientAddress(), txnId,
@@ -99,12 +100,31 @@ public class EventStore {
         return stored;
     }
 
-    private static byte[] hashOf(SqlClient conn, UUID streamId, long version) {
-        var rows = query(conn, "SELECT hash FROM event WHERE stream_id = $1 AND stream_version = $2", streamId, version);
+    private static byte[] hashOf(SqlClient conn, String tenant, UUID streamId, long version) {
+        var rows = query(conn, "SELECT hash FROM event WHERE tenant_id = $1 AND stream_id = $2 AND stream_version = $3",
+                tenant, streamId, version);
         if (rows.size() == 0) {
-            throw new IllegalStateException("stream " + streamId + " has no version " + version);
+            throw new IllegalStateException("stream " + streamId + " has no version " + version + " in its tenant");
         }
         return rows.iterator().next().getBuffer("hash").getBytes();
+    }
+
+    /** The highest version of one tenant's stream of that type, or empty if the log has no such stream. */
+    public Optional<Long> lastVersion(SqlClient conn, String tenant, StreamType type, UUID streamId) {
+        Long v = query(conn, "SELECT max(stream_version) AS v FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                + "AND stream_id = $3", tenant, type.name(), streamId).iterator().next().getLong("v");
+        return Optional.ofNullable(v);
+    }
+
+    /**
+     * The {@code state} one event of a tenant's stream recorded (sealed personal values as stored), or null if that
+     * event records none. Writers carry unchanged ciphertexts over from it.
+     */
+    public ObjectNode recordedState(SqlClient conn, String tenant, UUID streamId, long version) {
+        var rows = query(conn, "SELECT (payload -> 'state')::text AS s FROM event WHERE tenant_id = $1 "
+                + "AND stream_id = $2 AND stream_version = $3", tenant, streamId, version);
+        String s = rows.size() == 0 ? null : rows.iterator().next().getString("s");
+        return s == null ? null : JsonSupport.toObjectNode(s);
     }
 
     /** All events of one tenant's stream, in version order. */
@@ -117,8 +137,11 @@ public class EventStore {
         return out;
     }
 
-    /** Events after a position in insertion order, for replays (rebuild, audit); limited to {@code limit} rows. */
-    public List<StoredEvent> readAfter(SqlClient conn, long afterPosition, int limit) {
+    /**
+     * Events of every tenant after a position, in insertion order, at most {@code limit}. Across tenants on purpose:
+     * the projection rebuild replays the whole log in one transaction (docs/architecture.md, "Rebuilding").
+     */
+    public List<StoredEvent> readAllTenantsAfter(SqlClient conn, long afterPosition, int limit) {
         List<StoredEvent> out = new ArrayList<>(limit);
         for (Row r : query(conn, "SELECT " + COLUMNS + " FROM event WHERE position > $1 ORDER BY position LIMIT $2",
                 afterPosition, limit)) {
