@@ -20,7 +20,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Appends events to, and reads them from, the append-only {@code event} table. The only class that writes it.
+ * Appends events to, and reads them from, the append-only {@code event} table. The only class that writes it; with
+ * {@link EventLogReader} (the auditor's reads) and {@link CommitOrderReader} (the relay's and checkpoints' reads
+ * across tenants) it holds all SQL over that table. Every query here is scoped by tenant except
+ * {@link #readAllTenantsAfter}, which says so in its name.
  *
  * <p>Ordering rule (docs/decisions/0002-ordering.md): callers make {@link #append} the first write of their
  * transaction, so the transaction id PostgreSQL assigns (and the relay orders by) follows stream version order.
@@ -32,7 +35,7 @@ public class EventStore {
      * The columns {@link #fromRow} reads, in the order it reads them (by position). The payload comes as jsonb text
      * and is parsed once, by Jackson: reading it as a driver JSON object and re-encoding it would parse it twice.
      */
-    public static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
+    static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
             + "client_address, txn_id, payload::text AS payload, prev_hash, hash";
 
@@ -42,7 +45,7 @@ public class EventStore {
      * {@code ORDER BY tx_id} to that text output column, which sorts transaction 1000 before 999. Ordering by the
      * alias made the relay re-send events, or skip them, whenever a batch spanned a power of ten.
      */
-    public static final String COMMIT_ORDER = "event.tx_id, event.position";
+    static final String COMMIT_ORDER = "event.tx_id, event.position";
 
     private static final String INSERT = "INSERT INTO event (event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
@@ -150,7 +153,7 @@ public class EventStore {
         return out;
     }
 
-    public static StoredEvent fromRow(Row r) {
+    static StoredEvent fromRow(Row r) {
         // By position, in COLUMNS order: a lookup by name scans the column names, once per column and row, which
         // showed up in the audit history profile (1,000 rows per page).
         var prev = r.getBuffer(16);
