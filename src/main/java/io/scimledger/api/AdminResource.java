@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.scimledger.events.RequestOrigin;
-import io.scimledger.privacy.PersonalDataEraser;
+import io.scimledger.write.UserEraser;
 import io.scimledger.projection.ProjectionRebuilder;
 import io.scimledger.publish.KafkaRelay;
 import io.scimledger.publish.RelayStatus;
@@ -37,7 +37,7 @@ public class AdminResource {
     @Inject
     KafkaRelay relay;
     @Inject
-    PersonalDataEraser eraser;
+    UserEraser eraser;
     @Inject
     Caller caller;
 
@@ -71,7 +71,7 @@ public class AdminResource {
             reference = ref == null || ref.isNull() ? null : ref.asText();
         }
         RequestOrigin operator = caller.originIn(tenant);
-        PersonalDataEraser.Result r = eraser.erase(operator, userId, reference);
+        UserEraser.Result r = eraser.erase(operator, userId, reference);
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("userId", r.userId().toString())
                 .put("tenant", tenant).put("erasedNow", r.erasedNow()).put("eventsAppended", r.eventsAppended());
         return Response.ok(out.toString()).type(JSON).build();

@@ -69,6 +69,9 @@ import java.util.UUID;
  * <p>Exports: history, memberships, deprovisionings and changes accept {@code format=ndjson|csv} (or
  * {@code Accept: application/x-ndjson} / {@code text/csv}) and then stream the whole answer, unpaged, with flat
  * memory ({@link AuditExport}).
+ *
+ * <p>The signed checkpoints under {@code /audit/checkpoints} and {@code /audit/verify/checkpoints} are in
+ * {@link CheckpointResource}.
  */
 @Path("/audit")
 @Produces({JSON, ScimMediaType.SCIM_JSON})
@@ -314,50 +317,6 @@ public class AuditResource {
                 .build();
     }
 
-    // --- Signed checkpoints (docs/decisions/0009-signed-checkpoints.md) ------------------------------------------
-    // Global over the whole log, yet they reveal no tenant's data (ranges, counts, roots only): readable with
-    // audit:read or scim:admin.
-
-    @Inject
-    io.scimledger.audit.LogCheckpoints checkpoints;
-    @Inject
-    io.scimledger.audit.CheckpointKeys checkpointKeys;
-
-    @GET
-    @Path("checkpoints")
-    @RolesAllowed({Scopes.AUDIT_READ, Scopes.ADMIN})
-    public Response listCheckpoints(@QueryParam("after") String after, @QueryParam("limit") String limit) {
-        long afterId = parseLong("after", after, 0, 0, Long.MAX_VALUE);
-        int max = (int) parseLong("limit", limit, 100, 1, 1000);
-        ObjectNode out = checkpoints.list(afterId, max);
-        if (out.has("nextAfter")) {
-            out.put("next", "/audit/checkpoints?after=" + out.get("nextAfter").asLong() + "&limit=" + max);
-        }
-        return json(out);
-    }
-
-    @GET
-    @Path("checkpoints/key")
-    @RolesAllowed({Scopes.AUDIT_READ, Scopes.ADMIN})
-    public Response checkpointKey() {
-        var key = checkpointKeys.publicKey().orElseThrow(() ->
-                ScimException.notFound("no checkpoint public key is configured (scim.audit.checkpoint-public-key)"));
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("keyId", checkpointKeys.keyId());
-        out.put("algorithm", "Ed25519");
-        out.put("publicKey", java.util.Base64.getEncoder().encodeToString(key.getEncoded()));
-        out.put("pem", checkpointKeys.publicKeyPem().orElseThrow());
-        out.put("signing", checkpointKeys.canSign());
-        return json(out);
-    }
-
-    @GET
-    @Path("verify/checkpoints")
-    @RolesAllowed({Scopes.AUDIT_READ, Scopes.ADMIN})
-    public Response verifyCheckpoints(@QueryParam("from") String from) {
-        return json(checkpoints.verify(parseLong("from", from, 0, 0, Long.MAX_VALUE)));
-    }
-
     private static StreamType streamType(String path) {
         return switch (path) {
             case "Users" -> StreamType.User;
@@ -374,7 +333,7 @@ public class AuditResource {
         }
     }
 
-    private static long parseLong(String name, String value, long dflt, long min, long max) {
+    static long parseLong(String name, String value, long dflt, long min, long max) {
         if (value == null || value.isBlank()) {
             return dflt;
         }
@@ -405,7 +364,7 @@ public class AuditResource {
         }
     }
 
-    private static Response json(JsonNode body) {
+    static Response json(JsonNode body) {
         try {
             return Response.ok(JsonSupport.MAPPER.writeValueAsBytes(body)).type(JSON + ";charset=UTF-8").build();
         } catch (JsonProcessingException e) {

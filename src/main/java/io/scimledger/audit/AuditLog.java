@@ -1,13 +1,11 @@
 package io.scimledger.audit;
 
-import static io.scimledger.db.Database.query;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
-import io.scimledger.events.EventStore;
+import io.scimledger.events.EventLogReader;
 import io.scimledger.events.EventType;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.events.StreamType;
@@ -15,14 +13,12 @@ import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
 import io.scimledger.scim.ScimException;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,13 +40,13 @@ public class AuditLog {
 
     static final int BATCH = 500;
 
-    static final String COLUMNS = EventStore.COLUMNS;
-
     private final Database db;
+    private final EventLogReader log;
     private final DataKeyStore dataKeys;
 
-    public AuditLog(Database db, DataKeyStore dataKeys) {
+    public AuditLog(Database db, EventLogReader log, DataKeyStore dataKeys) {
         this.db = db;
+        this.log = log;
         this.dataKeys = dataKeys;
     }
 
@@ -145,7 +141,7 @@ public class AuditLog {
             Map<String, JsonNode> members = new LinkedHashMap<>();
             StoredEvent[] first = {null};
             StoredEvent[] last = {null};
-            forEachEvent(conn, tenant, type, id, OffsetDateTime.ofInstant(time, ZoneOffset.UTC), e -> {
+            forEachEvent(conn, tenant, type, id, time, e -> {
                 // Every attribute event records the whole resulting state, so only the last one needs opening.
                 ObjectNode payload = e.payload();
                 state[0] = fold(e, payload, state[0]);
@@ -218,28 +214,18 @@ public class AuditLog {
      * Feeds the tenant's events of one stream to {@code visitor} in version order, batch by batch, until the
      * visitor returns false. With {@code until}, only events with {@code occurred_at <= until}.
      */
-    private static void forEachEvent(SqlClient conn, String tenant, StreamType type, UUID id, OffsetDateTime until,
-                                     Predicate<StoredEvent> visitor) {
+    private void forEachEvent(SqlClient conn, String tenant, StreamType type, UUID id, Instant until,
+                              Predicate<StoredEvent> visitor) {
         long afterVersion = 0;
         while (true) {
-            var rows = until == null
-                    ? query(conn, "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
-                            + "AND stream_id = $3 AND stream_version > $4 ORDER BY stream_version LIMIT $5",
-                            tenant, type.name(), id, afterVersion, BATCH)
-                    : query(conn, "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
-                            + "AND stream_id = $3 AND stream_version > $4 AND occurred_at <= $6 "
-                            + "ORDER BY stream_version LIMIT $5",
-                            tenant, type.name(), id, afterVersion, BATCH, until);
-            int n = 0;
-            for (Row r : rows) {
-                n++;
-                StoredEvent e = EventStore.fromRow(r);
+            List<StoredEvent> page = log.streamPage(conn, tenant, type, id, afterVersion, until, BATCH);
+            for (StoredEvent e : page) {
                 afterVersion = e.version();
                 if (!visitor.test(e)) {
                     return;
                 }
             }
-            if (n < BATCH) {
+            if (page.size() < BATCH) {
                 return;
             }
         }

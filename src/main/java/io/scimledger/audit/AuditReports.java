@@ -1,7 +1,5 @@
 package io.scimledger.audit;
 
-import static io.scimledger.db.Database.query;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,15 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.db.Database;
-import io.scimledger.events.EventStore;
+import io.scimledger.events.EventLogReader;
 import io.scimledger.events.StoredEvent;
-import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Log-wide reports for the auditor, answered from the event log only and confined to one tenant: deprovisionings
@@ -35,9 +32,11 @@ public class AuditReports {
     public static final Instant END = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Database db;
+    private final EventLogReader log;
 
-    public AuditReports(Database db) {
+    public AuditReports(Database db, EventLogReader log) {
         this.db = db;
+        this.log = log;
     }
 
     /** One page of rows; {@code nextAfter} is the position cursor of the next page, null on the last. */
@@ -54,51 +53,32 @@ public class AuditReports {
      * {@code from <= occurred_at < to}, in log order, after position {@code after}.
      */
     public Page deprovisionings(String tenant, Instant from, Instant to, long after, int limit) {
-        return page("SELECT " + AuditLog.COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = 'User' "
-                + "AND occurred_at >= $2 AND occurred_at < $3 AND position > $4 "
-                + "AND (event_type = 'UserDeleted' OR (event_type IN ('UserPatched', 'UserReplaced') "
-                + "     AND payload->'changed' ? 'active' AND payload->'state'->>'active' = 'false')) "
-                + "ORDER BY position LIMIT $5", List.of(tenant, time(from), time(to), after, limit + 1), limit,
+        return page(conn -> log.deprovisionings(conn, tenant, from, to, after, limit + 1), limit,
                 AuditReports::deprovisioning);
     }
 
     /** Every event whose actor matches (both given: both must match), with {@code from <= occurred_at < to}. */
     public Page changesBy(String tenant, Actor actor, Instant from, Instant to, long after, int limit) {
-        List<Object> params = new ArrayList<>(List.of(tenant, time(from), time(to), after, limit + 1));
-        StringBuilder sql = new StringBuilder("SELECT " + AuditLog.COLUMNS + " FROM event WHERE tenant_id = $1 "
-                + "AND occurred_at >= $2 AND occurred_at < $3 AND position > $4");
-        if (actor.subject() != null) {
-            params.add(actor.subject());
-            sql.append(" AND actor_subject = $").append(params.size());
-        }
-        if (actor.clientId() != null) {
-            params.add(actor.clientId());
-            sql.append(" AND actor_client_id = $").append(params.size());
-        }
-        sql.append(" ORDER BY position LIMIT $5");
-        return page(sql.toString(), params, limit, AuditReports::change);
+        return page(conn -> log.changesBy(conn, tenant, actor.subject(), actor.clientId(), from, to, after, limit + 1),
+                limit, AuditReports::change);
     }
 
-    private Page page(String sql, List<Object> params, int limit, java.util.function.Function<StoredEvent, ObjectNode> render) {
+    /** Reads {@code limit + 1} events to learn whether another page follows, and renders {@code limit} of them. */
+    private Page page(Function<SqlConnection, List<StoredEvent>> read, int limit, Function<StoredEvent, ObjectNode> render) {
         return db.withConnection(conn -> {
             List<ObjectNode> rows = new ArrayList<>(Math.min(limit, 1000) + 1);
             Long next = null;
             long last = 0;
-            for (Row r : query(conn, sql, params)) {
+            for (StoredEvent e : read.apply(conn)) {
                 if (rows.size() == limit) {
                     next = last;
                     break;
                 }
-                StoredEvent e = EventStore.fromRow(r);
                 rows.add(render.apply(e));
                 last = e.position();
             }
             return new Page(rows, next);
         });
-    }
-
-    private static OffsetDateTime time(Instant i) {
-        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 
     static ObjectNode deprovisioning(StoredEvent e) {

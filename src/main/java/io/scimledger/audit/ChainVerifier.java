@@ -1,16 +1,14 @@
 package io.scimledger.audit;
 
-import static io.scimledger.db.Database.query;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
-import io.scimledger.events.EventStore;
+import io.scimledger.events.EventLogReader;
 import io.scimledger.events.HashChain;
 import io.scimledger.events.StoredEvent;
-import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -21,7 +19,7 @@ import java.util.UUID;
  *
  * <p>What it cannot detect (docs/audit.md): removal of a stream's latest events or of a whole stream, or a stream
  * rewritten with recomputed hashes by someone with owner rights; the signed checkpoints
- * ({@link LogCheckpoints}) detect that.
+ * ({@link CheckpointWriter}, {@link CheckpointVerifier}) detect that.
  */
 @ApplicationScoped
 public class ChainVerifier {
@@ -30,9 +28,11 @@ public class ChainVerifier {
     private static final UUID ZERO = new UUID(0, 0);
 
     private final Database db;
+    private final EventLogReader log;
 
-    public ChainVerifier(Database db) {
+    public ChainVerifier(Database db, EventLogReader log) {
         this.db = db;
+        this.log = log;
     }
 
     public ObjectNode verify(String tenant) {
@@ -46,20 +46,16 @@ public class ChainVerifier {
             long events = 0;
             long streams = 0;
             while (true) {
-                var rows = query(conn, "SELECT " + AuditLog.COLUMNS + " FROM event WHERE tenant_id = $1 "
-                                + "AND (stream_type, stream_id, stream_version) > ($2, $3, $4) "
-                                + "ORDER BY stream_type, stream_id, stream_version LIMIT $5",
-                        tenant, afterType, afterStream, afterVersion, BATCH);
+                List<EventLogReader.ChainRow> rows = log.chainPage(conn, tenant, afterType, afterStream,
+                        afterVersion, BATCH);
                 int n = 0;
-                for (Row r : rows) {
+                for (EventLogReader.ChainRow row : rows) {
                     n++;
-                    StoredEvent e;
-                    try {
-                        e = EventStore.fromRow(r);
-                    } catch (RuntimeException ex) {
-                        return broken(r.getUUID("stream_id"), r.getLong("stream_version"), r.getLong("position"),
-                                r.getUUID("event_id"), "the row cannot be read as an event: " + ex.getMessage());
+                    if (row.event() == null) {
+                        return broken(row.streamId(), row.version(), row.position(), row.eventId(),
+                                "the row cannot be read as an event: " + row.unreadable());
                     }
+                    StoredEvent e = row.event();
                     afterType = e.streamType().name();
                     afterStream = e.streamId();
                     afterVersion = e.version();

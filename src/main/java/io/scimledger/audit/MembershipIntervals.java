@@ -1,13 +1,11 @@
 package io.scimledger.audit;
 
-import static io.scimledger.db.Database.query;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
+import io.scimledger.events.EventLogReader;
 import io.scimledger.events.StreamType;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -39,9 +37,11 @@ public class MembershipIntervals {
     public static final int MAX_DEPTH = 10;
 
     private final Database db;
+    private final EventLogReader log;
 
-    public MembershipIntervals(Database db) {
+    public MembershipIntervals(Database db, EventLogReader log) {
         this.db = db;
+        this.log = log;
     }
 
     /** One interval; {@code to == null} means "still a member" (as far as the log says). */
@@ -66,15 +66,11 @@ public class MembershipIntervals {
      */
     public List<ObjectNode> forUser(String tenant, UUID userId, Instant at) {
         return db.withConnection(conn -> {
-            var userRows = query(conn, "SELECT max(occurred_at) FILTER (WHERE event_type = 'UserDeleted') AS deleted, "
-                    + "count(*) AS n FROM event WHERE tenant_id = $1 AND stream_type = 'User' AND stream_id = $2",
-                    tenant, userId);
-            Row ur = userRows.iterator().next();
-            if (ur.getLong("n") == 0) {
+            EventLogReader.UserLifetime user = log.userLifetime(conn, tenant, userId);
+            if (user.events() == 0) {
                 throw AuditLog.notFound(StreamType.User, userId);
             }
-            Instant userDeleted = ur.getOffsetDateTime("deleted") == null ? null
-                    : ur.getOffsetDateTime("deleted").toInstant();
+            Instant userDeleted = user.deletedAt();
 
             // membership changes, keyed by member id: fetched level by level, one query per level
             Map<UUID, List<Change>> byMember = new HashMap<>();
@@ -119,20 +115,12 @@ public class MembershipIntervals {
             result.forEach(i -> groups.add(i.groupId()));
             Map<UUID, String> names = new HashMap<>();
             Map<UUID, Instant> deleted = new HashMap<>();
-            if (!groups.isEmpty()) {
-                for (Row r : query(conn, "SELECT stream_id, "
-                        + "(array_agg(payload->'state'->>'displayName' ORDER BY stream_version DESC) "
-                        + "   FILTER (WHERE payload ? 'state'))[1] AS display_name, "
-                        + "max(occurred_at) FILTER (WHERE event_type = 'GroupDeleted') AS deleted "
-                        + "FROM event WHERE tenant_id = $1 AND stream_type = 'Group' AND stream_id = ANY($2::uuid[]) "
-                        + "GROUP BY stream_id", tenant, groups.toArray(UUID[]::new))) {
-                    UUID g = r.getUUID("stream_id");
-                    names.put(g, r.getString("display_name"));
-                    if (r.getOffsetDateTime("deleted") != null) {
-                        deleted.put(g, r.getOffsetDateTime("deleted").toInstant());
-                    }
+            log.groupFacts(conn, tenant, groups).forEach((g, facts) -> {
+                names.put(g, facts.displayName());
+                if (facts.deletedAt() != null) {
+                    deleted.put(g, facts.deletedAt());
                 }
-            }
+            });
             // a group's deletion ends the intervals in it, and (indirectly) those inherited through it
             List<ObjectNode> out = new ArrayList<>();
             result.stream()
@@ -201,24 +189,13 @@ public class MembershipIntervals {
      * One query: the tenant's membership events whose members contain any of {@code members}, in log order,
      * distributed to {@code byMember} (every requested id gets an entry, possibly empty).
      */
-    private static void fetchChanges(SqlClient conn, String tenant, Set<UUID> members, Map<UUID, List<Change>> byMember) {
+    private void fetchChanges(SqlClient conn, String tenant, Set<UUID> members, Map<UUID, List<Change>> byMember) {
         if (members.isEmpty()) {
             return;
         }
         members.forEach(m -> byMember.putIfAbsent(m, new ArrayList<>()));
-        String[] probes = members.stream()
-                .map(m -> "[{\"value\":\"" + m + "\"}]")
-                .toArray(String[]::new);
-        var rows = query(conn, "SELECT stream_id, event_type, occurred_at, position, payload->'members' AS members "
-                + "FROM event WHERE tenant_id = $1 AND stream_type = 'Group' "
-                + "AND event_type IN ('GroupMembersAdded', 'GroupMembersRemoved') "
-                + "AND payload->'members' @> ANY(CAST($2::text[] AS jsonb[])) ORDER BY position", tenant, probes);
-        for (Row r : rows) {
-            UUID group = r.getUUID("stream_id");
-            boolean added = "GroupMembersAdded".equals(r.getString("event_type"));
-            Instant at = r.getOffsetDateTime("occurred_at").toInstant();
-            long position = r.getLong("position");
-            for (JsonNode m : io.scimledger.events.JsonSupport.toJsonNode(r.getValue("members"))) {
+        for (EventLogReader.MembershipChange c : log.membershipChanges(conn, tenant, members)) {
+            for (JsonNode m : c.members()) {
                 UUID member;
                 try {
                     member = UUID.fromString(m.path("value").asText());
@@ -227,7 +204,7 @@ public class MembershipIntervals {
                 }
                 List<Change> target = byMember.get(member);
                 if (target != null) {
-                    target.add(new Change(group, member, added, at, position));
+                    target.add(new Change(c.groupId(), member, c.added(), c.occurredAt(), c.position()));
                 }
             }
         }

@@ -16,10 +16,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Appends events to, and reads them from, the append-only {@code event} table. The only class that writes it.
+ * Appends events to, and reads them from, the append-only {@code event} table. The only class that writes it; with
+ * {@link EventLogReader} (the auditor's reads) and {@link CommitOrderReader} (the relay's and checkpoints' reads
+ * across tenants) it holds all SQL over that table. Every query here is scoped by tenant except
+ * {@link #readAllTenantsAfter}, which says so in its name.
  *
  * <p>Ordering rule (docs/decisions/0002-ordering.md): callers make {@link #append} the first write of their
  * transaction, so the transaction id PostgreSQL assigns (and the relay orders by) follows stream version order.
@@ -31,7 +35,7 @@ public class EventStore {
      * The columns {@link #fromRow} reads, in the order it reads them (by position). The payload comes as jsonb text
      * and is parsed once, by Jackson: reading it as a driver JSON object and re-encoding it would parse it twice.
      */
-    public static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
+    static final String COLUMNS = "position, tx_id::text AS tx_id, event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
             + "client_address, txn_id, payload::text AS payload, prev_hash, hash";
 
@@ -41,7 +45,7 @@ public class EventStore {
      * {@code ORDER BY tx_id} to that text output column, which sorts transaction 1000 before 999. Ordering by the
      * alias made the relay re-send events, or skip them, whenever a batch spanned a power of ten.
      */
-    public static final String COMMIT_ORDER = "event.tx_id, event.position";
+    static final String COMMIT_ORDER = "event.tx_id, event.position";
 
     private static final String INSERT = "INSERT INTO event (event_id, tenant_id, stream_type, stream_id, "
             + "stream_version, event_type, schema_version, occurred_at, actor_subject, actor_client_id, request_id, "
@@ -69,7 +73,7 @@ public class EventStore {
         for (NewEvent e : events) {
             byte[] prevHash = e.version() == 1 ? null
                     : lastHashInBatch.containsKey(e.streamId()) ? lastHashInBatch.get(e.streamId())
-                    : hashOf(conn, e.streamId(), e.version() - 1);
+                    : hashOf(conn, origin.tenant(), e.streamId(), e.version() - 1);
             StoredEvent unsigned = new StoredEvent(0, null, UUID.randomUUID(), origin.tenant(), e.streamType(),
                     e.streamId(), e.version(), e.type(), EventType.CURRENT_SCHEMA_VERSION, occurredAt,
                     origin.subject(), origin.clientId(), origin.requestId(), origin.clientAddress(), txnId,
@@ -99,12 +103,31 @@ public class EventStore {
         return stored;
     }
 
-    private static byte[] hashOf(SqlClient conn, UUID streamId, long version) {
-        var rows = query(conn, "SELECT hash FROM event WHERE stream_id = $1 AND stream_version = $2", streamId, version);
+    private static byte[] hashOf(SqlClient conn, String tenant, UUID streamId, long version) {
+        var rows = query(conn, "SELECT hash FROM event WHERE tenant_id = $1 AND stream_id = $2 AND stream_version = $3",
+                tenant, streamId, version);
         if (rows.size() == 0) {
-            throw new IllegalStateException("stream " + streamId + " has no version " + version);
+            throw new IllegalStateException("stream " + streamId + " has no version " + version + " in its tenant");
         }
         return rows.iterator().next().getBuffer("hash").getBytes();
+    }
+
+    /** The highest version of one tenant's stream of that type, or empty if the log has no such stream. */
+    public Optional<Long> lastVersion(SqlClient conn, String tenant, StreamType type, UUID streamId) {
+        Long v = query(conn, "SELECT max(stream_version) AS v FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                + "AND stream_id = $3", tenant, type.name(), streamId).iterator().next().getLong("v");
+        return Optional.ofNullable(v);
+    }
+
+    /**
+     * The {@code state} one event of a tenant's stream recorded (sealed personal values as stored), or null if that
+     * event records none. Writers carry unchanged ciphertexts over from it.
+     */
+    public ObjectNode recordedState(SqlClient conn, String tenant, UUID streamId, long version) {
+        var rows = query(conn, "SELECT (payload -> 'state')::text AS s FROM event WHERE tenant_id = $1 "
+                + "AND stream_id = $2 AND stream_version = $3", tenant, streamId, version);
+        String s = rows.size() == 0 ? null : rows.iterator().next().getString("s");
+        return s == null ? null : JsonSupport.toObjectNode(s);
     }
 
     /** All events of one tenant's stream, in version order. */
@@ -117,8 +140,11 @@ public class EventStore {
         return out;
     }
 
-    /** Events after a position in insertion order, for replays (rebuild, audit); limited to {@code limit} rows. */
-    public List<StoredEvent> readAfter(SqlClient conn, long afterPosition, int limit) {
+    /**
+     * Events of every tenant after a position, in insertion order, at most {@code limit}. Across tenants on purpose:
+     * the projection rebuild replays the whole log in one transaction (docs/architecture.md, "Rebuilding").
+     */
+    public List<StoredEvent> readAllTenantsAfter(SqlClient conn, long afterPosition, int limit) {
         List<StoredEvent> out = new ArrayList<>(limit);
         for (Row r : query(conn, "SELECT " + COLUMNS + " FROM event WHERE position > $1 ORDER BY position LIMIT $2",
                 afterPosition, limit)) {
@@ -127,7 +153,7 @@ public class EventStore {
         return out;
     }
 
-    public static StoredEvent fromRow(Row r) {
+    static StoredEvent fromRow(Row r) {
         // By position, in COLUMNS order: a lookup by name scans the column names, once per column and row, which
         // showed up in the audit history profile (1,000 rows per page).
         var prev = r.getBuffer(16);

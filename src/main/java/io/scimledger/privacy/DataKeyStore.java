@@ -61,6 +61,13 @@ public class DataKeyStore {
         return Optional.of(new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES")));
     }
 
+    /** True if the tenant's subject had a key and it was destroyed (the person was erased). */
+    public boolean isDestroyed(SqlClient conn, String tenant, UUID subject) {
+        var rows = query(conn, "SELECT wrapped_key IS NULL AS destroyed FROM data_key WHERE tenant_id = $1 "
+                + "AND subject_id = $2", tenant, subject);
+        return rows.size() > 0 && rows.iterator().next().getBoolean("destroyed");
+    }
+
     /**
      * Destroys the subject's stored key inside the caller's transaction (crypto-shredding): the wrapped key is
      * overwritten with NULL, so no copy of it remains in this database. Returns false if it was already destroyed.

@@ -54,7 +54,7 @@ public class ProjectionRebuilder {
             long replayed = 0;
             long after = 0;
             while (true) {
-                List<StoredEvent> batch = events.readAfter(conn, after, BATCH);
+                List<StoredEvent> batch = events.readAllTenantsAfter(conn, after, BATCH);
                 if (batch.isEmpty()) {
                     break;
                 }

@@ -5,7 +5,6 @@ import static io.scimledger.db.Database.query;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.filter.Filter;
 import io.scimledger.scim.filter.FilterParser;
-import io.scimledger.scim.filter.SqlFilterTranslator;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.ScimSchemas;

@@ -6,8 +6,10 @@ import static io.scimledger.db.Database.query;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.scimledger.background.PeriodicWorker;
 import io.scimledger.db.SchemaMigrations;
-import io.scimledger.events.EventStore;
+import io.scimledger.events.CommitOrderReader;
+import io.scimledger.events.CommitOrderReader.LogPoint;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.events.StreamType;
 import io.scimledger.privacy.DataKeyStore;
@@ -19,6 +21,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,12 +55,10 @@ public class KafkaRelay {
 
     private static final Logger LOG = Logger.getLogger(KafkaRelay.class);
 
-    private static final String BATCH = "SELECT " + EventStore.COLUMNS + " FROM event "
-            + "WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
-            + "ORDER BY " + EventStore.COMMIT_ORDER + " LIMIT $3";
-
     @Inject
     Pool pool;
+    @Inject
+    CommitOrderReader log;
     @Inject
     DataKeyStore dataKeys;
     @Inject
@@ -85,9 +86,9 @@ public class KafkaRelay {
     @ConfigProperty(name = "scim.publish.source")
     String source;
 
-    private volatile boolean running;
     private volatile boolean active;
-    private Thread thread;
+    private long backoffMillis = 200;
+    private PeriodicWorker worker;
 
     void onStart(@Observes StartupEvent event, SchemaMigrations migrations) {
         // taking the migrations as a parameter makes them run before the relay reads the log
@@ -103,29 +104,17 @@ public class KafkaRelay {
     }
 
     public synchronized void start() {
-        if (running) {
-            return;
+        if (worker == null) {
+            worker = new PeriodicWorker("kafka-relay-" + subscription, Duration.ZERO, this::leadWhileAllowed,
+                    this::pauseAfterFailure);
         }
-        running = true;
-        thread = new Thread(this::run, "kafka-relay-" + subscription);
-        thread.setDaemon(true);
-        thread.start();
+        worker.start();
     }
 
+    /** Lets the current batch finish and the producer close cleanly; interrupts only a stuck thread. */
     public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            try {
-                // Let the current batch finish and the producer close cleanly; interrupt only a stuck thread.
-                thread.join(5_000);
-                if (thread.isAlive()) {
-                    thread.interrupt();
-                    thread.join(5_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            thread = null;
+        if (worker != null) {
+            worker.stop();
         }
     }
 
@@ -138,21 +127,18 @@ public class KafkaRelay {
         return subscription;
     }
 
-    private void run() {
-        long backoff = 200;
-        while (running) {
-            try {
-                runWhileLeader();
-                backoff = 200;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    break;
-                }
-                LOG.warnf("relay %s paused: %s (retrying in %d ms)", subscription, e.getMessage(), backoff);
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 5_000);
-            }
-        }
+    /** One step of the worker: publish for as long as this instance leads; then try again at once. */
+    private Duration leadWhileAllowed() {
+        runWhileLeader();
+        backoffMillis = 200;
+        return Duration.ZERO;
+    }
+
+    private Duration pauseAfterFailure(RuntimeException e) {
+        long pause = backoffMillis;
+        LOG.warnf("relay %s paused: %s (retrying in %d ms)", subscription, e.getMessage(), pause);
+        backoffMillis = Math.min(backoffMillis * 2, 5_000);
+        return Duration.ofMillis(pause);
     }
 
     /** Holds the advisory lock on one connection for as long as it publishes; releases it on any failure. */
@@ -163,7 +149,7 @@ public class KafkaRelay {
             locked = query(conn, "SELECT pg_try_advisory_lock(hashtext('scim-ledger-relay'), hashtext($1)) AS locked",
                     subscription).iterator().next().getBoolean("locked");
             if (!locked) {
-                sleep(1_000); // another instance publishes; stay a hot standby
+                worker.pause(1_000); // another instance publishes; stay a hot standby
                 return;
             }
             query(conn, "INSERT INTO relay_checkpoint (subscription) VALUES ($1) ON CONFLICT DO NOTHING", subscription);
@@ -173,9 +159,9 @@ public class KafkaRelay {
                     TopicSetup.state(usersStateTopic, partitions, replicationFactor)));
             try (KafkaProducer<String, byte[]> producer = newProducer()) {
                 active = true;
-                while (running) {
+                while (worker.isRunning()) {
                     if (publishBatch(conn, producer) == 0) {
-                        sleep(idlePollMs);
+                        worker.pause(idlePollMs);
                     }
                 }
             }
@@ -195,10 +181,9 @@ public class KafkaRelay {
     /** Publishes the next batch; returns how many events were published (0 when caught up). */
     int publishBatch(SqlConnection conn, KafkaProducer<String, byte[]> producer) {
         RelayCheckpoint cp = checkpoint(conn);
-        List<StoredEvent> batch = new ArrayList<>();
-        for (Row r : query(conn, BATCH, cp.txId(), cp.position(), batchSize)) {
-            batch.add(EventStore.fromRow(r));
-        }
+        // The relay publishes every tenant's events: one subscription carries the whole log.
+        List<StoredEvent> batch = log.readAllTenantsCommittedAfter(conn, new LogPoint(cp.txId(), cp.position()),
+                batchSize);
         if (batch.isEmpty()) {
             return 0;
         }
@@ -299,11 +284,4 @@ public class KafkaRelay {
         return new KafkaProducer<>(props);
     }
 
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimledger.events.EventStore;
 import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.projection.ResourceRow;
-import io.scimledger.projection.Projector;
 import io.scimledger.projection.ResourceQueries;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.patch.PatchEngine.MemberOperation;
@@ -26,7 +24,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,17 +34,15 @@ import java.util.UUID;
 public class GroupWriter implements ResourceWriter {
 
     private final WriteTransactions transactions;
-    private final EventStore events;
-    private final Projector projector;
+    private final EventAppender appender;
     private final ResourceQueries queries;
     private final UnknownAttributes unknownAttributes;
 
-    public GroupWriter(WriteTransactions transactions, EventStore events, Projector projector, ResourceQueries queries,
+    public GroupWriter(WriteTransactions transactions, EventAppender appender, ResourceQueries queries,
                        UnknownAttributes unknownAttributes) {
         this.unknownAttributes = unknownAttributes;
         this.transactions = transactions;
-        this.events = events;
-        this.projector = projector;
+        this.appender = appender;
         this.queries = queries;
     }
 
@@ -63,8 +58,8 @@ public class GroupWriter implements ResourceWriter {
             List<NewEvent> toAppend = new ArrayList<>();
             toAppend.add(new NewEvent(EventType.GroupCreated, id, 1, payload));
             // The group row must exist before member ids are checked against it (self-membership).
-            StoredEvent created = events.append(conn, origin, UUID.randomUUID(), toAppend).get(0);
-            projector.apply(conn, created, created.payload(), Projector.Mode.LIVE);
+            StoredEvent created = appender.append(conn, origin, toAppend).get(0);
+            appender.projectAsStored(conn, List.of(created));
             ResourceRow row = new ResourceRow(id, input.resource(), 1, created.occurredAt(), created.occurredAt());
             if (input.members() == null || input.members().isEmpty()) {
                 return row;
@@ -133,13 +128,8 @@ public class GroupWriter implements ResourceWriter {
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.set("request", UserWriter.request(origin, "DELETE", false));
             toAppend.add(new NewEvent(EventType.GroupDeleted, id, current.version() + 1, payload));
-            for (Map.Entry<UUID, Long> parent : queries.groupsContaining(conn, origin.tenant(), id).entrySet()) {
-                toAppend.add(new NewEvent(EventType.GroupMembersRemoved, parent.getKey(), parent.getValue() + 1,
-                        MembershipPayloads.removedBecauseDeleted(id, "Group")));
-            }
-            for (StoredEvent e : events.append(conn, origin, UUID.randomUUID(), toAppend)) {
-                projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
-            }
+            toAppend.addAll(appender.leaveEveryGroup(conn, origin.tenant(), id, "Group", "memberDeleted"));
+            appender.projectAsStored(conn, appender.append(conn, origin, toAppend));
             return null;
         });
     }
@@ -171,16 +161,14 @@ public class GroupWriter implements ResourceWriter {
         if (request != null) {
             toAppend.get(0).payload().set("request", request);
         }
-        List<StoredEvent> stored = events.append(conn, origin, txnId, toAppend);
+        List<StoredEvent> stored = appender.append(conn, origin, txnId, toAppend);
         // After the append (which must stay the first write): pin the new members so a concurrent delete of one
         // of them either waits for us or makes us fail here, never leaving a member that no longer exists.
         if (!delta.added.isEmpty()
                 && queries.lockExisting(conn, origin.tenant(), delta.added.keySet()).size() < delta.added.size()) {
             throw ScimException.invalidValue("a member was deleted while this request ran; nothing was changed");
         }
-        for (StoredEvent e : stored) {
-            projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
-        }
+        appender.projectAsStored(conn, stored);
         StoredEvent last = stored.get(stored.size() - 1);
         return new ResourceRow(row.id(), row.doc(), last.version(), row.created(), last.occurredAt());
     }

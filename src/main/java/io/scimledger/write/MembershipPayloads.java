@@ -19,9 +19,10 @@ final class MembershipPayloads {
         return payload;
     }
 
-    static ObjectNode removedBecauseDeleted(UUID memberId, String memberType) {
+    /** The removal of one member from a group because the member itself went away ({@code reason} says how). */
+    static ObjectNode removedBecause(UUID memberId, String memberType, String reason) {
         ObjectNode payload = members(Map.of(memberId, memberType));
-        payload.put("reason", "memberDeleted");
+        payload.put("reason", reason);
         return payload;
     }
 }

@@ -1,6 +1,5 @@
 package io.scimledger.write;
 
-import static io.scimledger.db.Database.query;
 import static io.scimledger.scim.schema.ScimSchemas.USER_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +27,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -44,10 +42,12 @@ public class UserWriter implements ResourceWriter {
     private final Projector projector;
     private final ResourceQueries queries;
     private final UnknownAttributes unknownAttributes;
+    private final EventAppender appender;
 
     public UserWriter(WriteTransactions transactions, EventStore events, DataKeyStore dataKeys, Projector projector,
-                      ResourceQueries queries, UnknownAttributes unknownAttributes) {
+                      ResourceQueries queries, UnknownAttributes unknownAttributes, EventAppender appender) {
         this.unknownAttributes = unknownAttributes;
+        this.appender = appender;
         this.transactions = transactions;
         this.events = events;
         this.dataKeys = dataKeys;
@@ -85,7 +85,7 @@ public class UserWriter implements ResourceWriter {
             }
             DataKey key = requireKey(conn, id);
             ObjectNode payload = payload(state, key, request(origin, "PUT", input.passwordSupplied()),
-                    sealedStateOf(conn, current), current.doc());
+                    sealedStateOf(conn, origin.tenant(), current), current.doc());
             changed.forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
         });
@@ -102,7 +102,7 @@ public class UserWriter implements ResourceWriter {
             DataKey key = requireKey(conn, id);
             ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
             request.set("operations", result.operations().forLog(value -> PersonalDataCipher.seal(value, key)));
-            ObjectNode payload = payload(result.resource(), key, request, sealedStateOf(conn, current), current.doc());
+            ObjectNode payload = payload(result.resource(), key, request, sealedStateOf(conn, origin.tenant(), current), current.doc());
             result.changedAttributes().forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserPatched, payload, result.resource());
         });
@@ -116,15 +116,9 @@ public class UserWriter implements ResourceWriter {
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.set("request", request(origin, "DELETE", false));
             toAppend.add(new NewEvent(EventType.UserDeleted, id, current.version() + 1, payload));
-            // Leaving groups is part of being deleted, recorded on each group's own stream.
-            for (Map.Entry<UUID, Long> group : queries.groupsContaining(conn, origin.tenant(), id).entrySet()) {
-                toAppend.add(new NewEvent(EventType.GroupMembersRemoved, group.getKey(), group.getValue() + 1,
-                        MembershipPayloads.removedBecauseDeleted(id, "User")));
-            }
-            List<StoredEvent> stored = append(conn, origin, toAppend);
-            for (StoredEvent e : stored) {
-                projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
-            }
+            // Leaving groups is part of being deleted.
+            toAppend.addAll(appender.leaveEveryGroup(conn, origin.tenant(), id, "User", "memberDeleted"));
+            appender.projectAsStored(conn, appender.append(conn, origin, toAppend));
             return null;
         });
     }
@@ -144,11 +138,8 @@ public class UserWriter implements ResourceWriter {
     }
 
     /** The sealed state the current version recorded, so unchanged personal values keep their ciphertext. */
-    private static ObjectNode sealedStateOf(SqlConnection conn, ResourceRow current) {
-        var rows = query(conn, "SELECT (payload -> 'state')::text AS s FROM event WHERE stream_id = $1 "
-                + "AND stream_version = $2", current.id(), current.version());
-        String s = rows.size() == 0 ? null : rows.iterator().next().getString("s");
-        return s == null ? null : io.scimledger.events.JsonSupport.toObjectNode(s);
+    private ObjectNode sealedStateOf(SqlConnection conn, String tenant, ResourceRow current) {
+        return events.recordedState(conn, tenant, current.id(), current.version());
     }
 
     private DataKey requireKey(SqlConnection conn, UUID id) {
@@ -161,7 +152,7 @@ public class UserWriter implements ResourceWriter {
     }
 
     private List<StoredEvent> append(SqlConnection conn, RequestOrigin origin, List<NewEvent> toAppend) {
-        return events.append(conn, origin, UUID.randomUUID(), toAppend);
+        return appender.append(conn, origin, toAppend);
     }
 
     private static ObjectNode payload(ObjectNode state, DataKey key, ObjectNode request, ObjectNode previousSealed,

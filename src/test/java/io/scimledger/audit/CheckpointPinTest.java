@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins what a signed checkpoint commits to: the range root over a known list of event hashes
- * ({@link RangeRoot}), the exact signed text ({@link LogCheckpoints#signedText}) and its Ed25519 signature made
+ * ({@link RangeRoot}), the exact signed text ({@link Checkpoint#signedText}) and its Ed25519 signature made
  * through {@link CheckpointKeys} with a fixed key pair (Ed25519 signatures are deterministic).
  *
  * <p>A failure here means stored checkpoints would no longer verify (and independent verifiers following
@@ -64,8 +64,8 @@ class CheckpointPinTest {
         assertEquals(ROOT_2, HEX.formatHex(second.digest()));
     }
 
-    private static LogCheckpoints.Checkpoint checkpoint(byte[] signature) {
-        return new LogCheckpoints.Checkpoint(12, "1042", 3380, "1077", 3512, 132, HEX.parseHex(ROOT_2),
+    private static Checkpoint checkpoint(byte[] signature) {
+        return new Checkpoint(12, "1042", 3380, "1077", 3512, 132, HEX.parseHex(ROOT_2),
                 HEX.parseHex(ROOT_1), Instant.parse("2026-11-28T19:40:01.123456Z"), "checkpoint-1", signature);
     }
 
@@ -81,14 +81,14 @@ class CheckpointPinTest {
                 + "root=bf90f11eb0209fc743f1005980f83f842e8a0d8969ec60f2b371d0316fdb430b\n"
                 + "created=2026-11-28T19:40:01.123456Z\n"
                 + "key=checkpoint-1";
-        assertEquals(expected, LogCheckpoints.signedText(checkpoint(null)));
+        assertEquals(expected, checkpoint(null).signedText());
         assertEquals("7363696d2d6c65646765722d636865636b706f696e742d76310a69643d31320a66726f6d3d313034323a333338"
                         + "300a746f3d313037373a333531320a636f756e743d3133320a707265763d3830313866633138343032373536"
                         + "3162383466633231626630336264373530306263613832653062656261633535336434633062623839386539"
                         + "3464386233620a726f6f743d62663930663131656230323039666337343366313030353938306638336638"
                         + "3432653861306438393639656336306632623337316430333136666462343330620a637265617465643d32"
                         + "3032362d31312d32385431393a34303a30312e3132333435365a0a6b65793d636865636b706f696e742d31",
-                HEX.formatHex(LogCheckpoints.signedBytes(checkpoint(null))));
+                HEX.formatHex(checkpoint(null).signedBytes()));
     }
 
     /** The signature the service writes for that checkpoint with the fixed key pair, and that it verifies. */
@@ -101,13 +101,13 @@ class CheckpointPinTest {
         keys.load();
         assertTrue(keys.canSign(), "the fixed key pair loads and passes the start-up self-test");
 
-        byte[] message = LogCheckpoints.signedBytes(checkpoint(null));
+        byte[] message = checkpoint(null).signedBytes();
         String expected = "pS9eZ67qWMHkrYE2b76chDuFmPfDyWgBc2a7A561/fFKNNUTwIX/xvWV+IYjXgmgPTM93uuCcFoLoEq44JhtBg==";
         assertEquals(expected, Base64.getEncoder().encodeToString(keys.sign(message)));
         assertTrue(keys.verify(message, Base64.getDecoder().decode(expected)));
-        byte[] altered = LogCheckpoints.signedBytes(new LogCheckpoints.Checkpoint(12, "1042", 3380, "1077", 3512,
+        byte[] altered = new Checkpoint(12, "1042", 3380, "1077", 3512,
                 131, HEX.parseHex(ROOT_2), HEX.parseHex(ROOT_1), Instant.parse("2026-11-28T19:40:01.123456Z"),
-                "checkpoint-1", null));
+                "checkpoint-1", null).signedBytes();
         assertFalse(keys.verify(altered, Base64.getDecoder().decode(expected)), "count 131 instead of 132");
     }
 

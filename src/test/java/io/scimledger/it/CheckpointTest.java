@@ -13,7 +13,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import io.scimledger.audit.LogCheckpoints;
+import io.scimledger.audit.CheckpointWriter;
 import io.scimledger.security.Scopes;
 import io.scimledger.testinfra.KafkaTestResource;
 import io.scimledger.testinfra.PostgresTestResource;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class CheckpointTest {
 
     @Inject
-    LogCheckpoints checkpoints;
+    CheckpointWriter checkpoints;
 
     private static RequestSpecification auditor(String tenant) {
         return given().auth().oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.scimledger.audit.LogCheckpoints;
+import io.scimledger.audit.CheckpointWriter;
 import io.scimledger.publish.KafkaRelay;
 import io.scimledger.security.Scopes;
 import io.scimledger.testinfra.KafkaTestResource;
@@ -42,7 +42,7 @@ class CommitOrderTest {
     @Inject
     KafkaRelay relay;
     @Inject
-    LogCheckpoints checkpoints;
+    CheckpointWriter checkpoints;
 
     @Test
     void eventsSpanningAPowerOfTenInTransactionIdsArePublishedOnceInOrderAndCheckpointedVerifiably() throws Exception {

@@ -5,7 +5,7 @@ import io.scimledger.scim.schema.AttributePath;
 
 /**
  * A parsed SCIM filter (RFC 7644 section 3.4.2.2). Produced by {@link FilterParser}; translated to SQL by
- * {@link SqlFilterTranslator} and evaluated in memory by {@link FilterEvaluator}.
+ * {@code projection.SqlFilterTranslator} and evaluated in memory by {@link FilterEvaluator}.
  */
 public sealed interface Filter permits Filter.And, Filter.Or, Filter.Not, Filter.Compare, Filter.Present, Filter.ValuePath {
 

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Evaluates a value filter (the part inside {@code emails[...]}) against one element of a multi-valued complex
  * attribute, as PATCH needs for paths like {@code emails[type eq "work"].value}. Same operator/type rules as
- * {@link SqlFilterTranslator}: {@code ne} matches elements where the sub-attribute is absent, {@code eq null}
+ * {@code projection.SqlFilterTranslator}: {@code ne} matches elements where the sub-attribute is absent, {@code eq null}
  * matches absent or null, {@code pr} means present and not null, empty string or empty array/object.
  */
 public final class FilterEvaluator {

@@ -12,8 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 
-/** Rules shared by the SQL translator and the in-memory evaluator, so both accept exactly the same filters. */
-final class FilterSupport {
+/** Rules shared by the SQL translator ({@code projection.SqlFilterTranslator}) and the in-memory evaluator, so both accept exactly the same filters. */
+public final class FilterSupport {
 
     private FilterSupport() {
     }
@@ -24,7 +24,7 @@ final class FilterSupport {
      * references, ordering operators on strings, references, numbers and dateTimes; the value's JSON type must
      * fit the attribute type.
      */
-    static void checkCompare(CompareOp op, JsonNode value, AttributeDefinition def, String label) {
+    public static void checkCompare(CompareOp op, JsonNode value, AttributeDefinition def, String label) {
         AttributeType type = def.type();
         if (type == AttributeType.COMPLEX) {
             throw ScimException.invalidFilter("complex attribute '" + label + "' cannot be compared; name a sub-attribute");
@@ -85,7 +85,7 @@ final class FilterSupport {
     }
 
     /** xsd:dateTime as RFC 7643 uses it; a value without offset is taken as UTC. invalidFilter when unparseable. */
-    static OffsetDateTime parseDateTime(String text, String label) {
+    public static OffsetDateTime parseDateTime(String text, String label) {
         OffsetDateTime t = tryParseDateTime(text);
         if (t == null) {
             throw ScimException.invalidFilter("'" + text + "' is not a valid dateTime for attribute '" + label

@@ -1,4 +1,4 @@
-package io.scimledger.scim.filter;
+package io.scimledger.projection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.filter.FilterParser;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.ScimSchemas;

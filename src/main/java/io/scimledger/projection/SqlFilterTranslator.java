@@ -1,7 +1,10 @@
-package io.scimledger.scim.filter;
+package io.scimledger.projection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.filter.CompareOp;
+import io.scimledger.scim.filter.Filter;
+import io.scimledger.scim.filter.FilterSupport;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.AttributeType;

@@ -1,6 +1,4 @@
-package io.scimledger.privacy;
-
-import static io.scimledger.db.Database.query;
+package io.scimledger.write;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,25 +7,27 @@ import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.events.StoredEvent;
-import io.scimledger.projection.Projector;
-import io.scimledger.projection.ResourceQueries;
+import io.scimledger.events.StreamType;
+import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.scim.ScimException;
-import io.scimledger.write.WriteTransactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * Erases a person (GDPR art. 17) without touching the log: append a personal-data-free UserErased event, remove the
  * user from every group (as events), destroy their data key, and drop them from the projections — all in one
- * transaction. Afterwards every sealed value of that user, in every event, is unreadable; the events, their order,
- * their envelopes (who did what when) and the hash chains are unchanged. See docs/audit.md, "Erasure".
+ * transaction, through the same steps as {@link UserWriter#delete}. Afterwards every sealed value of that user, in
+ * every event, is unreadable; the events, their order, their envelopes (who did what when) and the hash chains are
+ * unchanged. See docs/audit.md, "Erasure".
+ *
+ * <p>Unlike a delete it works on a user that is already deleted (the stream's last version comes from the log, not
+ * from the projection), because a deleted user's personal data is still in the log.
  */
 @ApplicationScoped
-public class PersonalDataEraser {
+public class UserEraser {
 
     /** A ticket or case reference for the record; restricted so that it cannot carry personal data itself. */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:/#-]{1,100}");
@@ -37,17 +37,15 @@ public class PersonalDataEraser {
 
     private final WriteTransactions transactions;
     private final EventStore events;
+    private final EventAppender appender;
     private final DataKeyStore dataKeys;
-    private final Projector projector;
-    private final ResourceQueries queries;
 
-    public PersonalDataEraser(WriteTransactions transactions, EventStore events, DataKeyStore dataKeys,
-                              Projector projector, ResourceQueries queries) {
+    public UserEraser(WriteTransactions transactions, EventStore events, EventAppender appender,
+                      DataKeyStore dataKeys) {
         this.transactions = transactions;
         this.events = events;
+        this.appender = appender;
         this.dataKeys = dataKeys;
-        this.projector = projector;
-        this.queries = queries;
     }
 
     /** @param origin the operator's origin, with the tenant of the user being erased */
@@ -56,14 +54,9 @@ public class PersonalDataEraser {
             throw ScimException.invalidValue("reference must be a ticket id (letters, digits, . _ : / # -; at most 100)");
         }
         return transactions.run(conn -> {
-            var last = query(conn, "SELECT max(stream_version) AS v FROM event WHERE tenant_id = $1 AND stream_id = $2 "
-                    + "AND stream_type = 'User'", origin.tenant(), userId).iterator().next().getLong("v");
-            if (last == null) {
-                throw ScimException.notFound("User " + userId + " not found in tenant " + origin.tenant());
-            }
-            var key = query(conn, "SELECT wrapped_key IS NULL AS destroyed FROM data_key WHERE tenant_id = $1 "
-                    + "AND subject_id = $2", origin.tenant(), userId);
-            if (key.size() > 0 && key.iterator().next().getBoolean("destroyed")) {
+            long last = events.lastVersion(conn, origin.tenant(), StreamType.User, userId).orElseThrow(
+                    () -> ScimException.notFound("User " + userId + " not found in tenant " + origin.tenant()));
+            if (dataKeys.isDestroyed(conn, origin.tenant(), userId)) {
                 return new Result(userId, false, 0); // already erased: nothing more to do, nothing to record
             }
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
@@ -76,17 +69,10 @@ public class PersonalDataEraser {
             }
             List<NewEvent> toAppend = new ArrayList<>();
             toAppend.add(new NewEvent(EventType.UserErased, userId, last + 1, payload));
-            for (Map.Entry<UUID, Long> group : queries.groupsContaining(conn, origin.tenant(), userId).entrySet()) {
-                ObjectNode removed = JsonNodeFactory.instance.objectNode();
-                removed.putArray("members").addObject().put("value", userId.toString()).put("type", "User");
-                removed.put("reason", "memberErased");
-                toAppend.add(new NewEvent(EventType.GroupMembersRemoved, group.getKey(), group.getValue() + 1, removed));
-            }
-            List<StoredEvent> stored = events.append(conn, origin, UUID.randomUUID(), toAppend);
+            toAppend.addAll(appender.leaveEveryGroup(conn, origin.tenant(), userId, "User", "memberErased"));
+            List<StoredEvent> stored = appender.append(conn, origin, toAppend);
             dataKeys.destroy(conn, origin.tenant(), userId);
-            for (StoredEvent e : stored) {
-                projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
-            }
+            appender.projectAsStored(conn, stored);
             return new Result(userId, true, stored.size());
         });
     }
