@@ -321,6 +321,8 @@ public class AuditResource {
         return switch (path) {
             case "Users" -> StreamType.User;
             case "Groups" -> StreamType.Group;
+            // the tenant's own administration (registry, settings, issuers, tokens): docs/tenants.md
+            case "Tenant" -> StreamType.Tenant;
             default -> throw ScimException.notFound("no such endpoint or resource");
         };
     }

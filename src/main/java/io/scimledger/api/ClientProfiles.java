@@ -9,23 +9,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Per-client answers where RFC 7644 leaves the server a choice. Today: whether a Group PATCH answers 204 No Content
  * (Microsoft's advice for Entra ID, which ignores the body) instead of 200 with the resource (Okta and most test
- * suites). Entra ID is recognised by its token issuer; other clients opt in by client id. See docs/compatibility.md.
+ * suites). Entra ID is recognised by its token issuer (unless the tenant's setting entraGroupPatchNoContent is off); other
+ * clients opt in by client id in the tenant's setting groupPatchNoContentClients (docs/tenants.md). See docs/compatibility.md.
  */
 @ApplicationScoped
 public class ClientProfiles {
-
-    @ConfigProperty(name = "scim.profiles.group-patch-no-content-clients")
-    Optional<List<String>> noContentClients;
 
     @ConfigProperty(name = "scim.profiles.entra-issuer-prefixes")
     List<String> entraIssuerPrefixes;
 
     public boolean groupPatchAnswersNoContent(Caller caller) {
+        var settings = caller.settings();
         String client = caller.clientId();
-        if (client != null && noContentClients.map(l -> l.contains(client)).orElse(false)) {
+        if (client != null && settings.groupPatchNoContentClients().contains(client)) {
             return true;
         }
         String issuer = caller.issuer();
-        return issuer != null && entraIssuerPrefixes.stream().anyMatch(issuer::startsWith);
+        return settings.entraGroupPatchNoContent() && issuer != null
+                && entraIssuerPrefixes.stream().anyMatch(issuer::startsWith);
     }
 }

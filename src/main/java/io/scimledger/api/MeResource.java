@@ -23,7 +23,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * /Me (RFC 7644 section 3.11). Provisioning clients act for many users, so by default the token's subject names no
@@ -46,12 +45,9 @@ public class MeResource {
     @Inject
     BaseUrl baseUrl;
 
-    @ConfigProperty(name = "scim.me.enabled")
-    boolean enabled;
-
     @GET
     public Response get() {
-        if (!enabled) {
+        if (!caller.settings().meEnabled()) {
             throw notImplemented();
         }
         String tenant = caller.tenant();

@@ -21,7 +21,21 @@ public enum EventType {
     GroupMembersAdded(StreamType.Group),
     /** Only the members that were removed. */
     GroupMembersRemoved(StreamType.Group),
-    GroupDeleted(StreamType.Group);
+    GroupDeleted(StreamType.Group),
+    /** A tenant registered (by the platform operator, or on first use of a dev token in the dev profile). */
+    TenantCreated(StreamType.Tenant),
+    /** The tenant's settings after the change, whole, with the names that changed. */
+    TenantSettingsChanged(StreamType.Tenant),
+    TenantSuspended(StreamType.Tenant),
+    TenantResumed(StreamType.Tenant),
+    /** The tenant is no longer known: its tokens stop working; its log stays. */
+    TenantDeleted(StreamType.Tenant),
+    /** An identity provider whose signed tokens act for this tenant (issuer, key source, audience, tenant claim). */
+    TenantIssuerTrusted(StreamType.Tenant),
+    TenantIssuerRemoved(StreamType.Tenant),
+    /** A provisioning token was issued: its id, label, scopes and expiry, and only a SHA-256 of the token. */
+    TenantCredentialIssued(StreamType.Tenant),
+    TenantCredentialRevoked(StreamType.Tenant);
 
     /** Payload schema version written today. */
     public static final int CURRENT_SCHEMA_VERSION = 1;
@@ -37,6 +51,6 @@ public enum EventType {
     }
 
     public boolean isDeletion() {
-        return this == UserDeleted || this == GroupDeleted || this == UserErased;
+        return this == UserDeleted || this == GroupDeleted || this == UserErased || this == TenantDeleted;
     }
 }

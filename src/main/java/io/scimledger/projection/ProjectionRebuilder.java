@@ -46,7 +46,11 @@ public class ProjectionRebuilder {
     public Report rebuild() {
         long start = System.nanoTime();
         Report report = db.inTransaction(conn -> {
-            query(conn, "LOCK TABLE scim_user, scim_group, group_membership, user_name_claim IN EXCLUSIVE MODE");
+            query(conn, "LOCK TABLE scim_user, scim_group, group_membership, user_name_claim, tenant, tenant_credential "
+                    + "IN EXCLUSIVE MODE");
+            // The registry is a projection too. A token's last use is not in the log and starts over.
+            query(conn, "DELETE FROM tenant_credential");
+            query(conn, "DELETE FROM tenant");
             query(conn, "DELETE FROM group_membership");
             query(conn, "DELETE FROM user_name_claim");
             query(conn, "DELETE FROM scim_group");

@@ -38,6 +38,9 @@ public class Projector {
             case GroupMembersAdded -> addMembers(conn, e, payload.path("members"));
             case GroupMembersRemoved -> removeMembers(conn, e, payload.path("members"));
             case GroupDeleted -> deleteGroup(conn, e);
+            case TenantCreated, TenantSettingsChanged, TenantSuspended, TenantResumed, TenantDeleted,
+                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked ->
+                    TenantProjection.apply(conn, e, payload);
             default -> throw new IllegalStateException("no projection for " + e.type());
         }
     }

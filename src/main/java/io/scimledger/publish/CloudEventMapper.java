@@ -28,6 +28,7 @@ public final class CloudEventMapper {
 
     static final String PROV = "urn:ietf:params:scim:event:prov:";
     static final String DATA_SCHEMA = "urn:scim-ledger:events:v1";
+    static final String ADMIN = "urn:scim-ledger:event:admin:";
 
     private CloudEventMapper() {
     }
@@ -68,7 +69,8 @@ public final class CloudEventMapper {
         ce.put("ce_id", e.eventId().toString());
         ce.put("ce_source", source);
         ce.put("ce_type", ceType(e, opened));
-        ce.put("ce_subject", e.streamType().endpoint() + "/" + e.streamId());
+        ce.put("ce_subject", e.streamType().endpoint() + "/"
+                + (e.streamType() == StreamType.Tenant ? e.tenant() : e.streamId().toString()));
         ce.put("ce_time", e.occurredAt().toString());
         ce.put("ce_dataschema", DATA_SCHEMA);
         // Extensions (lower-case alphanumerics, per the CloudEvents naming rule).
@@ -101,6 +103,10 @@ public final class CloudEventMapper {
             case GroupMembersAdded, GroupMembersRemoved -> PROV + "patch:notice";
             // RFC 9967 has no erasure event: for a consumer it is a deletion (ce_ledgerevent says UserErased).
             case UserDeleted, GroupDeleted, UserErased -> PROV + "delete";
+            // RFC 9967 covers provisioning only; the admin plane has its own event types.
+            case TenantCreated, TenantSettingsChanged, TenantSuspended, TenantResumed, TenantDeleted,
+                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked ->
+                    ADMIN + e.type().name();
         };
     }
 
@@ -115,6 +121,9 @@ public final class CloudEventMapper {
     }
 
     static byte[] data(StoredEvent e, ObjectNode opened) {
+        if (e.streamType() == StreamType.Tenant) {
+            return tenantData(e, opened);
+        }
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         String location = e.streamType().endpoint() + "/" + e.streamId();
         switch (e.type()) {
@@ -149,6 +158,26 @@ public final class CloudEventMapper {
             }
         }
         data.putObject("meta").put("resourceType", e.streamType().name()).put("location", location)
+                .put("lastModified", e.occurredAt().toString()).put("version", ETags.of(e.version()));
+        try {
+            return JsonSupport.MAPPER.writeValueAsBytes(data);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A registry change: the event's payload as recorded, less the request record and the token hash (a consumer has
+     * no use for it), with the tenant's name and the stream version.
+     */
+    private static byte[] tenantData(StoredEvent e, ObjectNode opened) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("tenant", e.tenant());
+        opened.fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("request") && !f.getKey().equals("tokenHash")) {
+                data.set(f.getKey(), f.getValue().deepCopy());
+            }
+        });
+        data.putObject("meta").put("resourceType", "Tenant").put("location", "/admin/tenants/" + e.tenant())
                 .put("lastModified", e.occurredAt().toString()).put("version", ETags.of(e.version()));
         try {
             return JsonSupport.MAPPER.writeValueAsBytes(data);

@@ -73,6 +73,8 @@ public class KafkaRelay {
     String usersTopic;
     @ConfigProperty(name = "scim.publish.groups-topic")
     String groupsTopic;
+    @ConfigProperty(name = "scim.publish.tenants-topic")
+    String tenantsTopic;
     @ConfigProperty(name = "scim.publish.users-state-topic")
     String usersStateTopic;
     @ConfigProperty(name = "scim.publish.topic-partitions")
@@ -156,6 +158,7 @@ public class KafkaRelay {
             TopicSetup.ensure(kafkaConfig, List.of(
                     TopicSetup.changelog(usersTopic, partitions, replicationFactor),
                     TopicSetup.changelog(groupsTopic, partitions, replicationFactor),
+                    TopicSetup.changelog(tenantsTopic, partitions, replicationFactor),
                     TopicSetup.state(usersStateTopic, partitions, replicationFactor)));
             try (KafkaProducer<String, byte[]> producer = newProducer()) {
                 active = true;
@@ -191,6 +194,7 @@ public class KafkaRelay {
         // batch is sent again from the checkpoint and turns into duplicates. partitionsFor fails after max.block.ms.
         producer.partitionsFor(usersTopic);
         producer.partitionsFor(groupsTopic);
+        producer.partitionsFor(tenantsTopic);
         List<List<Future<RecordMetadata>>> acks = new ArrayList<>(batch.size());
         Map<java.util.UUID, Optional<io.scimledger.privacy.DataKey>> keys = new HashMap<>();
         for (StoredEvent e : batch) {
@@ -201,7 +205,11 @@ public class KafkaRelay {
                 opened = PersonalDataCipher.openObject(opened, key);
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>(2);
-            String topic = e.streamType() == StreamType.User ? usersTopic : groupsTopic;
+            String topic = switch (e.streamType()) {
+                case User -> usersTopic;
+                case Group -> groupsTopic;
+                case Tenant -> tenantsTopic;
+            };
             sent.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source)));
             if (e.streamType() == StreamType.User) {
                 sent.add(producer.send(CloudEventMapper.toStateRecord(e, opened, usersStateTopic, source)));

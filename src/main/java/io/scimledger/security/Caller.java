@@ -1,16 +1,27 @@
 package io.scimledger.security;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.scim.ScimException;
+import io.scimledger.tenants.Tenant;
+import io.scimledger.tenants.TenantAdministration;
+import io.scimledger.tenants.TenantName;
+import io.scimledger.tenants.TenantRegistry;
+import io.scimledger.tenants.TenantSettings;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
 /**
- * The authenticated caller of the current request: tenant, subject and client from the verified token, plus the
- * request id and client address that go into every event's envelope.
+ * The authenticated caller of the current request: tenant, subject and client from the verified token (whichever
+ * kind: see {@link BearerTokenMechanism}), plus the request id and client address that go into every event's
+ * envelope. The tenant must be registered and active (docs/tenants.md): otherwise every tenant-scoped request
+ * answers 403.
  */
 @RequestScoped
 public class Caller {
@@ -18,25 +29,97 @@ public class Caller {
     /** Echoed back on every response so an IdP's logs and our audit trail can be joined. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
+    private static final Logger LOG = Logger.getLogger(Caller.class);
+
     @Inject
-    JsonWebToken jwt;
+    SecurityIdentity identity;
 
     @Inject
     HttpServerRequest request;
 
+    @Inject
+    TenantRegistry registry;
+
+    @Inject
+    TenantAdministration administration;
+
     @ConfigProperty(name = "scim.tenant-claim")
     String tenantClaim;
 
-    private String requestId;
+    /** Dev profile (and tests of older behaviour): a tenant named by a valid platform token is registered on use. */
+    @ConfigProperty(name = "scim.tenants.register-on-first-use")
+    boolean registerOnFirstUse;
 
-    /** The tenant every read and write of this request is confined to. */
+    private String requestId;
+    private Tenant tenant;
+
+    /** The tenant every read and write of this request is confined to; registered and active. */
     public String tenant() {
-        Object claim = jwt.getClaim(tenantClaim);
-        String tenant = claim == null ? null : claim.toString().trim();
-        if (tenant == null || tenant.isEmpty() || tenant.length() > 200) {
+        return registeredTenant().name();
+    }
+
+    /** The caller's tenant's settings. */
+    public TenantSettings settings() {
+        return registeredTenant().settings();
+    }
+
+    /** The tenant the token names, before the registry is asked (null for a platform token without one). */
+    public String tokenTenant() {
+        Object attribute = identity.getAttribute(BearerTokenMechanism.TENANT);
+        if (attribute != null) {
+            return attribute.toString();
+        }
+        Object claim = jwt().map(j -> (Object) j.getClaim(tenantClaim)).orElse(null);
+        String t = claim == null ? null : claim.toString().trim();
+        return t == null || t.isEmpty() ? null : t;
+    }
+
+    private Tenant registeredTenant() {
+        if (tenant != null) {
+            return tenant;
+        }
+        String name = tokenTenant();
+        if (name == null || !TenantName.isValid(name)) {
             throw new ScimException(403, null, "the token carries no usable '" + tenantClaim + "' (tenant) claim");
         }
-        return tenant;
+        Optional<Tenant> found = registry.find(name);
+        if (found.isEmpty() && registerOnFirstUse && identity.getAttribute(BearerTokenMechanism.TENANT) == null) {
+            if (administration.registerIfAbsent(originOf(name))) {
+                LOG.infof("tenant %s registered on first use (scim.tenants.register-on-first-use)", name);
+            }
+            found = registry.find(name);
+        }
+        Tenant t = found.orElseThrow(() -> new ScimException(403, null, "tenant '" + name + "' is not registered"));
+        if (!t.active()) {
+            throw new ScimException(403, null, "tenant '" + name + "' is suspended");
+        }
+        tenant = t;
+        return t;
+    }
+
+    /** True for the platform operator: {@value Scopes#PLATFORM_ADMIN} (only the platform's own issuer grants it). */
+    public boolean isPlatformOperator() {
+        return identity.hasRole(Scopes.PLATFORM_ADMIN);
+    }
+
+    /**
+     * Whether this caller may administer {@code targetTenant}: the platform operator may administer any; a
+     * tenant's administrator ({@value Scopes#ADMIN}) only its own. Callers answer 404 otherwise, so a foreign
+     * tenant's existence is not revealed.
+     */
+    public boolean administers(String targetTenant) {
+        if (isPlatformOperator()) {
+            return true;
+        }
+        return identity.hasRole(Scopes.ADMIN) && targetTenant != null && targetTenant.equals(tokenTenantIfRegistered());
+    }
+
+    private String tokenTenantIfRegistered() {
+        try {
+            return tenant();
+        } catch (ScimException notRegistered) {
+            return null;
+        }
     }
 
     public String requestId() {
@@ -46,8 +129,12 @@ public class Caller {
         return requestId;
     }
 
-    /** The OAuth client behind the token: azp, else client_id, else Entra's appid. */
+    /** The OAuth client behind the token: azp, else client_id, else Entra's appid; a token's label for a static one. */
     public String clientId() {
+        Object attribute = identity.getAttribute(BearerTokenMechanism.CLIENT);
+        if (attribute != null) {
+            return attribute.toString();
+        }
         for (String claim : new String[] {"azp", "client_id", "appid"}) {
             String v = claimText(claim);
             if (v != null) {
@@ -58,35 +145,52 @@ public class Caller {
     }
 
     public String issuer() {
-        return jwt.getIssuer();
+        Object attribute = identity.getAttribute(BearerTokenMechanism.ISSUER);
+        if (attribute != null) {
+            return attribute.toString();
+        }
+        return jwt().map(JsonWebToken::getIssuer).orElse(null);
     }
 
     public String subject() {
-        return jwt.getSubject();
+        Object attribute = identity.getAttribute(BearerTokenMechanism.SUBJECT);
+        if (attribute != null) {
+            return attribute.toString();
+        }
+        return jwt().map(JsonWebToken::getSubject).orElse(identity.getPrincipal().getName());
     }
 
     /**
-     * The origin of an operator's request acting on another tenant (admin operations such as erasure): the event
-     * belongs to that tenant, the envelope names the operator.
+     * The origin of an administrator's request acting on a tenant (erasure, credentials, settings, the tenant itself):
+     * the event belongs to that tenant, the envelope names the administrator.
      */
     public RequestOrigin originIn(String targetTenant) {
-        String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return new RequestOrigin(targetTenant, jwt.getSubject(), clientId(), requestId(), address, receivedAt());
+        return new RequestOrigin(targetTenant, subject(), clientId(), requestId(), address(), receivedAt());
     }
 
     public RequestOrigin origin() {
-        String clientId = clientId();
-        String address = request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        return new RequestOrigin(tenant(), jwt.getSubject(), clientId, requestId(), address, receivedAt());
+        return new RequestOrigin(tenant(), subject(), clientId(), requestId(), address(), receivedAt());
+    }
+
+    private RequestOrigin originOf(String tenantName) {
+        return new RequestOrigin(tenantName, subject(), clientId(), requestId(), address(), receivedAt());
+    }
+
+    private String address() {
+        return request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
     /** Set by {@link RequestIds} before the request is matched, so it excludes our own processing time. */
-    public java.time.Instant receivedAt() {
+    public Instant receivedAt() {
         return RequestIds.receivedAt(request);
     }
 
+    private Optional<JsonWebToken> jwt() {
+        return identity.getPrincipal() instanceof JsonWebToken j ? Optional.of(j) : Optional.empty();
+    }
+
     private String claimText(String name) {
-        Object v = jwt.getClaim(name);
+        Object v = jwt().map(j -> (Object) j.getClaim(name)).orElse(null);
         return v == null ? null : v.toString();
     }
 }

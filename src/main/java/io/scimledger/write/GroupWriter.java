@@ -1,5 +1,7 @@
 package io.scimledger.write;
 
+import static io.scimledger.db.Database.query;
+
 import static io.scimledger.scim.schema.ScimSchemas.GROUP_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +15,7 @@ import io.scimledger.events.StoredEvent;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceQueries;
 import io.scimledger.scim.ScimException;
+import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.scim.patch.PatchEngine.MemberOperation;
 import io.scimledger.scim.patch.OperationRecord;
 import io.scimledger.scim.patch.PatchEngine;
@@ -37,10 +40,12 @@ public class GroupWriter implements ResourceWriter {
     private final EventAppender appender;
     private final ResourceQueries queries;
     private final UnknownAttributes unknownAttributes;
+    private final TenantRegistry registry;
 
     public GroupWriter(WriteTransactions transactions, EventAppender appender, ResourceQueries queries,
-                       UnknownAttributes unknownAttributes) {
+                       UnknownAttributes unknownAttributes, TenantRegistry registry) {
         this.unknownAttributes = unknownAttributes;
+        this.registry = registry;
         this.transactions = transactions;
         this.appender = appender;
         this.queries = queries;
@@ -52,6 +57,7 @@ public class GroupWriter implements ResourceWriter {
         unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
+            requireUniqueDisplayName(conn, origin.tenant(), input.resource(), id);
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
             payload.set("state", input.resource());
             payload.set("request", UserWriter.request(origin, "POST", false));
@@ -77,6 +83,7 @@ public class GroupWriter implements ResourceWriter {
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             ResourceNormalizer.checkImmutable(GROUP_TYPE, current.doc(), input.resource());
+            requireUniqueDisplayName(conn, origin.tenant(), input.resource(), id);
             List<NewEvent> toAppend = new ArrayList<>();
             List<String> changed = ChangedAttributes.between(GROUP_TYPE, current.doc(), input.resource(), false);
             if (!changed.isEmpty()) {
@@ -102,6 +109,9 @@ public class GroupWriter implements ResourceWriter {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
             List<NewEvent> toAppend = new ArrayList<>();
+            if (result.changedAttributes().contains("displayName")) {
+                requireUniqueDisplayName(conn, origin.tenant(), result.resource(), id);
+            }
             // Membership changes are their own events (below); the attribute event covers everything else.
             if (!result.changedAttributes().isEmpty()) {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode();
@@ -178,5 +188,25 @@ public class GroupWriter implements ResourceWriter {
                 .orElseThrow(() -> ScimException.notFound("Group " + id + " not found"));
         ETags.checkIfMatch(ifMatch, current.version());
         return current;
+    }
+
+    /**
+     * Tenants with the setting uniqueGroupDisplayName (docs/tenants.md) get a 409 for a second Group with the same
+     * displayName, compared ignoring case (RFC 7643 leaves Group displayName's uniqueness to the provider). The
+     * advisory lock serialises two requests that would otherwise both see the name as free.
+     */
+    private void requireUniqueDisplayName(SqlConnection conn, String tenant, ObjectNode state, UUID self) {
+        if (!registry.find(tenant).map(t -> t.settings().uniqueGroupDisplayName()).orElse(false)) {
+            return;
+        }
+        String name = state.path("displayName").asText("");
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        query(conn, "SELECT pg_advisory_xact_lock(hashtext($1))", "group-display-name:" + tenant + "\n" + lower);
+        var rows = query(conn, "SELECT id FROM scim_group WHERE tenant_id = $1 AND lower(display_name) = $2 "
+                + "AND id <> $3 LIMIT 1", tenant, lower, self);
+        if (rows.size() > 0) {
+            throw new ScimException(409, "uniqueness", "a Group with this displayName exists already (id "
+                    + rows.iterator().next().getUUID("id") + ")");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.scimledger.write;
 
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.scim.ScimException;
+import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,13 +10,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * What to do with attributes and schema URIs we do not know. Clients send them all the time (Entra's ADSCIM schema,
  * custom extensions), so by default they are ignored and logged once per client and attribute; tenants listed in
- * {@code scim.strict-tenants} get a 400 instead. Read-only attributes we know (id, meta, groups) are never an error.
+ * whose setting {@code strictMode} is on (docs/tenants.md) get a 400 instead. Read-only attributes we know (id, meta, groups) are never an error.
  */
 @ApplicationScoped
 public class UnknownAttributes {
@@ -23,8 +23,11 @@ public class UnknownAttributes {
     private static final Logger LOG = Logger.getLogger(UnknownAttributes.class);
     private static final int MAX_REMEMBERED = 10_000;
 
-    @ConfigProperty(name = "scim.strict-tenants")
-    Optional<List<String>> strictTenants;
+    private final TenantRegistry registry;
+
+    public UnknownAttributes(TenantRegistry registry) {
+        this.registry = registry;
+    }
 
     private final Set<String> alreadyLogged = ConcurrentHashMap.newKeySet();
 
@@ -33,7 +36,7 @@ public class UnknownAttributes {
         if (unknown.isEmpty()) {
             return;
         }
-        if (strictTenants.map(l -> l.contains(origin.tenant())).orElse(false)) {
+        if (registry.find(origin.tenant()).map(t -> t.settings().strictMode()).orElse(false)) {
             throw ScimException.invalidValue("unknown attributes or schemas (strict mode): " + String.join(", ", unknown));
         }
         for (String name : unknown) {

@@ -250,6 +250,7 @@ class PatchTest {
         // the 204 profile applies to Group PATCH only (docs/compatibility.md)
         String t = Conf.tenant("patch");
         String id = Scim.createUser(t, "u204");
+        io.scimledger.it.Scim.settings(t, "{\"groupPatchNoContentClients\":[\"entra-like-client\"]}");
         String entraLike = io.scimledger.it.Tokens.token(t, "entra-like", io.scimledger.security.Scopes.SCIM_READ,
                 io.scimledger.security.Scopes.SCIM_WRITE);
         Scim.as(entraLike).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"x\"}]"))

@@ -66,6 +66,7 @@ class ProtocolFeaturesTest {
         String t = "profile-" + UUID.randomUUID();
         String g = Scim.createGroup(t, "Profiled");
         String u = Scim.createUser(t, "p");
+        Scim.settings(t, "{\"groupPatchNoContentClients\":[\"entra-like-client\"]}");
         String entraLike = Tokens.token(t, "entra-like", Scopes.SCIM_READ, Scopes.SCIM_WRITE);
         String op = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"Add\","
                 + "\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]}";
@@ -107,11 +108,13 @@ class ProtocolFeaturesTest {
                  "userName":"lenient","favouriteColour":"blue","id":"ignored","meta":{"version":"x"}}""";
         idp("lenient-" + UUID.randomUUID()).body(body).post("/scim/v2/Users").then().statusCode(201)
                 .body("favouriteColour", equalTo(null));
-        idp("strict-tenant").body(body).post("/scim/v2/Users").then().statusCode(400)
+        String strict = "strict-" + UUID.randomUUID();
+        Scim.settings(strict, "{\"strictMode\":true}");
+        idp(strict).body(body).post("/scim/v2/Users").then().statusCode(400)
                 .body("scimType", equalTo("invalidValue"))
                 .body("detail", not(equalTo(null)));
         // read-only attributes we know are not "unknown", even for a strict tenant
-        idp("strict-tenant").body("{\"userName\":\"strict-ok\",\"id\":\"x\",\"groups\":[]}").post("/scim/v2/Users")
+        idp(strict).body("{\"userName\":\"strict-ok\",\"id\":\"x\",\"groups\":[]}").post("/scim/v2/Users")
                 .then().statusCode(201);
     }
 

@@ -38,6 +38,16 @@ public final class Scim {
                 .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
     }
 
+    /**
+     * Changes a tenant's settings (docs/tenants.md) as the platform operator, registering the tenant first through
+     * a request of its identity provider (the test profile registers a tenant on first use).
+     */
+    public static void settings(String tenant, String settingsJson) {
+        idp(tenant).get("/scim/v2/Users?count=0").then().statusCode(200);
+        given().auth().oauth2(Tokens.admin()).contentType("application/json").body(settingsJson)
+                .patch("/admin/tenants/" + tenant + "/settings").then().statusCode(200);
+    }
+
     public static ValidatableResponse patch(String tenant, String path, String operationsJson) {
         return idp(tenant).body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":"
                 + operationsJson + "}").patch(path).then();

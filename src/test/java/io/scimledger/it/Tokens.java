@@ -27,8 +27,14 @@ public final class Tokens {
         return token(tenant, "idp-" + tenant, Scopes.SCIM_READ, Scopes.SCIM_WRITE);
     }
 
+    /** The platform operator: tenants, rebuilds, the relay, any tenant's administration. */
     public static String admin() {
-        return token("ops", "operator", Scopes.ADMIN);
+        return token("ops", "operator", Scopes.PLATFORM_ADMIN);
+    }
+
+    /** A tenant's own administrator: that tenant only. */
+    public static String tenantAdmin(String tenant) {
+        return token(tenant, "admin-of-" + tenant, Scopes.ADMIN);
     }
 
     static synchronized PrivateKey privateKey() {
