@@ -87,6 +87,9 @@ public class KafkaRelay {
 
     private volatile boolean running;
     private volatile boolean active;
+    // Read by ops.LogGauges and ops.RelayReadiness: how often publishing failed here, and why the last time.
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastFailure;
     private Thread thread;
 
     void onStart(@Observes StartupEvent event, SchemaMigrations migrations) {
@@ -138,6 +141,19 @@ public class KafkaRelay {
         return subscription;
     }
 
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** How many times publishing failed on this instance (broker unreachable, not acknowledged, database lost). */
+    public long failures() {
+        return failures.get();
+    }
+
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
     private void run() {
         long backoff = 200;
         while (running) {
@@ -148,6 +164,8 @@ public class KafkaRelay {
                 if (!running) {
                     break;
                 }
+                failures.incrementAndGet();
+                lastFailure = e.getMessage();
                 LOG.warnf("relay %s paused: %s (retrying in %d ms)", subscription, e.getMessage(), backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5_000);
