@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Runs SCIM Ledger in Quarkus dev mode (./mvnw quarkus:dev "$@").
+# Runs SCIM Ledger locally: by default in Quarkus dev mode (./mvnw quarkus:dev "$@"); with --packaged (or
+# SCIM_RUN_PACKAGED=1) the packaged target/quarkus-app/quarkus-run.jar in the prod profile, as in production.
 #
 # PostgreSQL is started locally (durable settings, installed binaries) unless SCIM_DB_HOST is set;
 # Kafka is started locally (in-process KRaft broker) unless KAFKA_BOOTSTRAP_SERVERS is set.
 # The local services run in io.scimledger.testinfra.LocalStackMain (log: target/local-stack.log) and are
 # stopped when this script exits, is interrupted (Ctrl-C) or receives SIGTERM.
 #
-# Env: LOCAL_STACK_TIMEOUT (seconds to wait for the local services, default 300).
+# --packaged: build the jar first (./mvnw package -DskipTests). The prod profile refuses the development JWT key
+# and issuer and needs a master key, so this mode generates THROWAWAY keys into target/packaged-keys/ (JWT RSA key
+# pair, issuer https://scim-ledger.local/packaged, master key, checkpoint Ed25519 pair) for every setting that is
+# not already in the environment, then runs `java "$@" -jar target/quarkus-app/quarkus-run.jar` (remaining
+# arguments are JVM options, e.g. -Dquarkus.http.port=8081). Mint a token it accepts with
+#   MINT_KEY=target/packaged-keys/jwt-private.pem MINT_ISSUER=https://scim-ledger.local/packaged \
+#     deploy/mint-dev-token.sh acme "scim:read scim:write"
+# Those keys are for a local run only; README "Running in production" says how to make and keep real ones.
+#
+# Env: LOCAL_STACK_TIMEOUT (seconds to wait for the local services, default 300); SCIM_RUN_PACKAGED=1 (same as
+# --packaged).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +25,44 @@ ROOT="$(pwd)"
 ENV_FILE="$ROOT/target/local-stack.env"
 LOG_FILE="$ROOT/target/local-stack.log"
 TIMEOUT="${LOCAL_STACK_TIMEOUT:-300}"
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+KEY_DIR="$ROOT/target/packaged-keys"
+
+PACKAGED="${SCIM_RUN_PACKAGED:-0}"
+args=()
+for a in "$@"; do
+  if [[ "$a" == "--packaged" ]]; then PACKAGED=1; else args+=("$a"); fi
+done
+set -- ${args[@]+"${args[@]}"}
+if [[ "$PACKAGED" == "1" && ! -f "$JAR" ]]; then
+  echo "[run-local] ERROR: $JAR is missing; build it first: ./mvnw package -DskipTests" >&2
+  exit 1
+fi
+
+# Throwaway production-profile settings for a local packaged run, each only where the environment has none.
+packaged_settings() {
+  mkdir -p "$KEY_DIR"
+  chmod 700 "$KEY_DIR"
+  if [[ -z "${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}" ]]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEY_DIR/jwt-private.pem" 2>/dev/null
+    openssl pkey -in "$KEY_DIR/jwt-private.pem" -pubout -out "$KEY_DIR/jwt-public.pem"
+    export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$KEY_DIR/jwt-public.pem"
+  fi
+  export SCIM_JWT_ISSUER="${SCIM_JWT_ISSUER:-https://scim-ledger.local/packaged}"
+  if [[ -z "${SCIM_CRYPTO_MASTER_KEY:-}" ]]; then
+    SCIM_CRYPTO_MASTER_KEY="$(openssl rand -base64 32)"
+    export SCIM_CRYPTO_MASTER_KEY
+  fi
+  if [[ -z "${SCIM_AUDIT_CHECKPOINT_KEY:-}" ]]; then
+    openssl genpkey -algorithm ed25519 -out "$KEY_DIR/checkpoint-private.pem"
+    SCIM_AUDIT_CHECKPOINT_KEY="$(openssl pkey -in "$KEY_DIR/checkpoint-private.pem" -outform DER | base64 -w0)"
+    SCIM_AUDIT_CHECKPOINT_PUBLIC_KEY="$(openssl pkey -in "$KEY_DIR/checkpoint-private.pem" -pubout -outform DER | base64 -w0)"
+    export SCIM_AUDIT_CHECKPOINT_KEY SCIM_AUDIT_CHECKPOINT_PUBLIC_KEY
+  fi
+  export QUARKUS_PROFILE=prod
+  echo "[run-local] packaged jar, prod profile; throwaway keys in $KEY_DIR (issuer $SCIM_JWT_ISSUER). Token:"
+  echo "[run-local]   MINT_KEY=$KEY_DIR/jwt-private.pem MINT_ISSUER=$SCIM_JWT_ISSUER deploy/mint-dev-token.sh acme"
+}
 
 stack_args=()
 if [[ -z "${SCIM_DB_HOST:-}" ]]; then stack_args+=(--postgres); fi
@@ -21,6 +70,10 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then stack_args+=(--kafka); fi
 
 if [[ ${#stack_args[@]} -eq 0 ]]; then
   echo "[run-local] SCIM_DB_HOST and KAFKA_BOOTSTRAP_SERVERS are set: starting no local services"
+  if [[ "$PACKAGED" == "1" ]]; then
+    packaged_settings
+    exec java "$@" -jar "$JAR"
+  fi
   exec ./mvnw quarkus:dev "$@"
 fi
 
@@ -112,10 +165,15 @@ done
 source "$ENV_FILE"
 echo "[run-local] local services ready:${SCIM_DB_HOST:+ PostgreSQL $SCIM_DB_HOST:$SCIM_DB_PORT/$SCIM_DB_NAME}${KAFKA_BOOTSTRAP_SERVERS:+ Kafka $KAFKA_BOOTSTRAP_SERVERS}"
 
-# Run dev mode in the background and wait for it: a foreground child would delay the TERM trap until it exits.
+# Run the service in the background and wait for it: a foreground child would delay the TERM trap until it exits.
 # fd 3 keeps the terminal as its stdin (background jobs would otherwise get /dev/null) for the dev console.
 exec 3<&0
-./mvnw quarkus:dev "$@" <&3 &
+if [[ "$PACKAGED" == "1" ]]; then
+  packaged_settings
+  java "$@" -jar "$JAR" <&3 &
+else
+  ./mvnw quarkus:dev "$@" <&3 &
+fi
 DEV_PID=$!
 rc=0
 wait "$DEV_PID" || rc=$?

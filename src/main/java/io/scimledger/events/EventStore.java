@@ -4,10 +4,12 @@ import static io.scimledger.db.Database.query;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.PgErrors;
+import io.scimledger.ops.WriteMetrics;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -53,6 +55,9 @@ public class EventStore {
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING position";
 
     private final Clock clock;
+    /** Counts committed events by type; absent when constructed outside CDI (unit tests). */
+    @Inject
+    WriteMetrics metrics;
 
     public EventStore() {
         this(Clock.systemUTC());
@@ -99,6 +104,9 @@ public class EventStore {
             stored.add(new StoredEvent(position, null, unsigned.eventId(), unsigned.tenant(), e.streamType(),
                     e.streamId(), e.version(), e.type(), unsigned.schemaVersion(), occurredAt, origin.subject(),
                     origin.clientId(), origin.requestId(), origin.clientAddress(), txnId, e.payload(), prevHash, hash));
+        }
+        if (metrics != null) {
+            metrics.appended(conn, stored);
         }
         return stored;
     }

@@ -91,6 +91,9 @@ public class KafkaRelay {
     private volatile boolean active;
     private long backoffMillis = 200;
     private PeriodicWorker worker;
+    // Read by ops.LogGauges and ops.RelayReadiness: how often publishing failed here, and why the last time.
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastFailure;
 
     void onStart(@Observes StartupEvent event, SchemaMigrations migrations) {
         // taking the migrations as a parameter makes them run before the relay reads the log
@@ -138,9 +141,24 @@ public class KafkaRelay {
 
     private Duration pauseAfterFailure(RuntimeException e) {
         long pause = backoffMillis;
+        failures.incrementAndGet();
+        lastFailure = e.getMessage();
         LOG.warnf("relay %s paused: %s (retrying in %d ms)", subscription, e.getMessage(), pause);
         backoffMillis = Math.min(backoffMillis * 2, 5_000);
         return Duration.ofMillis(pause);
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** How many times publishing failed on this instance (broker unreachable, not acknowledged, database lost). */
+    public long failures() {
+        return failures.get();
+    }
+
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
     }
 
     /** Holds the advisory lock on one connection for as long as it publishes; releases it on any failure. */

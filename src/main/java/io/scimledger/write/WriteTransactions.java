@@ -2,6 +2,7 @@ package io.scimledger.write;
 
 import io.scimledger.db.Database;
 import io.scimledger.events.StreamConflictException;
+import io.scimledger.ops.WriteMetrics;
 import io.scimledger.scim.ScimException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +22,11 @@ public class WriteTransactions {
     static final int MAX_ATTEMPTS = 30;
 
     private final Database db;
+    private final WriteMetrics metrics;
 
-    public WriteTransactions(Database db) {
+    public WriteTransactions(Database db, WriteMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
     }
 
     public <T> T run(Function<SqlConnection, T> work) {
@@ -31,11 +34,14 @@ public class WriteTransactions {
             try {
                 return db.inTransaction(work);
             } catch (StreamConflictException conflict) {
+                metrics.conflict();
                 if (attempt >= MAX_ATTEMPTS) {
+                    metrics.gaveUp();
                     LOG.warnf("giving up after %d conflicting attempts: %s", attempt, conflict.getMessage());
                     throw new ScimException(503, null, "the resource is being changed concurrently; retry later");
                 }
                 backOff(attempt);
+                metrics.retry();
             }
         }
     }
