@@ -74,4 +74,30 @@ public class CommitOrderReader {
         }
         return out;
     }
+
+    /**
+     * How far a relay subscription is behind the log, across tenants, with the published count and the newest
+     * checkpoint's age; for the operator's gauges (ops.LogGauges). One statement; the checkpoint defaults to the start
+     * of the log before the relay first ran. Seconds are null where there is nothing to measure.
+     */
+    public record RelayLag(long published, long lagEvents, Double lagSeconds, Double checkpointAgeSeconds) {
+    }
+
+    private static final String RELAY_LAG = """
+            WITH cp AS (
+              SELECT coalesce(c.last_tx_id, '0'::xid8) AS tx, coalesce(c.last_position, 0) AS pos,
+                     coalesce(c.published, 0) AS published
+              FROM (SELECT 1) one LEFT JOIN relay_checkpoint c ON c.subscription = $1)
+            SELECT cp.published,
+                   (SELECT count(*) FROM event WHERE (event.tx_id, event.position) > (cp.tx, cp.pos)) AS lag_events,
+                   (SELECT extract(epoch FROM now() - e.occurred_at)::float8 FROM event e
+                     WHERE (e.tx_id, e.position) > (cp.tx, cp.pos) ORDER BY e.tx_id, e.position LIMIT 1) AS lag_seconds,
+                   (SELECT extract(epoch FROM now() - max(created_at))::float8 FROM log_checkpoint) AS checkpoint_age
+            FROM cp""";
+
+    public RelayLag relayLagAllTenants(SqlClient conn, String subscription) {
+        var r = io.scimledger.db.Database.query(conn, RELAY_LAG, subscription).iterator().next();
+        return new RelayLag(r.getLong("published"), r.getLong("lag_events"), r.getDouble("lag_seconds"),
+                r.getDouble("checkpoint_age"));
+    }
 }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.scimledger.db.Database;
+import io.scimledger.events.CommitOrderReader;
 import io.scimledger.db.SchemaMigrations;
 import io.scimledger.publish.KafkaRelay;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,20 +32,8 @@ public class LogGauges {
 
     private static final Logger LOG = Logger.getLogger(LogGauges.class);
 
-    /** One statement per sample. The checkpoint defaults to the start of the log before the relay first ran. */
-    private static final String SAMPLE = """
-            WITH cp AS (
-              SELECT coalesce(c.last_tx_id, '0'::xid8) AS tx, coalesce(c.last_position, 0) AS pos,
-                     coalesce(c.published, 0) AS published
-              FROM (SELECT 1) one LEFT JOIN relay_checkpoint c ON c.subscription = $1)
-            SELECT cp.published,
-                   (SELECT count(*) FROM event WHERE (event.tx_id, event.position) > (cp.tx, cp.pos)) AS lag_events,
-                   (SELECT extract(epoch FROM now() - e.occurred_at)::float8 FROM event e
-                     WHERE (e.tx_id, e.position) > (cp.tx, cp.pos) ORDER BY e.tx_id, e.position LIMIT 1) AS lag_seconds,
-                   (SELECT extract(epoch FROM now() - max(created_at))::float8 FROM log_checkpoint) AS checkpoint_age
-            FROM cp""";
-
     private final Database db;
+    private final CommitOrderReader log;
     private final KafkaRelay relay;
     private final Duration interval;
     private ScheduledExecutorService sampler;
@@ -57,9 +46,10 @@ public class LogGauges {
         static final Sample NONE = new Sample(0, 0, 0, Double.NaN, 0);
     }
 
-    public LogGauges(Database db, KafkaRelay relay, MeterRegistry registry,
+    public LogGauges(Database db, CommitOrderReader log, KafkaRelay relay, MeterRegistry registry,
                      @ConfigProperty(name = "scim.ops.sample-interval") Duration interval) {
         this.db = db;
+        this.log = log;
         this.relay = relay;
         this.interval = interval;
         Gauge.builder("scim.relay.lag.events", this, g -> g.last.lagEvents())
@@ -103,11 +93,10 @@ public class LogGauges {
     private void sampleQuietly() {
         try {
             last = db.withConnection(conn -> {
-                Row r = query(conn, SAMPLE, relay.subscription()).iterator().next();
-                Double lag = r.getDouble("lag_seconds");
-                Double age = r.getDouble("checkpoint_age");
-                return new Sample(r.getLong("published"), r.getLong("lag_events"), lag == null ? 0 : lag,
-                        age == null ? Double.NaN : age, System.currentTimeMillis());
+                CommitOrderReader.RelayLag r = log.relayLagAllTenants(conn, relay.subscription());
+                return new Sample(r.published(), r.lagEvents(), r.lagSeconds() == null ? 0 : r.lagSeconds(),
+                        r.checkpointAgeSeconds() == null ? Double.NaN : r.checkpointAgeSeconds(),
+                        System.currentTimeMillis());
             });
         } catch (RuntimeException e) {
             // The database health check reports the outage; the gauges keep their last values meanwhile.

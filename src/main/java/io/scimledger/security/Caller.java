@@ -84,7 +84,7 @@ public class Caller {
         }
         Optional<Tenant> found = registry.find(name);
         if (found.isEmpty() && registerOnFirstUse && identity.getAttribute(BearerTokenMechanism.TENANT) == null) {
-            if (administration.registerIfAbsent(originOf(name))) {
+            if (administration.registerIfAbsent(registrationOrigin(name))) {
                 LOG.infof("tenant %s registered on first use (scim.tenants.register-on-first-use)", name);
             }
             found = registry.find(name);
@@ -172,9 +172,16 @@ public class Caller {
         return new RequestOrigin(tenant(), subject(), clientId(), requestId(), address(), receivedAt());
     }
 
-    private RequestOrigin originOf(String tenantName) {
-        return new RequestOrigin(tenantName, subject(), clientId(), requestId(), address(), receivedAt());
+    /**
+     * Registration on first use is the service's own doing (a setting), not the token holder's request: the event
+     * names the service as its actor, and keeps the request id and address of the request that caused it.
+     */
+    private RequestOrigin registrationOrigin(String tenantName) {
+        return new RequestOrigin(tenantName, REGISTERED_ON_FIRST_USE, null, requestId(), address(), receivedAt());
     }
+
+    /** The actor of a TenantCreated event written by {@code scim.tenants.register-on-first-use}. */
+    public static final String REGISTERED_ON_FIRST_USE = "scim-ledger:register-on-first-use";
 
     private String address() {
         return request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();

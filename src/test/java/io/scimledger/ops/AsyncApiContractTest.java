@@ -45,7 +45,7 @@ class AsyncApiContractTest {
     void channelsAreExactlyTheRelaysTopics() throws IOException {
         Set<String> topics = new TreeSet<>();
         for (String key : List.of("scim.publish.users-topic", "scim.publish.groups-topic",
-                "scim.publish.users-state-topic")) {
+                "scim.publish.users-state-topic", "scim.publish.tenants-topic")) {
             topics.add(ConfigProvider.getConfig().getValue(key, String.class));
         }
         Set<String> addresses = map(doc().get("channels")).values().stream()
