@@ -102,6 +102,8 @@ public class GroupWriter implements ResourceWriter {
 
     @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        // Syntax before existence: a malformed request is a 400 whether or not the resource exists.
+        PatchEngine.validate(GROUP_TYPE, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
