@@ -113,14 +113,16 @@ public abstract class ResourceEndpoint {
 
     @GET
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
-                         @QueryParam("count") Integer count, @QueryParam("sortBy") String sortBy,
+    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
+                         @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
                          @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
                          @QueryParam("excludedAttributes") String excluded, @QueryParam("cursor") String cursor,
                          @Context UriInfo uri) {
         // RFC 9865: a bare "?cursor" (no value) asks for the first page of cursor pagination.
         String effectiveCursor = cursor == null && uri.getQueryParameters().containsKey("cursor") ? "" : cursor;
-        return listResources(filter, startIndex, count, sortBy, sortOrder, attributes, excluded, effectiveCursor);
+        // Bound as text and parsed here: JAX-RS fails an Integer parameter it cannot convert with a 404.
+        return listResources(filter, QueryParameters.integer("startIndex", startIndex),
+                QueryParameters.integer("count", count), sortBy, sortOrder, attributes, excluded, effectiveCursor);
     }
 
     private Response listResources(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
