@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.TextGuard;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributeType;
 import io.scimledger.scim.schema.Mutability;
@@ -314,6 +315,9 @@ public final class AttributeValues {
             throw ambiguous; // stringified JSON naming a member twice is as ambiguous as the body itself
         } catch (ScimException notJson) {
             return null;
+        }
+        if (n != null) {
+            TextGuard.rejectNul(n); // "\\u0000" escaped inside the string becomes a NUL only here
         }
         return n != null && n.isContainerNode() ? n : null;
     }
