@@ -349,7 +349,8 @@ public final class PatchEngine {
             AttributeDefinition attr = r.attribute();
             String path = r.extension() ? r.schema().id() + ":" + attr.name() : attr.name();
             if (ResourceNormalizer.isPassword(type, r)) {
-                if (op != Op.REMOVE && !AttributeValues.isAbsent(value)) {
+                // never stored, but typed like any attribute: a password that is not a string is invalidValue
+                if (op != Op.REMOVE && AttributeValues.coerce(attr, value, path, null) != null) {
                     passwordSupplied = true;
                 }
                 return;

@@ -276,7 +276,8 @@ public final class ResourceNormalizer {
         private void set(ResolvedAttribute r, JsonNode value, String asSent) {
             AttributeDefinition attr = r.attribute();
             if (isPassword(type, r)) {
-                if (!AttributeValues.isAbsent(value)) {
+                // never stored, but typed like any attribute: a password that is not a string is invalidValue
+                if (AttributeValues.coerce(attr, value, r.canonicalPath(), null) != null) {
                     passwordSupplied = true;
                 }
                 return;
