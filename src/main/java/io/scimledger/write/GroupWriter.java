@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.scimledger.events.EventStore;
 import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.events.StoredEvent;
+import io.scimledger.privacy.DataKeyStore;
+import io.scimledger.privacy.PersonalDataCipher;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.Projector;
 import io.scimledger.projection.ResourceQueries;
@@ -40,10 +43,12 @@ public class GroupWriter implements ResourceWriter {
     private final Projector projector;
     private final ResourceQueries queries;
     private final UnknownAttributes unknownAttributes;
+    private final DataKeyStore dataKeys;
 
     public GroupWriter(WriteTransactions transactions, EventStore events, Projector projector, ResourceQueries queries,
-                       UnknownAttributes unknownAttributes) {
+                       UnknownAttributes unknownAttributes, DataKeyStore dataKeys) {
         this.unknownAttributes = unknownAttributes;
+        this.dataKeys = dataKeys;
         this.transactions = transactions;
         this.events = events;
         this.projector = projector;
@@ -164,9 +169,15 @@ public class GroupWriter implements ResourceWriter {
             toAppend.add(new NewEvent(EventType.GroupMembersRemoved, row.id(), ++version,
                     MembershipPayloads.members(delta.removed)));
         }
+        ObjectNode addedClear = null;
         if (!delta.added.isEmpty()) {
+            // A User member's display is sealed under that user's key in the log; the projection gets it in clear.
+            addedClear = MembershipPayloads.added(delta.added, delta.addedDisplays, null, true);
             toAppend.add(new NewEvent(EventType.GroupMembersAdded, row.id(), ++version,
-                    MembershipPayloads.members(delta.added)));
+                    MembershipPayloads.added(delta.added, delta.addedDisplays,
+                            (member, display) -> dataKeys.find(conn, member)
+                                    .map(key -> (JsonNode) PersonalDataCipher.seal(TextNode.valueOf(display), key))
+                                    .orElse(null), false)));
         }
         if (toAppend.isEmpty()) {
             return row;
@@ -182,7 +193,8 @@ public class GroupWriter implements ResourceWriter {
             throw ScimException.invalidValue("a member was deleted while this request ran; nothing was changed");
         }
         for (StoredEvent e : stored) {
-            projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);
+            ObjectNode payload = e.type() == EventType.GroupMembersAdded && addedClear != null ? addedClear : e.payload();
+            projector.apply(conn, e, payload, Projector.Mode.LIVE);
         }
         StoredEvent last = stored.get(stored.size() - 1);
         return new ResourceRow(row.id(), row.doc(), last.version(), row.created(), last.occurredAt());

@@ -112,8 +112,9 @@ public final class ScimSchemas {
             builder("value", STRING).mutability(Mutability.IMMUTABLE).description("Identifier of the member.").build(),
             builder("$ref", REFERENCE).mutability(Mutability.IMMUTABLE).referenceTypes("User", "Group").description("The URI of the member.").build(),
             // immutable: kept as the client sent it when the member is added, else the member's own name
-            // (docs/compatibility.md, "Group member display")
-            builder("display", STRING).mutability(Mutability.IMMUTABLE).description("A human-readable name of the member.").build(),
+            // (docs/compatibility.md, "Group member display"). Personal: often the member user's email; the log
+            // seals it under that user's data key (docs/events.md).
+            builder("display", STRING).mutability(Mutability.IMMUTABLE).personal().description("A human-readable name of the member.").build(),
             builder("type", STRING).mutability(Mutability.IMMUTABLE).canonicalValues("User", "Group").description("The type of the member.").build()).build()
     ));
 
