@@ -25,8 +25,9 @@ import java.util.Optional;
 /**
  * Turns a POST or PUT body into stored form: canonical names,
  * coerced values, nothing read-only, unknown or empty, no password and, for Groups, no members (returned
- * separately). Tolerates what Entra ID, Okta and OneLogin actually send; fails only on values that cannot mean
- * anything (400 invalidValue / invalidSyntax).
+ * separately). Tolerates only the shapes docs/compatibility.md lists with the client that sends them (see
+ * {@link AttributeValues}); any other value that does not fit the schema is 400 invalidValue (invalidSyntax for a
+ * body that is not an object).
  */
 public final class ResourceNormalizer {
 
