@@ -339,6 +339,9 @@ public class AuditResource {
         if (value == null || value.isBlank()) {
             return dflt;
         }
+        if (!QueryParameters.isInteger(value.trim())) {
+            throw ScimException.invalidValue(name + " must be an integer"); // ASCII digits only, as in the URLs we issue
+        }
         try {
             long v = Long.parseLong(value.trim());
             if (v < min || v > max) {

@@ -11,6 +11,7 @@ import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.SchemaDefinition;
+import io.scimledger.scim.schema.DiscoverySchemas;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.security.Scopes;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,9 +32,9 @@ import java.util.List;
 @RolesAllowed(Scopes.SCIM_READ)
 public class DiscoveryResource {
 
-    static final String SPC_URN = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
-    static final String RESOURCE_TYPE_URN = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
-    static final String SCHEMA_URN = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+    static final String SPC_URN = DiscoverySchemas.SPC_URN;
+    static final String RESOURCE_TYPE_URN = DiscoverySchemas.RESOURCE_TYPE_URN;
+    static final String SCHEMA_URN = DiscoverySchemas.SCHEMA_URN;
 
     @Inject
     BaseUrl baseUrl;
@@ -88,15 +89,22 @@ public class DiscoveryResource {
     @GET
     @Path("Schemas")
     public Response schemas() {
-        return ScimResponses.json(200, list(ScimSchemas.all().stream().map(this::schema).toList())).build();
+        return ScimResponses.json(200, list(servedSchemas().stream().map(this::schema).toList())).build();
     }
 
     @GET
     @Path("Schemas/{id}")
     public Response schema(@PathParam("id") String id) {
-        return ScimSchemas.all().stream().filter(s -> s.id().equalsIgnoreCase(id)).findFirst()
+        return servedSchemas().stream().filter(s -> s.id().equalsIgnoreCase(id)).findFirst()
                 .map(s -> ScimResponses.json(200, schema(s)).build())
                 .orElseThrow(() -> ScimException.notFound("no schema " + id));
+    }
+
+    /** The resources' schemas, then the discovery resources' own (RFC 7643 section 7). */
+    private static List<SchemaDefinition> servedSchemas() {
+        List<SchemaDefinition> all = new java.util.ArrayList<>(ScimSchemas.all());
+        all.addAll(DiscoverySchemas.all());
+        return all;
     }
 
     private ObjectNode resourceType(ResourceTypeDefinition t) {

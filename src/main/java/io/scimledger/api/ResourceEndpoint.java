@@ -10,6 +10,8 @@ import io.scimledger.projection.ResourceQueries;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.patch.PatchEngine;
+import io.scimledger.scim.resource.ResourceNormalizer;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.security.Caller;
 import io.scimledger.security.Scopes;
@@ -80,8 +82,10 @@ public abstract class ResourceEndpoint {
     public Response post(String body, @QueryParam("attributes") String attributes,
                          @QueryParam("excludedAttributes") String excluded) {
         ResourceRow row = writer().create(caller.origin(), ScimResponses.parseBody(body));
-        ObjectNode json = renderWithRelation(row, selection(attributes, excluded));
-        return ScimResponses.json(201, json).location(URI.create(json.path("meta").path("location").asText()))
+        AttributeSelection selection = selection(attributes, excluded);
+        ObjectNode full = renderWithRelation(row, selection);
+        URI location = location(full); // before selection, which edits the node in place
+        return ScimResponses.json(201, selection.apply(type(), full)).location(location)
                 .header("ETag", ETags.of(row.version())).build();
     }
 
@@ -100,21 +104,25 @@ public abstract class ResourceEndpoint {
                 return Response.notModified().header("ETag", ETags.of(row.version())).build();
             }
             List<Member> related = selection.wants(relationAttribute()) ? relation(conn, tenant, Set.of(uuid)).get(uuid) : null;
-            return ScimResponses.json(200, selection.apply(type(), render(baseUrl.get(), row, related)))
+            ObjectNode full = render(baseUrl.get(), row, related);
+            URI location = location(full); // before selection, which edits the node in place
+            return ScimResponses.json(200, selection.apply(type(), full)).location(location)
                     .header("ETag", ETags.of(row.version())).build();
         });
     }
 
     @GET
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") Integer startIndex,
-                         @QueryParam("count") Integer count, @QueryParam("sortBy") String sortBy,
+    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
+                         @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
                          @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
                          @QueryParam("excludedAttributes") String excluded, @QueryParam("cursor") String cursor,
                          @Context UriInfo uri) {
         // RFC 9865: a bare "?cursor" (no value) asks for the first page of cursor pagination.
         String effectiveCursor = cursor == null && uri.getQueryParameters().containsKey("cursor") ? "" : cursor;
-        return listResources(filter, startIndex, count, sortBy, sortOrder, attributes, excluded, effectiveCursor);
+        // Bound as text and parsed here: JAX-RS fails an Integer parameter it cannot convert with a 404.
+        return listResources(filter, QueryParameters.integer("startIndex", startIndex),
+                QueryParameters.integer("count", count), sortBy, sortOrder, attributes, excluded, effectiveCursor);
     }
 
     private Response listResources(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
@@ -137,7 +145,9 @@ public abstract class ResourceEndpoint {
     @RolesAllowed(Scopes.SCIM_WRITE)
     public Response put(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
                         @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
-        ResourceRow row = writer().replace(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        var json = ScimResponses.parseBody(body);
+        UUID uuid = parseIdAfter(id, () -> ResourceNormalizer.normalize(type(), json));
+        ResourceRow row = writer().replace(caller.origin(), uuid, json, ifMatch);
         return ok(row, selection(attributes, excluded));
     }
 
@@ -148,7 +158,9 @@ public abstract class ResourceEndpoint {
     public Response patch(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
                           @QueryParam("attributes") String attributes,
                           @QueryParam("excludedAttributes") String excluded) {
-        ResourceRow row = writer().patch(caller.origin(), parseId(id), ScimResponses.parseBody(body), ifMatch);
+        var json = ScimResponses.parseBody(body);
+        UUID uuid = parseIdAfter(id, () -> PatchEngine.validate(type(), json));
+        ResourceRow row = writer().patch(caller.origin(), uuid, json, ifMatch);
         // RFC 7644 section 3.5.2: 204 is allowed, except when the client asked for attributes.
         if (attributes == null && excluded == null && patchAnswersNoContent()) {
             return Response.noContent().header("ETag", ETags.of(row.version())).build();
@@ -180,15 +192,24 @@ public abstract class ResourceEndpoint {
         return Response.noContent().build();
     }
 
+    /** 200 with the resource, its ETag and its Location (RFC 7644 sections 3.4.1, 3.5.1, 3.5.2). */
     private Response ok(ResourceRow row, AttributeSelection selection) {
-        return ScimResponses.json(200, renderWithRelation(row, selection)).header("ETag", ETags.of(row.version())).build();
+        ObjectNode full = renderWithRelation(row, selection);
+        URI location = location(full); // before selection, which edits the node in place
+        return ScimResponses.json(200, selection.apply(type(), full)).location(location)
+                .header("ETag", ETags.of(row.version())).build();
     }
 
+    /** The resource before attribute selection, so meta.location is known even when the client excluded meta. */
     private ObjectNode renderWithRelation(ResourceRow row, AttributeSelection selection) {
         String tenant = caller.tenant();
         List<Member> related = selection.wants(relationAttribute())
                 ? db.withConnection(conn -> relation(conn, tenant, Set.of(row.id())).get(row.id())) : null;
-        return selection.apply(type(), render(baseUrl.get(), row, related));
+        return render(baseUrl.get(), row, related);
+    }
+
+    private static URI location(ObjectNode rendered) {
+        return URI.create(rendered.path("meta").path("location").asText());
     }
 
     private AttributeSelection selection(String attributes, String excluded) {
@@ -200,6 +221,19 @@ public abstract class ResourceEndpoint {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    /**
+     * Syntax before existence: an id that cannot name a resource is a 404 only once the body has been found valid,
+     * as it would be for a well-formed id that names nothing (the writers validate before their lookup).
+     */
+    private UUID parseIdAfter(String id, Runnable validateBody) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            validateBody.run();
             throw notFound(id);
         }
     }

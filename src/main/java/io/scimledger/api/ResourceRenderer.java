@@ -39,10 +39,14 @@ public final class ResourceRenderer {
         return out;
     }
 
-    /** @param members the group's members, or null when not wanted (not read) */
+    /**
+     * @param members the group's members, or null when not wanted (not read). A group without members shows
+     *                {@code "members": []} (docs/compatibility.md, "Empty multi-valued attributes"): clients that
+     *                set [] check for it, and RFC 7643 section 2.5 makes [] and absent the same state.
+     */
     public static ObjectNode group(String baseUrl, ResourceRow row, List<Member> members) {
         ObjectNode out = head(row.id(), row.doc(), ScimSchemas.GROUP_URN);
-        if (members != null && !members.isEmpty()) {
+        if (members != null) {
             ArrayNode arr = out.putArray("members");
             for (Member m : members) {
                 ObjectNode o = arr.addObject().put("value", m.id().toString())

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.events.JsonSupport;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.TextGuard;
 import io.scimledger.scim.schema.ScimSchemas;
 import jakarta.ws.rs.core.Response;
 
@@ -50,7 +51,8 @@ public final class ScimResponses {
 
     /**
      * Parses a request body; malformed JSON, or a body that names one member twice (in any case), is 400
-     * invalidSyntax, never a 500 (see {@link JsonMembers}).
+     * invalidSyntax, never a 500 (see {@link JsonMembers}); a NUL character anywhere in it is 400 invalidValue
+     * (see {@link TextGuard}).
      */
     public static JsonNode parseBody(String body) {
         if (body == null || body.isBlank()) {
@@ -60,6 +62,7 @@ public final class ScimResponses {
         if (node == null || !node.isObject()) {
             throw ScimException.invalidSyntax("the request body must be a JSON object");
         }
+        TextGuard.rejectNul(node);
         return node;
     }
 }

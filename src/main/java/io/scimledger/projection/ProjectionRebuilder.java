@@ -8,6 +8,7 @@ import io.scimledger.events.EventStore;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
+import io.scimledger.privacy.MemberDisplays;
 import io.scimledger.privacy.PersonalDataCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
@@ -65,6 +66,10 @@ public class ProjectionRebuilder {
                 Map<UUID, Optional<DataKey>> keys = new HashMap<>(); // one lookup per user and batch
                 for (StoredEvent e : batch) {
                     ObjectNode payload = e.payload();
+                    if (e.type() == io.scimledger.events.EventType.GroupMembersAdded) {
+                        // members' displays are sealed under each member's key, not the group's
+                        payload = MemberDisplays.open(payload, id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
+                    }
                     if (PersonalDataCipher.containsSealed(payload)) {
                         payload = PersonalDataCipher.openObject(payload,
                                 keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id)));

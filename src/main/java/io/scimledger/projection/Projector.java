@@ -90,18 +90,23 @@ public class Projector {
     private static void addMembers(SqlClient conn, StoredEvent e, JsonNode members) {
         List<UUID> ids = new ArrayList<>();
         List<String> types = new ArrayList<>();
+        List<String> displays = new ArrayList<>();
         for (JsonNode m : members) {
             ids.add(UUID.fromString(m.path("value").asText()));
             types.add(m.path("type").asText("User"));
+            // in clear here (the writer's copy, or opened by MemberDisplays); a still-sealed one is not shown
+            displays.add(m.path("display").isTextual() ? m.get("display").asText() : null);
         }
         // Only members that exist at this point of the log: a member deleted concurrently with this add was
         // removed by its UserDeleted/GroupDeleted, whichever way the two events are ordered in a replay.
-        query(conn, "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type) "
-                        + "SELECT $1, $2, m.id, m.type FROM unnest($3::uuid[], $4::text[]) AS m(id, type) "
+        query(conn, "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type, display) "
+                        + "SELECT $1, $2, m.id, m.type, m.display "
+                        + "FROM unnest($3::uuid[], $4::text[], $5::text[]) AS m(id, type, display) "
                         + "WHERE EXISTS (SELECT 1 FROM scim_user u WHERE u.tenant_id = $1 AND u.id = m.id) "
                         + "OR EXISTS (SELECT 1 FROM scim_group g WHERE g.tenant_id = $1 AND g.id = m.id) "
                         + "ON CONFLICT DO NOTHING",
-                e.tenant(), e.streamId(), ids.toArray(new UUID[0]), types.toArray(new String[0]));
+                e.tenant(), e.streamId(), ids.toArray(new UUID[0]), types.toArray(new String[0]),
+                displays.toArray(new String[0]));
         touchGroup(conn, e);
     }
 

@@ -33,7 +33,10 @@ public class ResourceQueries {
         return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
     }
 
-    /** Members of several groups at once (one query for a page of groups), with their current display names. */
+    /**
+     * Members of several groups at once (one query for a page of groups), each with the display the client sent
+     * when it added the member, else the member's current name (docs/compatibility.md, "Group member display").
+     */
     public Map<UUID, List<Member>> membersOf(SqlClient conn, String tenant, Collection<UUID> groupIds) {
         Map<UUID, List<Member>> out = new HashMap<>();
         for (UUID g : groupIds) {
@@ -43,7 +46,7 @@ public class ResourceQueries {
             return out;
         }
         for (Row r : query(conn, "SELECT m.group_id, m.member_id, m.member_type, "
-                        + "COALESCE(u.doc ->> 'displayName', u.user_name, g.display_name) AS display "
+                        + "COALESCE(m.display, u.doc ->> 'displayName', u.user_name, g.display_name) AS display "
                         + "FROM group_membership m "
                         + "LEFT JOIN scim_user u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
                         + "LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "

@@ -29,6 +29,15 @@ public class ResourceSearch {
     public record Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
                         String cursor) {
 
+        /** RFC 7644 section 3.4.2.3: sortOrder is "ascending" or "descending"; anything else is 400 invalidValue. */
+        public Query {
+            if (sortOrder != null && !sortOrder.isEmpty() && !sortOrder.equalsIgnoreCase("ascending")
+                    && !sortOrder.equalsIgnoreCase("descending")) {
+                throw io.scimledger.scim.ScimException.invalidValue(
+                        "sortOrder must be 'ascending' or 'descending'");
+            }
+        }
+
         public Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder) {
             this(filter, startIndex, count, sortBy, sortOrder, null);
         }

@@ -217,6 +217,11 @@ public class KafkaRelay {
         Map<java.util.UUID, Optional<io.scimledger.privacy.DataKey>> keys = new HashMap<>();
         for (StoredEvent e : batch) {
             ObjectNode opened = e.payload();
+            if (e.type() == io.scimledger.events.EventType.GroupMembersAdded) {
+                // members' displays are sealed under each member's key, not the group's
+                opened = io.scimledger.privacy.MemberDisplays.open(opened,
+                        id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
+            }
             if (PersonalDataCipher.containsSealed(opened)) {
                 Optional<io.scimledger.privacy.DataKey> key =
                         keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id));

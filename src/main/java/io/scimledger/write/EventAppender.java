@@ -42,6 +42,11 @@ public class EventAppender {
     }
 
     /** Projects events whose stored payload is what the projections need (no sealed personal values in it). */
+    /** Projects one stored event from a payload other than the stored one (values the log keeps sealed). */
+    public void project(SqlConnection conn, StoredEvent e, com.fasterxml.jackson.databind.node.ObjectNode payload) {
+        projector.apply(conn, e, payload, Projector.Mode.LIVE);
+    }
+
     public void projectAsStored(SqlConnection conn, List<StoredEvent> stored) {
         for (StoredEvent e : stored) {
             projector.apply(conn, e, e.payload(), Projector.Mode.LIVE);

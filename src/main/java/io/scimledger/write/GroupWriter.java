@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.events.StoredEvent;
+import io.scimledger.privacy.DataKeyStore;
+import io.scimledger.privacy.PersonalDataCipher;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceQueries;
 import io.scimledger.scim.ScimException;
@@ -41,11 +44,13 @@ public class GroupWriter implements ResourceWriter {
     private final ResourceQueries queries;
     private final UnknownAttributes unknownAttributes;
     private final TenantRegistry registry;
+    private final DataKeyStore dataKeys;
 
     public GroupWriter(WriteTransactions transactions, EventAppender appender, ResourceQueries queries,
-                       UnknownAttributes unknownAttributes, TenantRegistry registry) {
+                       UnknownAttributes unknownAttributes, TenantRegistry registry, DataKeyStore dataKeys) {
         this.unknownAttributes = unknownAttributes;
         this.registry = registry;
+        this.dataKeys = dataKeys;
         this.transactions = transactions;
         this.appender = appender;
         this.queries = queries;
@@ -105,6 +110,8 @@ public class GroupWriter implements ResourceWriter {
 
     @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        // Syntax before existence: a malformed request is a 400 whether or not the resource exists.
+        PatchEngine.validate(GROUP_TYPE, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
@@ -161,9 +168,15 @@ public class GroupWriter implements ResourceWriter {
             toAppend.add(new NewEvent(EventType.GroupMembersRemoved, row.id(), ++version,
                     MembershipPayloads.members(delta.removed)));
         }
+        ObjectNode addedClear = null;
         if (!delta.added.isEmpty()) {
+            // A User member's display is sealed under that user's key in the log; the projection gets it in clear.
+            addedClear = MembershipPayloads.added(delta.added, delta.addedDisplays, null, true);
             toAppend.add(new NewEvent(EventType.GroupMembersAdded, row.id(), ++version,
-                    MembershipPayloads.members(delta.added)));
+                    MembershipPayloads.added(delta.added, delta.addedDisplays,
+                            (member, display) -> dataKeys.find(conn, member)
+                                    .map(key -> (JsonNode) PersonalDataCipher.seal(TextNode.valueOf(display), key))
+                                    .orElse(null), false)));
         }
         if (toAppend.isEmpty()) {
             return row;
@@ -178,7 +191,11 @@ public class GroupWriter implements ResourceWriter {
                 && queries.lockExisting(conn, origin.tenant(), delta.added.keySet()).size() < delta.added.size()) {
             throw ScimException.invalidValue("a member was deleted while this request ran; nothing was changed");
         }
-        appender.projectAsStored(conn, stored);
+        for (StoredEvent e : stored) {
+            // the projection gets a member's display in clear; the log has it sealed under the member's key
+            ObjectNode payload = e.type() == EventType.GroupMembersAdded && addedClear != null ? addedClear : e.payload();
+            appender.project(conn, e, payload);
+        }
         StoredEvent last = stored.get(stored.size() - 1);
         return new ResourceRow(row.id(), row.doc(), last.version(), row.created(), last.occurredAt());
     }

@@ -19,6 +19,8 @@ final class MembershipDelta {
 
     final Map<UUID, String> added = new LinkedHashMap<>();
     final Map<UUID, String> removed = new LinkedHashMap<>();
+    /** For added members only: the display the client sent (the last one, if it named a member twice). */
+    final Map<UUID, String> addedDisplays = new LinkedHashMap<>();
 
     private MembershipDelta() {
     }
@@ -32,6 +34,7 @@ final class MembershipDelta {
         // Desired state per named member (true = member) after all operations, in request order.
         Map<UUID, Boolean> desired = new LinkedHashMap<>();
         Map<UUID, String> requestedType = new LinkedHashMap<>();
+        Map<UUID, String> requestedDisplay = new LinkedHashMap<>();
         boolean replacesAll = false;
         for (MemberOperation op : operations) {
             switch (op.kind()) {
@@ -43,6 +46,7 @@ final class MembershipDelta {
                             UUID id = memberId(m, true);
                             desired.put(id, true);
                             requestedType.put(id, m.type());
+                            requestedDisplay.put(id, m.display());
                         }
                     }
                 }
@@ -51,6 +55,7 @@ final class MembershipDelta {
                         UUID id = memberId(m, true);
                         desired.put(id, true);
                         requestedType.put(id, m.type());
+                        requestedDisplay.put(id, m.display());
                     }
                 }
                 case REMOVE -> {
@@ -94,6 +99,9 @@ final class MembershipDelta {
                 throw ScimException.invalidValue("member '" + id + "' is a " + type + ", not a " + asked);
             }
             delta.added.put(id, type);
+            if (requestedDisplay.get(id) != null) {
+                delta.addedDisplays.put(id, requestedDisplay.get(id));
+            }
         }
         return delta;
     }

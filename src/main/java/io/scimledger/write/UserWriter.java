@@ -93,6 +93,8 @@ public class UserWriter implements ResourceWriter {
 
     @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        // Syntax before existence: a malformed request is a 400 whether or not the resource exists.
+        PatchEngine.validate(USER_TYPE, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
             PatchResult result = PatchEngine.apply(USER_TYPE, current.doc(), body);

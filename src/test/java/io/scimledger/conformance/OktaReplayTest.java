@@ -133,7 +133,7 @@ class OktaReplayTest {
         String c = Scim.createUser(t, "c@example.com");
         String g = okta(t).body("{\"schemas\":[\"" + Conf.GROUP + "\"],\"displayName\":\"Pushed\",\"members\":[]}")
                 .post("/scim/v2/Groups").then().statusCode(201).body("displayName", equalTo("Pushed"))
-                .body("members", nullValue()).extract().path("id");
+                .body("members", equalTo(java.util.List.of())).extract().path("id");
         // rename with the read-only id inside the value, resent with a membership update
         okta(t).body(Conf.patchBody("""
                 [{"op":"replace","value":{"id":"%s","displayName":"Pushed 2"}},
@@ -150,7 +150,7 @@ class OktaReplayTest {
                 .patch("/scim/v2/Groups/" + g).then().statusCode(200).body("members.value", containsInAnyOrder(a, c));
         // empty group pushed as replace members []
         okta(t).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"members\",\"value\":[]}]"))
-                .patch("/scim/v2/Groups/" + g).then().statusCode(200).body("members", nullValue());
+                .patch("/scim/v2/Groups/" + g).then().statusCode(200).body("members", equalTo(java.util.List.of()));
         okta(t).get("/scim/v2/Users/" + a).then().body("groups", nullValue());
         // the group list Okta reads back (how fast it answers is measured by bench/ScimBench.java, not here)
         okta(t).get("/scim/v2/Groups").then().statusCode(200).body("totalResults", equalTo(1))

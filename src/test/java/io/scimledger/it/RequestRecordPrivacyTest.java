@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class RequestRecordPrivacyTest {
 
     static final String USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User";
+    static final String GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group";
     static final String ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     static final String BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
@@ -152,6 +153,31 @@ class RequestRecordPrivacyTest {
                     + v.key("formatted") + ":\"" + v.personal("bulk-formatted") + "\"}}}]}")
                     .post("/scim/v2/Bulk").then().statusCode(200)
                     .body("Operations.status", equalTo(List.of("200", "201")));
+            // Groups: a member's display (Okta sends the member's email) through POST, PATCH, PUT and Bulk; the log
+            // may hold it only sealed under the member user's key
+            String other = Scim.createUser(t, "member-" + round + "-" + UUID.randomUUID());
+            String memberPost = v.personal("member-post") + "@example.com";
+            String g = Scim.idp(t).body("{" + q("schemas") + ":[\"" + GROUP_URN + "\"]," + v.key("displayName") + ":\""
+                    + v.readable("group") + "\"," + v.key("members") + ":[{" + v.key("value") + ":\"" + id + "\","
+                    + v.key("display") + ":\"" + memberPost + "\"}]}")
+                    .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
+            String memberPatch = v.personal("member-patch") + "@example.com";
+            Scim.idp(t).body(patchBody("{" + v.key("op") + ":\"add\"," + v.key("path") + ":\"" + v.keyText("members")
+                    + "\"," + v.key("value") + ":[{" + v.key("value") + ":\"" + other + "\"," + v.key("display") + ":\""
+                    + memberPatch + "\"}]}")).patch("/scim/v2/Groups/" + g).then().statusCode(200);
+            Scim.idp(t).body("{" + q("schemas") + ":[\"" + GROUP_URN + "\"]," + v.key("displayName") + ":\""
+                    + v.readable("put-group") + "\"," + v.key("members") + ":[{" + v.key("value") + ":\"" + id + "\","
+                    + v.key("display") + ":\"" + v.personal("member-put") + "\"},{\"value\":\"" + other + "\"}]}")
+                    .put("/scim/v2/Groups/" + g).then().statusCode(200);
+            Scim.idp(t).body("{" + q("schemas") + ":[\"" + BULK + "\"]," + v.key("Operations") + ":[{" + v.key("method")
+                    + ":\"POST\"," + v.key("path") + ":\"/Groups\"," + v.key("bulkId") + ":\"g" + round + "\","
+                    + v.key("data") + ":{" + v.key("displayName") + ":\"" + v.readable("bulk-group") + "\","
+                    + v.key("members") + ":[{\"value\":\"" + other + "\",\"display\":\"" + v.personal("member-bulk")
+                    + "\"}]}}]}").post("/scim/v2/Bulk").then().statusCode(200)
+                    .body("Operations.status", equalTo(List.of("201")));
+            Scim.idp(t).get("/scim/v2/Groups/" + g).then().statusCode(200)
+                    .body("members.find { it.value == '" + id + "' }.display", equalTo(memberPost))
+                    .body("members.find { it.value == '" + other + "' }.display", equalTo(memberPatch));
             // what was sent was applied (so the record below is the record of real changes)
             Scim.idp(t).get("/scim/v2/Users/" + id).then().statusCode(200)
                     .body("name.familyName", equalTo(v.last("patched-family")))

@@ -72,6 +72,54 @@ public final class PatchEngine {
     private enum Op { ADD, REPLACE, REMOVE }
 
     public static PatchResult apply(ResourceTypeDefinition type, ObjectNode current, JsonNode patchRequest) {
+        ArrayNode ops = operations(patchRequest);
+        Run run = new Run(type, current.deepCopy());
+        for (int i = 0; i < ops.size(); i++) {
+            try {
+                run.apply(ops.get(i));
+            } catch (ScimException e) {
+                throw new ScimException(e.status(), e.scimType(), "Operations[" + i + "]: " + e.detail());
+            }
+        }
+        NormalizedResource normalized = ResourceNormalizer.normalize(type, run.work);
+        List<String> changed = ChangedAttributes.between(type, current, normalized.resource(), run.passwordSupplied);
+        return new PatchResult(normalized.resource(), List.copyOf(run.memberOps), run.passwordSupplied,
+                List.copyOf(changed), new OperationRecord(type, ops));
+    }
+
+    /**
+     * Validates what a PATCH request says without the resource it targets: the envelope, op names, that every path
+     * resolves against the schema, mutability, and that every value has the type its attribute declares. The
+     * writers call it before they look the resource up, so a malformed request to an unknown id is a 400, not a 404
+     * (syntax before existence). It runs the engine itself on an empty resource, so it can never accept less or more
+     * than {@link #apply}; only what depends on the resource's content ({@code noTarget}, required attributes) is
+     * left to {@link #apply}.
+     */
+    public static void validate(ResourceTypeDefinition type, JsonNode patchRequest) {
+        ArrayNode ops = operations(patchRequest);
+        Run run = new Run(type, NODES.objectNode());
+        for (int i = 0; i < ops.size(); i++) {
+            try {
+                run.apply(ops.get(i));
+            } catch (ScimException e) {
+                if ("noTarget".equals(e.scimType()) && e.status() == 400 && !isMissingRemovePath(ops.get(i))) {
+                    continue; // a filter that matches nothing in an empty resource says nothing about the request
+                }
+                throw new ScimException(e.status(), e.scimType(), "Operations[" + i + "]: " + e.detail());
+            }
+        }
+    }
+
+    /** The one noTarget that is about the request itself: a remove without a path. */
+    private static boolean isMissingRemovePath(JsonNode operation) {
+        JsonNode op = JsonMembers.get(operation, "op");
+        JsonNode path = JsonMembers.get(operation, "path");
+        return op != null && op.isTextual() && op.asText().trim().equalsIgnoreCase("remove")
+                && (path == null || path.isNull() || (path.isTextual() && path.asText().isBlank()));
+    }
+
+    /** The envelope of a PATCH request (RFC 7644 section 3.5.2): the PatchOp schema and a non-empty Operations. */
+    private static ArrayNode operations(JsonNode patchRequest) {
         if (patchRequest == null || !patchRequest.isObject()) {
             throw ScimException.invalidSyntax("the PATCH body must be a JSON object");
         }
@@ -89,19 +137,7 @@ public final class PatchEngine {
         if (ops == null || !ops.isArray() || ops.isEmpty()) {
             throw ScimException.invalidValue("'Operations' must be a non-empty array");
         }
-
-        Run run = new Run(type, current.deepCopy());
-        for (int i = 0; i < ops.size(); i++) {
-            try {
-                run.apply(ops.get(i));
-            } catch (ScimException e) {
-                throw new ScimException(e.status(), e.scimType(), "Operations[" + i + "]: " + e.detail());
-            }
-        }
-        NormalizedResource normalized = ResourceNormalizer.normalize(type, run.work);
-        List<String> changed = ChangedAttributes.between(type, current, normalized.resource(), run.passwordSupplied);
-        return new PatchResult(normalized.resource(), List.copyOf(run.memberOps), run.passwordSupplied,
-                List.copyOf(changed), new OperationRecord(type, (ArrayNode) ops));
+        return (ArrayNode) ops;
     }
 
     /** What an operation's path or a no-path value's key names: an attribute, maybe a sub-attribute and a filter. */
@@ -213,6 +249,10 @@ public final class PatchEngine {
                     path = null;
                 }
             }
+            if (op == Op.REMOVE && value != null && value.isTextual() && value.asText().isEmpty()) {
+                // some clients send {"op":"remove","path":"members","value":""}: a remove of the path
+                value = null;
+            }
             if (op != Op.REMOVE && (value == null || value.isMissingNode())) {
                 throw ScimException.invalidValue("'" + op.name().toLowerCase(Locale.ROOT) + "' requires a value");
             }
@@ -281,7 +321,8 @@ public final class PatchEngine {
             AttributeDefinition attr = r.attribute();
             String path = r.extension() ? r.schema().id() + ":" + attr.name() : attr.name();
             if (ResourceNormalizer.isPassword(type, r)) {
-                if (op != Op.REMOVE && !AttributeValues.isAbsent(value)) {
+                // never stored, but typed like any attribute: a password that is not a string is invalidValue
+                if (op != Op.REMOVE && AttributeValues.coerce(attr, value, path, null) != null) {
                     passwordSupplied = true;
                 }
                 return;

@@ -3,17 +3,15 @@ package io.scimledger.scim.resource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.TextGuard;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributeType;
 import io.scimledger.scim.schema.Mutability;
-import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -24,18 +22,23 @@ import java.util.Map;
 
 /**
  * Coerces one attribute value as clients send it into stored form, driven by its {@link AttributeDefinition}.
- * Shared by {@link ResourceNormalizer} (POST/PUT) and the PATCH engine so both accept exactly the same shapes:
+ * Shared by {@link ResourceNormalizer} (POST/PUT, and Bulk through the writers) and the PATCH engine so all accept
+ * exactly the same shapes. A value whose JSON type does not fit the schema is 400 invalidValue (RFC 7644 sections
+ * 3.5.2 and 3.12), for every type; the only tolerated shapes are the ones docs/compatibility.md lists with the
+ * client that sends them:
  * <ul>
  *   <li>null, {@code $ref: null}, empty arrays and empty objects are absent (returned as Java null);</li>
- *   <li>booleans accept "true"/"false" strings in any case (Entra sends "False");</li>
- *   <li>strings accept numbers and booleans (converted to text);</li>
- *   <li>a single object (or bare string) where a multi-valued attribute is expected is wrapped (OneLogin emails);</li>
- *   <li>a bare string for a complex attribute becomes {"value": ...} (Entra manager);</li>
- *   <li>stringified JSON for complex attributes is parsed (Entra roles, AppRoleAssignmentsComplex);</li>
- *   <li>sub-attribute names are matched case-insensitively and rewritten canonically (Entra "Primary");</li>
- *   <li>unknown and read-only sub-attributes are dropped; integers, decimals and dateTimes are validated.</li>
+ *   <li>booleans accept the strings "true"/"false" in any case (Entra 2 sends "False");</li>
+ *   <li>a single object where a multi-valued complex attribute is expected is wrapped (OneLogin emails);</li>
+ *   <li>a bare string for a single-valued complex attribute with a {@code value} sub-attribute becomes
+ *       {"value": ...} (Entra 7, the enterprise manager);</li>
+ *   <li>stringified JSON for complex attributes is parsed (Entra 8, roles from AppRoleAssignmentsComplex);</li>
+ *   <li>sub-attribute names are matched case-insensitively and rewritten canonically (Entra 14 "Primary");</li>
+ *   <li>unknown and read-only sub-attributes are dropped.</li>
  * </ul>
- * Canonical values (emails.type ...) are deliberately not enforced.
+ * Everything else is exact: strings, references and binaries must be JSON strings, integers and decimals JSON
+ * numbers, dateTimes strings in xsd:dateTime form, complex values objects. Canonical values (emails.type ...) are
+ * deliberately not enforced.
  */
 public final class AttributeValues {
 
@@ -74,11 +77,10 @@ public final class AttributeValues {
         }
         JsonNode e = element;
         if (e.isTextual()) {
+            // Entra 8: a whole element sent as stringified JSON; any other bare string is not a complex value
             JsonNode parsed = parseJsonContainer(e.asText());
             if (parsed != null && parsed.isObject()) {
                 e = unwrapStringified(def, (ObjectNode) parsed, null);
-            } else if (def.subAttribute("value").isPresent()) {
-                e = NODES.objectNode().put("value", e.asText());
             }
         }
         if (!e.isObject()) {
@@ -98,8 +100,10 @@ public final class AttributeValues {
         ArrayNode in;
         if (v.isArray()) {
             in = (ArrayNode) v;
+        } else if (v.isObject() && def.isComplex()) {
+            in = NODES.arrayNode().add(v); // OneLogin: one object where an array is expected
         } else {
-            in = NODES.arrayNode().add(v);
+            throw wrongType(def, path);
         }
         ArrayNode out = NODES.arrayNode();
         for (JsonNode element : in) {
@@ -182,9 +186,6 @@ public final class AttributeValues {
             return coerceSimple(def, value, path);
         }
         JsonNode v = value;
-        if (v.isArray() && v.size() == 1) {
-            v = v.get(0);
-        }
         if (v.isTextual()) {
             JsonNode parsed = parseJsonContainer(v.asText());
             if (parsed != null && parsed.isObject()) {
@@ -242,16 +243,14 @@ public final class AttributeValues {
                 if (value.isTextual()) {
                     return value;
                 }
-                if (value.isNumber() || value.isBoolean()) {
-                    return TextNode.valueOf(value.asText());
-                }
                 throw wrongType(def, path);
             case BOOLEAN:
                 if (value.isBoolean()) {
                     return value;
                 }
                 if (value.isTextual()) {
-                    String s = value.asText().trim();
+                    // Entra 2: "True"/"False" strings
+                    String s = value.asText();
                     if (s.equalsIgnoreCase("true")) {
                         return BooleanNode.TRUE;
                     }
@@ -261,35 +260,18 @@ public final class AttributeValues {
                 }
                 throw wrongType(def, path);
             case INTEGER:
-                try {
-                    if (value.isIntegralNumber() && value.canConvertToLong()) {
-                        return LongNode.valueOf(value.longValue());
-                    }
-                    if (value.isNumber()) {
-                        return LongNode.valueOf(value.decimalValue().longValueExact());
-                    }
-                    if (value.isTextual()) {
-                        return LongNode.valueOf(Long.parseLong(value.asText().trim()));
-                    }
-                } catch (ArithmeticException | NumberFormatException e) {
-                    // fall through
+                if (value.isIntegralNumber() && value.canConvertToLong()) {
+                    return LongNode.valueOf(value.longValue());
                 }
                 throw wrongType(def, path);
             case DECIMAL:
                 if (value.isNumber()) {
                     return value;
                 }
-                if (value.isTextual()) {
-                    try {
-                        return DecimalNode.valueOf(new BigDecimal(value.asText().trim()));
-                    } catch (NumberFormatException e) {
-                        // fall through
-                    }
-                }
                 throw wrongType(def, path);
             case DATE_TIME:
-                if (value.isTextual() && isDateTime(value.asText().trim())) {
-                    return TextNode.valueOf(value.asText().trim());
+                if (value.isTextual() && isDateTime(value.asText())) {
+                    return value;
                 }
                 throw wrongType(def, path);
             default:
@@ -313,7 +295,9 @@ public final class AttributeValues {
     }
 
     private static ScimException wrongType(AttributeDefinition def, String path) {
-        String what = def.isComplex() ? "a complex value" : "a " + def.type().scimName();
+        String name = def.type().scimName();
+        String what = def.isComplex() ? "a complex value"
+                : ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
         return ScimException.invalidValue("attribute '" + path + "' must be " + what
                 + (def.multiValued() ? " (or an array of them)" : ""));
     }
@@ -331,6 +315,9 @@ public final class AttributeValues {
             throw ambiguous; // stringified JSON naming a member twice is as ambiguous as the body itself
         } catch (ScimException notJson) {
             return null;
+        }
+        if (n != null) {
+            TextGuard.rejectNul(n); // "\\u0000" escaped inside the string becomes a NUL only here
         }
         return n != null && n.isContainerNode() ? n : null;
     }

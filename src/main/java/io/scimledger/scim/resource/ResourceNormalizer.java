@@ -25,8 +25,9 @@ import java.util.Optional;
 /**
  * Turns a POST or PUT body into stored form: canonical names,
  * coerced values, nothing read-only, unknown or empty, no password and, for Groups, no members (returned
- * separately). Tolerates what Entra ID, Okta and OneLogin actually send; fails only on values that cannot mean
- * anything (400 invalidValue / invalidSyntax).
+ * separately). Tolerates only the shapes docs/compatibility.md lists with the client that sends them (see
+ * {@link AttributeValues}); any other value that does not fit the schema is 400 invalidValue (invalidSyntax for a
+ * body that is not an object).
  */
 public final class ResourceNormalizer {
 
@@ -44,8 +45,14 @@ public final class ResourceNormalizer {
                                      List<String> ignoredAttributes) {
     }
 
-    /** A group member as the client named it. type is "User", "Group" or null when not given. */
-    public record MemberRef(String value, String type) {
+    /**
+     * A group member as the client named it. type is "User", "Group" or null when not given; display is what the
+     * client sent as the member's display, or null.
+     */
+    public record MemberRef(String value, String type, String display) {
+        public MemberRef(String value, String type) {
+            this(value, type, null);
+        }
     }
 
     public static NormalizedResource normalize(ResourceTypeDefinition type, JsonNode body) {
@@ -102,8 +109,9 @@ public final class ResourceNormalizer {
     }
 
     /**
-     * Parses group members as clients send them: an array, a single object (wrapped) or a bare id. Each needs a
-     * non-blank value; type, if given, must be User or Group (any case); $ref, display and displayName are ignored.
+     * Parses group members as clients send them: an array of objects, or a single object (wrapped, the OneLogin rule
+     * for multi-valued attributes). Each needs a non-blank string value; type, if given, must be User or Group (any
+     * case); $ref is ignored; display is kept as the client sent it, when a string.
      *
      * @return null when the value is missing or null, else the members (empty for [])
      */
@@ -112,34 +120,23 @@ public final class ResourceNormalizer {
             return null;
         }
         JsonNode v = value;
-        if (v.isTextual()) {
-            JsonNode parsed = AttributeValues.parseJsonContainer(v.asText());
-            if (parsed != null) {
-                v = parsed;
-            }
+        if (v.isObject()) {
+            v = NODES.arrayNode().add(v);
         }
         if (!v.isArray()) {
-            v = NODES.arrayNode().add(v);
+            throw ScimException.invalidValue("members must be an array of objects with a 'value'");
         }
         List<MemberRef> out = new ArrayList<>();
         for (JsonNode element : v) {
             if (element == null || element.isNull()) {
                 continue;
             }
-            if (element.isTextual() || element.isNumber()) {
-                String id = element.asText().trim();
-                if (id.isEmpty()) {
-                    throw ScimException.invalidValue("each member needs a non-blank 'value'");
-                }
-                out.add(new MemberRef(id, null));
-                continue;
-            }
             if (!element.isObject()) {
                 throw ScimException.invalidValue("members must be objects with a 'value'");
             }
             JsonNode id = JsonMembers.get(element, "value");
-            if (id == null || !(id.isTextual() || id.isNumber()) || id.asText().isBlank()) {
-                throw ScimException.invalidValue("each member needs a non-blank 'value'");
+            if (id == null || !id.isTextual() || id.asText().isBlank()) {
+                throw ScimException.invalidValue("each member needs a non-blank string 'value'");
             }
             JsonNode t = JsonMembers.get(element, "type");
             String memberType = null;
@@ -153,9 +150,24 @@ public final class ResourceNormalizer {
                     throw ScimException.invalidValue("member type must be 'User' or 'Group', got " + t);
                 }
             }
-            out.add(new MemberRef(id.asText().trim(), memberType));
+            out.add(new MemberRef(id.asText().trim(), memberType, display(element)));
         }
         return out;
+    }
+
+    /**
+     * The display a client sent with a member (Okta sends it); null when none or blank. Entra's non-standard
+     * {@code displayName} (Entra 14) is not the SCIM sub-attribute and stays ignored.
+     */
+    private static String display(JsonNode element) {
+        JsonNode d = JsonMembers.get(element, "display");
+        if (d == null || d.isNull()) {
+            return null;
+        }
+        if (!d.isTextual()) {
+            throw ScimException.invalidValue("a member's 'display' must be a string");
+        }
+        return d.asText().isBlank() ? null : d.asText();
     }
 
     static List<SchemaDefinition> schemasOf(ResourceTypeDefinition type) {
@@ -274,7 +286,8 @@ public final class ResourceNormalizer {
         private void set(ResolvedAttribute r, JsonNode value, String asSent) {
             AttributeDefinition attr = r.attribute();
             if (isPassword(type, r)) {
-                if (!AttributeValues.isAbsent(value)) {
+                // never stored, but typed like any attribute: a password that is not a string is invalidValue
+                if (AttributeValues.coerce(attr, value, r.canonicalPath(), null) != null) {
                     passwordSupplied = true;
                 }
                 return;

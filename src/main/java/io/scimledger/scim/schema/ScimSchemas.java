@@ -111,7 +111,10 @@ public final class ScimSchemas {
         builder("members", COMPLEX).multiValued().description("A list of members of the Group.").subAttributes(
             builder("value", STRING).mutability(Mutability.IMMUTABLE).description("Identifier of the member.").build(),
             builder("$ref", REFERENCE).mutability(Mutability.IMMUTABLE).referenceTypes("User", "Group").description("The URI of the member.").build(),
-            builder("display", STRING).readOnly().description("A human-readable name of the member.").build(),
+            // immutable: kept as the client sent it when the member is added, else the member's own name
+            // (docs/compatibility.md, "Group member display"). Personal: often the member user's email; the log
+            // seals it under that user's data key (docs/events.md).
+            builder("display", STRING).mutability(Mutability.IMMUTABLE).personal().description("A human-readable name of the member.").build(),
             builder("type", STRING).mutability(Mutability.IMMUTABLE).canonicalValues("User", "Group").description("The type of the member.").build()).build()
     ));
 

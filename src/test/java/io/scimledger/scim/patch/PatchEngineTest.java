@@ -404,7 +404,7 @@ class PatchEngineTest {
         PatchResult r = group("{'op':'remove','path':'members[value eq \\'u1\\']'},"
                 + "{'op':'add','path':'members','value':[{'value':'u2','display':'U2'}]}");
         assertEquals(List.of(new MemberOperation(REMOVE, List.of(new MemberRef("u1", null))),
-                new MemberOperation(ADD, List.of(new MemberRef("u2", null)))), r.memberOperations());
+                new MemberOperation(ADD, List.of(new MemberRef("u2", null, "U2")))), r.memberOperations());
     }
 
     @Test

@@ -138,10 +138,12 @@ class ResourceNormalizerTest {
     }
 
     @Test
-    void stringsAcceptNumbersAndBooleans() {
-        ObjectNode r = user("{'userName':'b','" + ENT + "':{'employeeNumber':7},'title':true}").resource();
-        assertEquals("7", r.get(ENT).get("employeeNumber").textValue());
-        assertEquals("true", r.get("title").textValue());
+    void stringsRejectNumbersAndBooleans() {
+        // RFC 7644 section 3.12: a value that does not fit the schema is invalidValue, never converted (issue 12)
+        assertTrue(fails(() -> user("{'userName':'b','" + ENT + "':{'employeeNumber':7}}")).detail()
+                .contains("employeeNumber"));
+        assertEquals("invalidValue", fails(() -> user("{'userName':'b','title':true}")).scimType());
+        assertEquals("invalidValue", fails(() -> user("{'userName':'b','displayName':123}")).scimType());
     }
 
     @Test
@@ -164,12 +166,13 @@ class ResourceNormalizerTest {
     }
 
     @Test
-    void bareStringForManagerAndMultiValuedComplex() {
-        ObjectNode r = user("{'userName':'b','" + ENT + "':{'manager':'m-1'},'emails':'b@x'}").resource();
+    void bareStringForManagerOnlyNotForMultiValuedComplex() {
+        // Entra 7: the manager as a bare id; a bare string for emails or roles is no documented quirk
+        ObjectNode r = user("{'userName':'b','" + ENT + "':{'manager':'m-1'}}").resource();
         assertEquals(json("{'value':'m-1'}"), r.get(ENT).get("manager"));
-        assertEquals(json("[{'value':'b@x'}]"), r.get("emails"));
-        assertEquals(json("[{'value':'a'},{'value':'b'}]"),
-                user("{'userName':'b','roles':['a','b']}").resource().get("roles"));
+        assertEquals("invalidValue", fails(() -> user("{'userName':'b','emails':'b@x'}")).scimType());
+        assertEquals("invalidValue", fails(() -> user("{'userName':'b','roles':['a','b']}")).scimType());
+        assertEquals("invalidValue", fails(() -> user("{'userName':'b','name':[{'givenName':'G'}]}")).scimType());
     }
 
     @Test
@@ -195,8 +198,11 @@ class ResourceNormalizerTest {
                 AttributeDefinition.builder("name", AttributeType.STRING).required().build(), count, ratio, since));
         ResourceTypeDefinition t = new ResourceTypeDefinition("T", "/T", "", s, List.of());
         ObjectNode r = ResourceNormalizer.normalize(t,
-                json("{'name':'n','count':'12','ratio':'1.5','since':'2024-01-02T03:04:05Z'}")).resource();
+                json("{'name':'n','count':12,'ratio':1.5,'since':'2024-01-02T03:04:05Z'}")).resource();
         assertEquals(12L, r.get("count").longValue());
+        assertTrue(fails(() -> ResourceNormalizer.normalize(t, json("{'name':'n','count':'12'}"))).detail().contains("count"));
+        assertTrue(fails(() -> ResourceNormalizer.normalize(t, json("{'name':'n','ratio':'1.5'}"))).detail().contains("ratio"));
+        assertTrue(fails(() -> ResourceNormalizer.normalize(t, json("{'name':'n','since':20240102}"))).detail().contains("since"));
         assertEquals(1.5, r.get("ratio").doubleValue());
         assertEquals("2024-01-02T03:04:05Z", r.get("since").textValue());
         assertEquals(3L, ResourceNormalizer.normalize(t, json("{'name':'n','count':3}")).resource().get("count").longValue());
@@ -235,7 +241,7 @@ class ResourceNormalizerTest {
                 + "'$ref':'https://x/Users/u1'},{'value':'g2','type':'GROUP'},{'value':'u3'}]}");
         assertEquals(json("{'schemas':['urn:ietf:params:scim:schemas:core:2.0:Group'],'displayName':'G'}"),
                 n.resource());
-        assertEquals(List.of(new MemberRef("u1", "User"), new MemberRef("g2", "Group"), new MemberRef("u3", null)),
+        assertEquals(List.of(new MemberRef("u1", "User", "U"), new MemberRef("g2", "Group"), new MemberRef("u3", null)),
                 n.members());
         assertNull(group("{'displayName':'G'}").members());
         assertNull(group("{'displayName':'G','members':null}").members());
