@@ -37,6 +37,7 @@ function decodeClaims(jwt) {
 export class ApiError extends Error {
   constructor(status, title, advice, detail) {
     super(title);
+    this.title = title;
     this.status = status;
     this.advice = advice;
     this.detail = detail;

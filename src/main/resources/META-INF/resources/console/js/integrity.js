@@ -2,7 +2,8 @@ import {getJson} from './api.js';
 import {h, note} from './dom.js';
 import {errorNote, resourceHref} from './common.js';
 import {plural, timeEl} from './format.js';
-import {describe, described} from './names.js';
+import {describe, described, forgetNames} from './names.js';
+import {forgetHistories} from './timeline.js';
 import {nameOf} from './find.js';
 
 /** The chain verification of the tenant's log and the signed checkpoints, re-run on demand. */
@@ -19,6 +20,9 @@ export function integrityView(root) {
   run();
 
   async function run() {
+    // a re-run is a fresh look: histories and names read before are read again when next opened
+    forgetHistories();
+    forgetNames();
     rerun.disabled = true;
     banner.replaceChildren();
     chain.replaceChildren(h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'), note('info', 'Verifying every event…'));

@@ -21,6 +21,7 @@ function history(type, id) {
   const key = `${type}/${id}`;
   let entry = histories.get(key);
   if (!entry) {
+    histories.clear();
     entry = {events: [], done: false, error: null, listeners: new Set()};
     histories.set(key, entry);
     (async () => {
@@ -136,7 +137,7 @@ export function timelineView(root, type, id, query, header) {
       : ` (loading… ${plural(entry.events.length, 'event')} so far)`;
     const filterText = state.from || state.to || state.attribute ? ` matching the filter, of ${plural(entry.events.length, 'event')}` : '';
     status.textContent = rows.length
-      ? `Events ${state.page * PAGE + 1}–${state.page * PAGE + slice.length} of ${rows.length.toLocaleString('en')}${filterText}${loading}.`
+      ? `Events ${(state.page * PAGE + 1).toLocaleString('en')}–${(state.page * PAGE + slice.length).toLocaleString('en')} of ${rows.length.toLocaleString('en')}${filterText}${loading}.`
       : (entry.done ? '' : `Loading${loading}`);
     if (!rows.length) {
       table.replaceChildren(entry.done
