@@ -242,7 +242,7 @@ class ConsoleBrowserTest {
         waitText(By.id("timeline-status"), "Events 1–50 of " + String.format("%,d", BUSY_PATCHES + 1) + ".");
         assertEquals(50, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
         screenshot("03-timeline-long");
-        driver.findElement(By.xpath("//div[@id='timeline']//button[contains(., 'Last')]")).click();
+        click(driver.findElement(By.xpath("//div[@id='timeline']//button[contains(., 'Last')]")));
         waitText(By.id("timeline-status"), "Events 1,201–1,201 of 1,201.");
         assertEquals(1, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
         assertTrue(text(By.id("timeline")).contains("title: \"t1198\" → \"t1199\""), text(By.id("timeline")));
@@ -349,9 +349,9 @@ class ConsoleBrowserTest {
         screenshot("06-deprovisioning");
 
         // item 9: export what is on screen through the streamed export
-        driver.findElement(By.xpath("//button[normalize-space()='Export CSV']")).click();
+        click(driver.findElement(By.xpath("//button[normalize-space()='Export CSV']")));
         waitText(By.cssSelector(".export-status"), "Saved audit-deprovisionings.csv: 2 rows");
-        driver.findElement(By.xpath("//button[normalize-space()='Export NDJSON']")).click();
+        click(driver.findElement(By.xpath("//button[normalize-space()='Export NDJSON']")));
         waitText(By.cssSelector(".export-status"), "Saved audit-deprovisionings.ndjson: 2 rows");
     }
 
@@ -368,7 +368,7 @@ class ConsoleBrowserTest {
         assertEquals(50, driver.findElements(By.cssSelector("#changes-table tbody tr")).size());
         assertTrue(text(By.id("changes-table")).contains("ada.lovelace"));
         screenshot("07-changes-by-actor");
-        driver.findElement(By.xpath("//div[@id='changes']//button[contains(., 'Next')]")).click();
+        click(driver.findElement(By.xpath("//div[@id='changes']//button[contains(., 'Next')]")));
         waitText(By.id("changes"), "Changes 51–100, more follow.");
         // an actor who did nothing
         setField(By.cssSelector("#main form input[type=text]"), "nobody");
@@ -538,7 +538,7 @@ class ConsoleBrowserTest {
 
     /** Clicks as a person would, after scrolling the element to the middle of the window. */
     private void click(WebElement e) {
-        js("arguments[0].scrollIntoView({block: 'center'})", e);
+        js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", e);
         e.click();
     }
 
