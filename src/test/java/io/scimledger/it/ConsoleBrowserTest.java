@@ -66,8 +66,8 @@ class ConsoleBrowserTest {
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     static final String CHROMIUM = "/usr/bin/chromium";
     static final Path SCREENSHOTS = Path.of("docs/console");
-    /** Events of the long history: more than one loading chunk (1000) and many pages (50). */
-    static final int BUSY_PATCHES = 1200;
+    /** The long history of the issue: 10,000 changes (plus the creation), ten loading chunks, 201 pages. */
+    static final int BUSY_PATCHES = 10_000;
 
     @TestHTTPResource("/console")
     URL console;
@@ -115,9 +115,9 @@ class ConsoleBrowserTest {
         given().auth().oauth2(Tokens.admin()).contentType("application/json").body("{\"reference\":\"GDPR-7\"}")
                 .post("/admin/tenants/" + tenant + "/Users/" + grace + "/erasure").then().statusCode(200);
         // a long history, through Bulk to keep the set-up short
-        for (int start = 0; start < BUSY_PATCHES; start += 600) {
+        for (int start = 0; start < BUSY_PATCHES; start += 1000) {
             StringBuilder ops = new StringBuilder("[");
-            for (int i = start; i < start + 600; i++) {
+            for (int i = start; i < start + 1000; i++) {
                 ops.append(i == start ? "" : ",").append("{\"method\":\"PATCH\",\"path\":\"/Users/").append(busy)
                         .append("\",\"data\":{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],")
                         .append("\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t").append(i)
@@ -243,9 +243,10 @@ class ConsoleBrowserTest {
         assertEquals(50, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
         screenshot("03-timeline-long");
         click(driver.findElement(By.xpath("//div[@id='timeline']//button[contains(., 'Last')]")));
-        waitText(By.id("timeline-status"), "Events 1,201–1,201 of 1,201.");
+        waitText(By.id("timeline-status"), "Events 10,001–10,001 of 10,001.");
         assertEquals(1, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
-        assertTrue(text(By.id("timeline")).contains("title: \"t1198\" → \"t1199\""), text(By.id("timeline")));
+        assertTrue(text(By.id("timeline")).contains("title: \"t9998\" → \"t9999\""), text(By.id("timeline")));
+        assertEquals("Page 201 of 201", text(By.cssSelector("#timeline .pageinfo")));
 
         // times in the viewer's zone (New York), UTC on request
         String local = driver.findElement(By.cssSelector("#timeline tbody time")).getText();
@@ -441,6 +442,7 @@ class ConsoleBrowserTest {
         try {
             go("#/Users/" + bob + "/timeline");
             waitText(By.id("timeline"), "offboard-bob");
+            js("window.scrollTo(0, 0)");
             long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
             assertTrue(overflow <= 0, "the page does not scroll sideways at 420 px: " + overflow);
             screenshot("11-narrow");

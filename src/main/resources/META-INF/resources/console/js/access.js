@@ -1,5 +1,5 @@
 import {getJson} from './api.js';
-import {h, note, s} from './dom.js';
+import {h, note, put, s} from './dom.js';
 import {errorNote, exportButtons, resourceHref} from './common.js';
 import {fmtTime, plural, timeEl} from './format.js';
 import {describe, described} from './names.js';
@@ -12,21 +12,21 @@ const ROW = 30;
 /** A user's group memberships as bars on a time axis, one row per group and path, with the events behind them. */
 export async function accessView(root, id) {
   const out = h('div', {id: 'access'});
-  root.replaceChildren(h('h3', {}, 'Access over time'),
+  put(root, h('h3', {}, 'Access over time'),
     h('p', {class: 'lead'}, 'Each bar is a period of membership: solid for direct membership, striped for membership through a nested group. ',
       'Select a bar, or use the table below, to open the events that started and ended it.'),
     exportButtons('Memberships:', `/audit/Users/${id}/memberships`, {}), out);
-  out.replaceChildren(note('info', 'Rebuilding memberships from the log…'));
+  put(out, note('info', 'Rebuilding memberships from the log…'));
   let answer;
   try {
     answer = await getJson(`/audit/Users/${id}/memberships`);
   } catch (e) {
-    out.replaceChildren(errorNote(e));
+    put(out, errorNote(e));
     return;
   }
   const intervals = answer.memberships;
   if (!intervals.length) {
-    out.replaceChildren(note('empty', 'This user was never a member of any group.',
+    put(out, note('empty', 'This user was never a member of any group.',
       'Memberships appear here as soon as a group lists the user (directly or through a nested group).'));
     return;
   }
@@ -60,8 +60,9 @@ export async function accessView(root, id) {
     s('title', {id: 'access-chart-title'}, `Group memberships of this user: ${plural(intervals.length, 'interval')} in ${plural(rows.length, 'row')}`),
     s('defs', {}, s('pattern', {id: 'stripes', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)'},
       s('rect', {width: 8, height: 8, class: 'stripe-bg'}), s('rect', {width: 4, height: 8, class: 'stripe-fg'}))),
-    ticks.map(t => s('g', {class: 'tick'}, s('line', {x1: x(t), x2: x(t), y1: 0, y2: rows.length * ROW}),
-      s('text', {x: x(t), y: rows.length * ROW + 18, 'text-anchor': 'middle'}, fmtTime(t).slice(0, 19)))),
+    ticks.map((t, i) => s('g', {class: 'tick'}, s('line', {x1: x(t), x2: x(t), y1: 0, y2: rows.length * ROW}),
+      s('text', {x: x(t), y: rows.length * ROW + 18, 'text-anchor': i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'},
+        fmtTime(t).slice(0, 19)))),
     s('text', {x: LABEL, y: rows.length * ROW + 40, class: 'axis-note'}, `time (${fmtTime(now).split(' ').pop()}); bars running to the right edge have not ended`),
     rows.map((r, n) => s('g', {class: 'row', dataset: {group: r.groupId, type: r.type}},
       s('text', {x: 4, y: n * ROW + 19, class: 'row-label'}, clipText(r.type === 'direct' ? r.name : `${r.name} (via ${groupName(r.via)})`, 36)),
@@ -82,7 +83,7 @@ export async function accessView(root, id) {
     return [timeEl(h, t), ' ', h('a', {href: resourceHref('Groups', i.via, 'timeline', q)}, `event in ${groupName(i.via)}`),
       ' or ', h('a', {href: resourceHref('Groups', i.groupId, 'timeline', q)}, `in ${i.groupDisplayName || 'the group'}`)];
   };
-  out.replaceChildren(
+  put(out, 
     h('p', {role: 'status'}, `${plural(intervals.length, 'membership interval')} in ${plural(rows.length, 'group path')}.`),
     h('div', {class: 'legend'}, h('span', {class: 'key key-direct'}), ' direct ', h('span', {class: 'key key-indirect'}), ' through a nested group'),
     h('div', {class: 'chart-wrap'}, svg),

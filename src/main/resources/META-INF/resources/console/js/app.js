@@ -1,5 +1,5 @@
 import {getJson, signIn, signOut, signedIn, tokenClaims} from './api.js';
-import {field, h, note} from './dom.js';
+import {field, h, note, put} from './dom.js';
 import {errorNote} from './common.js';
 import {onZoneChange, setUtc, zoneName} from './format.js';
 import {findView, forgetSearch} from './find.js';
@@ -23,7 +23,7 @@ function signInView() {
   const form = h('form', {id: 'signin', onsubmit: async e => {
     e.preventDefault();
     if (!token.value.trim()) {
-      problem.replaceChildren(note('error', 'Paste a token first.'));
+      put(problem, note('error', 'Paste a token first.'));
       return;
     }
     submit.disabled = true;
@@ -34,7 +34,7 @@ function signInView() {
     } catch (err) {
       signOut();
       submit.disabled = false;
-      problem.replaceChildren(errorNote(err));
+      put(problem, errorNote(err));
       return;
     }
     token.value = '';
@@ -42,7 +42,7 @@ function signInView() {
   }}, field('Bearer token with the audit:read scope', token,
     'It stays in this page\'s memory only (never stored, never in a URL). Reloading the page signs you out.'),
     submit, problem);
-  main.replaceChildren(h('h2', {}, 'Sign in'),
+  put(main, h('h2', {}, 'Sign in'),
     h('p', {class: 'lead'}, 'The console answers an auditor\'s questions from the service\'s tamper-evident event log: ',
       'who changed what and when, who had access when, how fast people were deprovisioned, and whether the log is intact.'),
     form);
@@ -51,7 +51,7 @@ function signInView() {
 
 function started() {
   const c = tokenClaims() || {};
-  who.replaceChildren('Tenant ', h('strong', {id: 'tenant'}, c.tenant || '?'), ` · ${c.sub || 'unknown subject'}`);
+  put(who, 'Tenant ', h('strong', {id: 'tenant'}, c.tenant || '?'), ` · ${c.sub || 'unknown subject'}`);
   session.hidden = false;
   nav.hidden = false;
   if (!location.hash || location.hash === '#' || location.hash === '#/') location.hash = '#/find';
@@ -87,7 +87,7 @@ function route() {
   try {
     if (parts[0] === 'Users' || parts[0] === 'Groups') {
       if (!/^[0-9a-fA-F-]{36}$/.test(parts[1] || '')) {
-        main.replaceChildren(note('error', 'That is not a resource id.', 'Search by name instead.'));
+        put(main, note('error', 'That is not a resource id.', 'Search by name instead.'));
         return;
       }
       resourceView(main, parts[0], parts[1], parts[2] || 'timeline', query);
@@ -101,7 +101,7 @@ function route() {
       findView(main);
     }
   } catch (e) {
-    main.replaceChildren(errorNote(e));
+    put(main, errorNote(e));
   }
 }
 

@@ -1,5 +1,5 @@
 import {ApiError, download} from './api.js';
-import {h, note} from './dom.js';
+import {h, note, put} from './dom.js';
 import {plural} from './format.js';
 
 /** An error as a person should read it: what happened and what to do. */
@@ -20,7 +20,7 @@ export function exportButtons(label, path, params) {
       const {name, size, rows} = await download(path, typeof params === 'function' ? params() : params, format);
       status.textContent = `Saved ${name}: ${plural(rows, 'row')}, ${size.toLocaleString('en')} bytes.`;
     } catch (e) {
-      status.replaceChildren(errorNote(e));
+      put(status, errorNote(e));
     }
   };
   return h('div', {class: 'export'}, h('span', {}, label),

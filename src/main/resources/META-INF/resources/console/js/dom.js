@@ -33,6 +33,13 @@ function append(el, children) {
   }
 }
 
+/** Replaces an element's children; like h(), arrays are flattened and null/false skipped. */
+export function put(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

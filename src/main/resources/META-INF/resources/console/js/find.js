@@ -1,5 +1,5 @@
 import {getJson} from './api.js';
-import {badge, field, h, note} from './dom.js';
+import {badge, field, h, note, put} from './dom.js';
 import {errorNote, resourceHref} from './common.js';
 import {fmtTime, plural, timeEl} from './format.js';
 
@@ -42,7 +42,7 @@ export async function findView(root) {
     h('button', {type: 'submit'}, 'Search'));
 
   async function more() {
-    out.replaceChildren(note('info', 'Searching the log…'));
+    put(out, note('info', 'Searching the log…'));
     try {
       const answer = await getJson('/audit/search', {q: last.q, type: last.type, continue: last.cont});
       last.results.push(...answer.resources);
@@ -50,7 +50,7 @@ export async function findView(root) {
       last.scanned += answer.scanned;
       show();
     } catch (e) {
-      out.replaceChildren(errorNote(e));
+      put(out, errorNote(e));
     }
   }
 
@@ -77,10 +77,10 @@ export async function findView(root) {
       parts.push(h('p', {}, `Stopped after ${plural(last.scanned, 'resource')} to stay quick. `,
         h('button', {type: 'button', class: 'secondary', onclick: more}, 'Search further')));
     }
-    out.replaceChildren(...parts);
+    put(out, ...parts);
   }
 
-  root.replaceChildren(
+  put(root, 
     h('h2', {}, 'Find a user or group'),
     h('p', {class: 'lead'}, 'Searches the event log, so users and groups that were deleted, and people who were erased, are found too.'),
     form, out);

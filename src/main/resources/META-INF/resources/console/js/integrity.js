@@ -1,5 +1,5 @@
 import {getJson} from './api.js';
-import {h, note} from './dom.js';
+import {h, note, put} from './dom.js';
 import {errorNote, resourceHref} from './common.js';
 import {plural, timeEl} from './format.js';
 import {describe, described, forgetNames} from './names.js';
@@ -12,7 +12,7 @@ export function integrityView(root) {
   const chain = h('section', {id: 'chain', 'aria-labelledby': 'chain-h'});
   const checkpoints = h('section', {id: 'checkpoints', 'aria-labelledby': 'cp-h'});
   const rerun = h('button', {type: 'button', id: 'rerun', onclick: run}, 'Re-run verification');
-  root.replaceChildren(h('h2', {}, 'Integrity of the log'),
+  put(root, h('h2', {}, 'Integrity of the log'),
     h('p', {class: 'lead'}, 'Recomputes the hash chain of every user and group of your tenant, and checks the signed checkpoints over the whole log. ',
       'A broken link means an event was changed, removed or reordered after it was written.'),
     h('p', {}, rerun, ' ', h('span', {id: 'verified-at', role: 'status'})),
@@ -24,18 +24,18 @@ export function integrityView(root) {
     forgetHistories();
     forgetNames();
     rerun.disabled = true;
-    banner.replaceChildren();
-    chain.replaceChildren(h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'), note('info', 'Verifying every event…'));
-    checkpoints.replaceChildren(h('h3', {id: 'cp-h'}, 'Signed checkpoints'), note('info', 'Verifying checkpoints…'));
+    put(banner);
+    put(chain, h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'), note('info', 'Verifying every event…'));
+    put(checkpoints, h('h3', {id: 'cp-h'}, 'Signed checkpoints'), note('info', 'Verifying checkpoints…'));
     const [c, v, key] = await Promise.allSettled([getJson('/audit/verify'), getJson('/audit/verify/checkpoints'),
       getJson('/audit/checkpoints/key')]);
     rerun.disabled = false;
-    document.getElementById('verified-at')?.replaceChildren('Last run ', timeEl(h, new Date().toISOString()), '.');
+    put(document.getElementById('verified-at'), 'Last run ', timeEl(h, new Date().toISOString()), '.');
     const alarms = [];
     if (c.status === 'rejected') {
-      chain.replaceChildren(h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'), errorNote(c.reason));
+      put(chain, h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'), errorNote(c.reason));
     } else if (c.value.intact) {
-      chain.replaceChildren(h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'),
+      put(chain, h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'),
         note('ok', 'Intact.', `All ${plural(c.value.eventsChecked, 'event')} of ${plural(c.value.streams, 'user and group', 'users and groups')} verify: every link holds and every event matches its hash.`));
     } else {
       const b = c.value.firstBrokenLink;
@@ -51,7 +51,7 @@ export function integrityView(root) {
           `version ${b.version} of ${what}`), ` (event ${b.eventId}, log position ${b.position}, resource id ${b.streamId}).`),
         h('p', {}, `Reason: ${b.reason}.`),
         h('p', {}, 'Treat this as an incident: keep this page\'s answer, export the history, and compare the event with backups and the Kafka copies.')));
-      chain.replaceChildren(h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'),
+      put(chain, h('h3', {id: 'chain-h'}, 'Hash chains of this tenant'),
         note('error', 'Not intact.', 'Verification stopped at the first broken link, named above.'));
     }
     const cpHead = h('h3', {id: 'cp-h'}, 'Signed checkpoints');
@@ -88,8 +88,8 @@ export function integrityView(root) {
         parts.push(errorNote(e));
       }
     }
-    checkpoints.replaceChildren(...parts);
-    banner.replaceChildren(...alarms);
+    put(checkpoints, ...parts);
+    put(banner, ...alarms);
     if (alarms.length) banner.querySelector('.alarm')?.focus();
   }
 }

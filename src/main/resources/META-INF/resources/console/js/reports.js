@@ -1,5 +1,5 @@
 import {getJson} from './api.js';
-import {h, note, s, field} from './dom.js';
+import {field, h, note, put, s} from './dom.js';
 import {errorNote, exportButtons, pager, resourceHref} from './common.js';
 import {fmtMs, inputToIso, isoToInput, plural, shortId, timeEl} from './format.js';
 import {describe, described} from './names.js';
@@ -8,7 +8,8 @@ import {nameOf} from './find.js';
 const PAGE = 50;
 const MAX_ROWS = 50000;
 // Latency buckets in milliseconds: wide on purpose, from "within the request" to "minutes".
-const BINS = [[0, 5], [5, 10], [10, 25], [25, 50], [50, 100], [100, 250], [250, 1000], [1000, 5000], [5000, 30000], [30000, Infinity]];
+const BINS = [[0, 5, '< 5 ms'], [5, 10, '5–10 ms'], [10, 25, '10–25 ms'], [25, 50, '25–50 ms'], [50, 100, '50–100 ms'],
+  [100, 250, '0.1–0.25 s'], [250, 1000, '0.25–1 s'], [1000, 5000, '1–5 s'], [5000, 30000, '5–30 s'], [30000, Infinity, '≥ 30 s']];
 
 function periodFields(state) {
   const from = h('input', {type: 'datetime-local', step: '0.001', value: isoToInput(state.from)});
@@ -30,13 +31,13 @@ export function deprovisioningView(root) {
     period.read();
     run();
   }}, period.fields, h('button', {type: 'submit'}, 'Run report'));
-  root.replaceChildren(h('h2', {}, 'Deprovisioning report'),
+  put(root, h('h2', {}, 'Deprovisioning report'),
     h('p', {class: 'lead'}, 'Every user deactivated (active set to false) or deleted in the period, and how long each took from the moment the identity provider\'s request reached this service until it took effect.'),
     form, exportButtons('This period:', '/audit/deprovisionings', () => ({from: deprov.from, to: deprov.to})), out);
   run();
 
   async function run() {
-    out.replaceChildren(note('info', 'Reading deprovisionings from the log…'));
+    put(out, note('info', 'Reading deprovisionings from the log…'));
     const rows = [];
     let after = 0;
     try {
@@ -47,11 +48,11 @@ export function deprovisioningView(root) {
         after = page.nextAfter;
       }
     } catch (e) {
-      out.replaceChildren(errorNote(e));
+      put(out, errorNote(e));
       return;
     }
     if (!rows.length) {
-      out.replaceChildren(note('empty', 'No user was deactivated or deleted in this period.',
+      put(out, note('empty', 'No user was deactivated or deleted in this period.',
         'Widen the period (leave both fields empty for the whole log).'));
       return;
     }
@@ -67,11 +68,11 @@ export function deprovisioningView(root) {
     const all = h('div', {id: 'deprov-all'});
     const drawAll = () => {
       const pages = Math.ceil(rows.length / PAGE);
-      all.replaceChildren(pager(state.page, pages, p => { state.page = p; drawAll(); }),
+      put(all, pager(state.page, pages, p => { state.page = p; drawAll(); }),
         table(rows.slice(state.page * PAGE, state.page * PAGE + PAGE), 'deprov-table'));
     };
     drawAll();
-    out.replaceChildren(
+    put(out, 
       h('p', {role: 'status', id: 'deprov-summary'}, `${plural(rows.length, 'deprovisioning')}: ${plural(rows.length - deleted, 'deactivation')}, ${plural(deleted, 'deletion')}. `,
         sorted.length ? `Latency: median ${fmtMs(q(0.5))}, 95th percentile ${fmtMs(q(0.95))}, slowest ${fmtMs(sorted[sorted.length - 1])}.` : '',
         rows.length > known.length ? ` ${plural(rows.length - known.length, 'event')} without a recorded receipt time (not in the chart).` : '',
@@ -87,7 +88,7 @@ function histogram(rows) {
   const max = Math.max(1, ...counts);
   const W = 1000, H = 260, left = 50, bottom = 50, top = 20;
   const bw = (W - left - 10) / BINS.length;
-  const label = ([lo, hi]) => hi === Infinity ? `≥ ${fmtMs(lo)}` : `${lo === 0 ? '0' : fmtMs(lo)}–${fmtMs(hi)}`;
+  const label = bin => bin[2];
   return h('div', {class: 'chart-wrap'}, s('svg', {viewBox: `0 0 ${W} ${H}`, class: 'chart histogram', id: 'latency-histogram',
     role: 'img', 'aria-labelledby': 'hist-title'},
     s('title', {id: 'hist-title'}, `Latency of ${plural(rows.length, 'deprovisioning')}: ${BINS.map((b, i) => `${label(b)}: ${counts[i]}`).join('; ')}`),
@@ -138,26 +139,26 @@ export function changesView(root) {
   }}, field('Token subject (sub)', subject), field('OAuth client id', clientId), period.fields, h('button', {type: 'submit'}, 'Show changes'));
   let cursors = [0];
   const params = () => ({subject: changes.subject, clientId: changes.clientId, from: changes.from, to: changes.to});
-  root.replaceChildren(h('h2', {}, 'Changes by actor'),
+  put(root, h('h2', {}, 'Changes by actor'),
     h('p', {class: 'lead'}, 'Every change one identity made: give the token subject, the OAuth client, or both. The timeline of each resource shows the values before and after.'),
     form, exportButtons('This actor and period:', '/audit/changes', params), out);
   if (changes.subject || changes.clientId) run(0);
-  else out.replaceChildren(note('empty', 'Enter a token subject or an OAuth client id.',
+  else put(out, note('empty', 'Enter a token subject or an OAuth client id.',
     'They are shown as “Who asked” on every timeline row and in the deprovisioning report.'));
 
   async function run(n) {
-    out.replaceChildren(note('info', 'Reading the log…'));
+    put(out, note('info', 'Reading the log…'));
     let page;
     try {
       page = await getJson('/audit/changes', {...params(), after: cursors[n], limit: PAGE});
     } catch (e) {
-      out.replaceChildren(errorNote(e));
+      put(out, errorNote(e));
       return;
     }
     if (page.nextAfter !== undefined) cursors[n + 1] = page.nextAfter;
     const events = page.events;
     if (!events.length) {
-      out.replaceChildren(note('empty', 'This actor changed nothing in this period.',
+      put(out, note('empty', 'This actor changed nothing in this period.',
         'Check the spelling (subjects and client ids are exact), or widen the period.'));
       return;
     }
@@ -169,7 +170,7 @@ export function changesView(root) {
       h('button', {type: 'button', class: 'secondary', disabled: n === 0, onclick: () => run(n - 1)}, '‹ Previous'),
       h('span', {class: 'pageinfo'}, `Page ${n + 1}${more ? '' : ' (last)'}`),
       h('button', {type: 'button', class: 'secondary', disabled: !more, onclick: () => run(n + 1)}, 'Next ›'));
-    out.replaceChildren(h('p', {role: 'status'}, `Changes ${n * PAGE + 1}–${n * PAGE + events.length}${more ? ', more follow' : ''}.`), nav,
+    put(out, h('p', {role: 'status'}, `Changes ${n * PAGE + 1}–${n * PAGE + events.length}${more ? ', more follow' : ''}.`), nav,
       h('div', {class: 'scroll'}, h('table', {class: 'grid', id: 'changes-table'},
         h('thead', {}, h('tr', {}, ['When', 'Resource', 'Change', 'Attributes', 'Who', 'Request'].map(t => h('th', {scope: 'col'}, t)))),
         h('tbody', {}, events.map(e => {

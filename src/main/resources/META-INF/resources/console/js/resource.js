@@ -1,5 +1,5 @@
 import {getJson} from './api.js';
-import {badge, field, h, note} from './dom.js';
+import {badge, field, h, note, put} from './dom.js';
 import {errorNote, resourceHref} from './common.js';
 import {fmtValue, inputToIso, isoToInput, plural, timeEl} from './format.js';
 import {describe, described} from './names.js';
@@ -14,7 +14,7 @@ export async function resourceView(root, type, id, tab, query) {
   const facts = h('div', {class: 'resource-facts'});
   const tabs = [['timeline', 'Timeline'], ['asof', 'As of a moment'], ...(type === 'Users' ? [['access', 'Access over time']] : [])];
   const body = h('section', {id: 'tab', 'aria-labelledby': 'resource-title'});
-  root.replaceChildren(
+  put(root, 
     h('p', {class: 'crumbs'}, h('a', {href: '#/find'}, '← Find another user or group')),
     title, facts,
     h('nav', {class: 'subtabs', 'aria-label': `${single} views`}, tabs.map(([key, label]) =>
@@ -23,19 +23,19 @@ export async function resourceView(root, type, id, tab, query) {
   describe([id]).then(() => {
     const r = described(id);
     if (!r) {
-      facts.replaceChildren(note('error', `No ${single.toLowerCase()} with this id in your tenant's log.`,
+      put(facts, note('error', `No ${single.toLowerCase()} with this id in your tenant's log.`,
         'Check the id, or search by name. Resources of other tenants are never shown.'));
       return;
     }
     title.textContent = nameOf(r);
-    facts.replaceChildren(
+    put(facts, 
       h('span', {}, r.resourceType, ' · ', h('code', {}, r.id)),
       r.externalId ? h('span', {}, ' · externalId ', h('code', {}, r.externalId)) : null, ' ',
       statusBadges(r), ' ', h('span', {class: 'muted'}, `${plural(r.version, 'event')} recorded`),
       r.erased ? note('info', 'This person was erased.',
         'Their personal data (names, e-mail addresses, …) was destroyed with their key and is shown nowhere. ',
         'The events themselves, who made each change and when, and the hash chain that proves them are intact.') : null);
-  }).catch(e => facts.replaceChildren(errorNote(e)));
+  }).catch(e => put(facts, errorNote(e)));
 
   if (tab === 'asof') return asOfView(body, type, id, query);
   if (tab === 'access' && type === 'Users') return accessView(body, id);
@@ -52,30 +52,30 @@ function asOfView(root, type, id, query) {
     e.preventDefault();
     const iso = exact || inputToIso(moment.value);
     if (!iso) {
-      out.replaceChildren(note('error', 'Choose a date and time first.'));
+      put(out, note('error', 'Choose a date and time first.'));
       return;
     }
     show(iso);
   }}, field('Moment', moment, 'In the time zone shown at the top; the exact recorded time when opened from a timeline row.'),
     h('button', {type: 'submit'}, 'Show as it was'));
-  root.replaceChildren(h('h3', {}, 'As it was at a moment'),
+  put(root, h('h3', {}, 'As it was at a moment'),
     h('p', {class: 'lead'}, 'Rebuilt from the log: every change recorded at or before the moment, applied in order.'),
     form, out);
   if (exact) show(exact);
-  else out.replaceChildren(note('empty', 'Pick a moment to see this resource as it was then.',
+  else put(out, note('empty', 'Pick a moment to see this resource as it was then.',
     'Tip: “As of this change” on a timeline row opens the exact moment of that change.'));
 
   async function show(iso) {
-    out.replaceChildren(note('info', 'Rebuilding from the log…'));
+    put(out, note('info', 'Rebuilding from the log…'));
     let answer;
     try {
       answer = await getJson(`/audit/${type}/${id}/as-of`, {time: iso});
     } catch (e) {
       if (e.status === 404) {
-        out.replaceChildren(note('empty', 'It did not exist at that moment.',
+        put(out, note('empty', 'It did not exist at that moment.',
           'It was not yet created or already deleted then. The timeline shows when it was created and deleted.'));
       } else {
-        out.replaceChildren(errorNote(e));
+        put(out, errorNote(e));
       }
       return;
     }
@@ -99,7 +99,7 @@ function asOfView(root, type, id, query) {
       try {
         await describe(members.map(m => m.value));
       } catch { /* names stay unknown */ }
-      list.replaceChildren(...members.map(m => {
+      put(list, ...members.map(m => {
         const r = described(m.value);
         const kind = m.type || (r ? r.resourceType : 'User');
         return h('tr', {}, h('td', {}, h('a', {href: resourceHref(kind, m.value)}, r ? nameOf(r) : m.value)),
@@ -107,7 +107,7 @@ function asOfView(root, type, id, query) {
           h('td', {}, h('a', {href: resourceHref(kind, m.value, 'asof', `time=${encodeURIComponent(answer.asOf)}`)}, 'As of the same moment')));
       }));
     }
-    out.replaceChildren(...parts);
+    put(out, ...parts);
   }
 }
 

@@ -1,5 +1,5 @@
 import {getJson} from './api.js';
-import {badge, field, h, note} from './dom.js';
+import {badge, field, h, note, put} from './dom.js';
 import {errorNote, exportButtons, pager, resourceHref} from './common.js';
 import {fmtValue, inputToIso, isoToInput, micros, plural, shortId, timeEl} from './format.js';
 import {describe, described} from './names.js';
@@ -92,7 +92,7 @@ export function timelineView(root, type, id, query, header) {
   const status = h('p', {role: 'status', class: 'status', id: 'timeline-status'});
   const table = h('div', {id: 'timeline'});
   const exports = exportButtons('Whole history:', `/audit/${type}/${id}/history`, {});
-  root.replaceChildren(h('h3', {}, 'Timeline'),
+  put(root, h('h3', {}, 'Timeline'),
     h('p', {class: 'lead'}, 'Every recorded change, oldest first: who asked, through which request, and each attribute before → after.'),
     form, exports, status, table);
 
@@ -109,10 +109,10 @@ export function timelineView(root, type, id, query, header) {
     }
     const seen = new Set();
     entry.events.forEach(e => (e.changes || []).forEach(c => seen.add(c.attribute.split('.')[0])));
-    if (seen.size !== names.childElementCount) names.replaceChildren(...[...seen].sort().map(n => h('option', {value: n})));
+    if (seen.size !== names.childElementCount) put(names, ...[...seen].sort().map(n => h('option', {value: n})));
     if (entry.error && !entry.events.length) {
       status.textContent = '';
-      table.replaceChildren(errorNote(entry.error));
+      put(table, errorNote(entry.error));
       return;
     }
     const rows = filtered();
@@ -140,7 +140,7 @@ export function timelineView(root, type, id, query, header) {
       ? `Events ${(state.page * PAGE + 1).toLocaleString('en')}–${(state.page * PAGE + slice.length).toLocaleString('en')} of ${rows.length.toLocaleString('en')}${filterText}${loading}.`
       : (entry.done ? '' : `Loading${loading}`);
     if (!rows.length) {
-      table.replaceChildren(entry.done
+      put(table, entry.done
         ? note('empty', 'No event matches this filter.', 'Widen the period or clear the attribute filter.')
         : note('info', 'Loading the history…'));
       return;
@@ -152,7 +152,7 @@ export function timelineView(root, type, id, query, header) {
       draw();
       table.querySelector('tbody tr')?.focus();
     };
-    table.replaceChildren(pager(state.page, pages, go),
+    put(table, pager(state.page, pages, go),
       h('div', {class: 'scroll'}, h('table', {class: 'grid timeline'},
         h('thead', {}, h('tr', {}, ['When', 'Change', 'Who asked', 'Request', 'Before → after', ''].map(t => h('th', {scope: 'col'}, t)))),
         h('tbody', {}, slice.map(e => eventRow(type, id, e, e.position === highlight))))),
