@@ -162,6 +162,25 @@ class ConsoleBrowserTest {
         }
     }
 
+    // ---- the page: served without a token, from this origin only ------------------------------------------------
+
+    @Test
+    @Order(0)
+    void theConsoleLoadsWithoutATokenAndOnlyFromThisOrigin() {
+        given().redirects().follow(false).get("/console").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.endsWith("/console/"));
+        String page = given().get("/console/").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.containsString("text/html"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("connect-src 'self'"))
+                .extract().asString();
+        assertFalse(page.contains("http://") || page.contains("https://"), "no script, style or font from elsewhere");
+        given().get("/console/js/app.js").then().statusCode(200);
+        given().get("/console/console.css").then().statusCode(200);
+        // the data stays behind the API's scopes
+        given().get("/audit/search?q=a").then().statusCode(401);
+    }
+
     // ---- item 1: sign-in; a token without audit:read sees nothing --------------------------------------------------
 
     @Test
