@@ -341,7 +341,7 @@ class ConsoleBrowserTest {
         screenshot("05-access-over-time");
 
         // the event behind the start of the first bar, one click away
-        click(driver.findElement(By.cssSelector("#access-chart a")));
+        click(direct.get(0).findElement(By.xpath("..")));
         WebElement row = waitFor(d -> {
             List<WebElement> found = d.findElements(By.cssSelector("#timeline tr.highlight"));
             return !found.isEmpty() && found.get(0).getText().contains("ada.lovelace") ? found.get(0) : null;

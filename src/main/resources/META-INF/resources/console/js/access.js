@@ -52,8 +52,12 @@ export async function accessView(root, id) {
   const end = Math.max(...intervals.map(i => Date.parse(i.to || now)), Date.parse(now));
   const span = Math.max(end - start, 1000);
   const x = t => LABEL + ((Date.parse(t) - start) / span) * (WIDTH - LABEL - 20);
+  const span_ = b => Date.parse(b.to || now) - Date.parse(b.from);
   const height = rows.length * ROW + 50;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map(f => new Date(start + f * span).toISOString());
+  // within one day the ticks show the time of day and the note names the day; otherwise the date
+  const sameDay = fmtTime(ticks[0]).slice(0, 10) === fmtTime(ticks[4]).slice(0, 10);
+  const tickLabel = t => sameDay ? fmtTime(t).slice(11, 19) : fmtTime(t).slice(0, 10);
 
   const svg = s('svg', {viewBox: `0 0 ${WIDTH} ${height}`, class: 'chart timeline-chart', role: 'img', id: 'access-chart',
     'aria-labelledby': 'access-chart-title'},
@@ -62,11 +66,12 @@ export async function accessView(root, id) {
       s('rect', {width: 8, height: 8, class: 'stripe-bg'}), s('rect', {width: 4, height: 8, class: 'stripe-fg'}))),
     ticks.map((t, i) => s('g', {class: 'tick'}, s('line', {x1: x(t), x2: x(t), y1: 0, y2: rows.length * ROW}),
       s('text', {x: x(t), y: rows.length * ROW + 18, 'text-anchor': i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'},
-        fmtTime(t).slice(0, 19)))),
-    s('text', {x: LABEL, y: rows.length * ROW + 40, class: 'axis-note'}, `time (${fmtTime(now).split(' ').pop()}); bars running to the right edge have not ended`),
+        tickLabel(t)))),
+    s('text', {x: LABEL, y: rows.length * ROW + 40, class: 'axis-note'}, `${sameDay ? fmtTime(ticks[0]).slice(0, 10) + ', ' : ''}time in ${fmtTime(now).split(' ').pop()}; bars running to the right edge have not ended`),
     rows.map((r, n) => s('g', {class: 'row', dataset: {group: r.groupId, type: r.type}},
       s('text', {x: 4, y: n * ROW + 19, class: 'row-label'}, clipText(r.type === 'direct' ? r.name : `${r.name} (via ${groupName(r.via)})`, 36)),
-      r.bars.map(b => s('a', {href: resourceHref('Groups', r.type === 'direct' ? b.groupId : b.via, 'timeline', `time=${encodeURIComponent(b.from)}`),
+      // wider bars first, so a short interval is drawn on top of its neighbour and stays visible and clickable
+      [...r.bars].sort((a, b) => span_(b) - span_(a)).map(b => s('a', {href: resourceHref('Groups', r.type === 'direct' ? b.groupId : b.via, 'timeline', `time=${encodeURIComponent(b.from)}`),
         'aria-label': `${r.name}, ${r.type}, from ${fmtTime(b.from)} ${b.to ? 'to ' + fmtTime(b.to) : '(still a member)'}`},
         s('rect', {class: `bar bar-${r.type}`, x: x(b.from).toFixed(1), y: n * ROW + 6, height: ROW - 12,
           width: Math.max(3, x(b.to || now) - x(b.from)).toFixed(1),
