@@ -13,6 +13,7 @@ import io.scimledger.audit.AuditReports;
 import io.scimledger.audit.ChainVerifier;
 import io.scimledger.audit.HistoryJson;
 import io.scimledger.audit.MembershipIntervals;
+import io.scimledger.audit.ResourceFinder;
 import io.scimledger.events.JsonSupport;
 import io.scimledger.events.StreamType;
 import io.scimledger.scim.ScimException;
@@ -57,6 +58,8 @@ import java.util.UUID;
  *       {@code 2026-05-04T09:15:02.120Z} or with an offset). {@code time} is compared with each event's
  *       {@code occurred_at}, the application's clock when the event was appended, with microsecond precision; an
  *       event at exactly {@code time} is included. 404 if the resource did not exist then.</li>
+ *   <li>{@code GET /audit/search?q=&type=&continue=} and {@code GET /audit/search?id=&id=}: finds users and groups
+ *       in the log, deleted and erased ones included ({@link ResourceFinder}).</li>
  *   <li>{@code GET /audit/verify}: recomputes every hash chain of the tenant.</li>
  *   <li>{@code GET /audit/Users/{id}/memberships?at=}: the user's group memberships as intervals, direct and
  *       through nested groups ({@link MembershipIntervals}).</li>
@@ -88,6 +91,8 @@ public class AuditResource {
     MembershipIntervals memberships;
     @Inject
     AuditReports reports;
+    @Inject
+    ResourceFinder finder;
 
     static final List<String> HISTORY_COLUMNS = List.of("position", "eventId", "version", "type", "occurredAt",
             "actor.subject", "actor.clientId", "clientAddress", "requestId", "txn", "changed", "changes", "request",
@@ -157,6 +162,57 @@ public class AuditResource {
         Instant instant = parseTime(time);
         ObjectNode out = log.asOf(tenant, streamType, uuid, instant).orElseThrow(() -> ScimException.notFound(
                 streamType.name() + " " + uuid + " did not exist at " + instant + " in this tenant's log"));
+        return json(out);
+    }
+
+    /**
+     * Finds resources in the tenant's log: {@code q} (an id, or text contained in userName, displayName or
+     * externalId), optionally of one {@code type} ({@code Users}/{@code Groups}), continuing a scan that stopped
+     * with {@code continue}; or one or more exact {@code id}s (for naming the members of a group).
+     */
+    @GET
+    @Path("search")
+    public Response search(@QueryParam("q") String q, @QueryParam("type") String type,
+                           @QueryParam("continue") String from, @QueryParam("id") List<String> ids) {
+        String tenant = caller.tenant();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (ids != null && !ids.isEmpty()) {
+            if (ids.size() > ResourceFinder.MAX_IDS) {
+                throw ScimException.invalidValue("at most " + ResourceFinder.MAX_IDS + " ids per call");
+            }
+            java.util.Set<UUID> wanted = new java.util.LinkedHashSet<>();
+            for (String id : ids) {
+                try {
+                    wanted.add(UUID.fromString(id.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw ScimException.invalidValue("id must be a resource id (UUID): " + id);
+                }
+            }
+            finder.describe(tenant, wanted).forEach(out.putArray("resources")::add);
+            return json(out);
+        }
+        if (q == null || q.isBlank()) {
+            throw ScimException.invalidValue("q is required: an id, or part of a userName, displayName or externalId");
+        }
+        StreamType streamType = type == null || type.isBlank() ? null : switch (type) {
+            case "Users" -> StreamType.User;
+            case "Groups" -> StreamType.Group;
+            default -> throw ScimException.invalidValue("type must be Users or Groups");
+        };
+        ResourceFinder.Cursor cursor = null;
+        if (from != null && !from.isBlank()) {
+            cursor = ResourceFinder.Cursor.parse(from.trim());
+            if (cursor == null) {
+                throw ScimException.invalidValue("continue must be a value from a previous answer's continue");
+            }
+        }
+        ResourceFinder.Result result = finder.search(tenant, q, streamType, cursor);
+        result.matches().forEach(out.putArray("resources")::add);
+        out.put("scanned", result.scanned());
+        out.put("complete", result.continueFrom() == null);
+        if (result.continueFrom() != null) {
+            out.put("continue", result.continueFrom().token());
+        }
         return json(out);
     }
 

@@ -41,6 +41,15 @@ public class EventLogReader {
     public record GroupFacts(String displayName, Instant deletedAt) {
     }
 
+    /**
+     * What the log says about one resource, for finding it: its last recorded state (sealed values still sealed;
+     * null if no event carried a state), last version and event time, and when it was deleted or whether it was
+     * erased.
+     */
+    public record StreamSummary(StreamType type, UUID id, JsonNode lastState, long version, Instant lastEventAt,
+                                Instant deletedAt, boolean erased) {
+    }
+
     /** One GroupMembersAdded/Removed event: which group, added or removed, when, and its members array. */
     public record MembershipChange(UUID groupId, boolean added, Instant occurredAt, long position, JsonNode members) {
     }
@@ -80,6 +89,50 @@ public class EventLogReader {
                 out.add(new ChainRow(null, r.getUUID("stream_id"), r.getLong("stream_version"), r.getLong("position"),
                         r.getUUID("event_id"), ex.getMessage()));
             }
+        }
+        return out;
+    }
+
+    /**
+     * The tenant's streams after {@code (afterType, afterId)} in (stream type, stream id) order, at most
+     * {@code limit}, each summarised in one aggregate; with {@code type}, only that type. Index:
+     * event_tenant_stream_idx (read in order, grouped as it goes, so the LIMIT stops the scan).
+     */
+    public List<StreamSummary> streamSummaries(SqlClient conn, String tenant, StreamType type, String afterType,
+                                               UUID afterId, int limit) {
+        List<Object> params = new ArrayList<>(List.of(tenant, afterType, afterId, limit));
+        String typeFilter = "";
+        if (type != null) {
+            params.add(type.name());
+            typeFilter = " AND stream_type = $5";
+        }
+        return summaries(query(conn, SUMMARY_SELECT + "WHERE tenant_id = $1 AND (stream_type, stream_id) > ($2, $3)"
+                + typeFilter + " GROUP BY stream_type, stream_id ORDER BY stream_type, stream_id LIMIT $4", params));
+    }
+
+    /** The tenant's streams among {@code ids} (any type), summarised. Index: event_tenant_stream_idx. */
+    public List<StreamSummary> streamSummaries(SqlClient conn, String tenant, Set<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return summaries(query(conn, SUMMARY_SELECT + "WHERE tenant_id = $1 AND stream_id = ANY($2::uuid[]) "
+                + "GROUP BY stream_type, stream_id ORDER BY stream_type, stream_id", tenant, ids.toArray(UUID[]::new)));
+    }
+
+    private static final String SUMMARY_SELECT = "SELECT stream_type, stream_id, "
+            + "(array_agg(payload->'state' ORDER BY stream_version DESC) FILTER (WHERE payload ? 'state'))[1] AS state, "
+            + "max(stream_version) AS version, max(occurred_at) AS last_at, "
+            + "max(occurred_at) FILTER (WHERE event_type IN ('UserDeleted', 'GroupDeleted')) AS deleted_at, "
+            + "bool_or(event_type = 'UserErased') AS erased FROM event ";
+
+    private static List<StreamSummary> summaries(Iterable<Row> rows) {
+        List<StreamSummary> out = new ArrayList<>();
+        for (Row r : rows) {
+            Object state = r.getValue("state");
+            out.add(new StreamSummary(StreamType.valueOf(r.getString("stream_type")), r.getUUID("stream_id"),
+                    state == null ? null : JsonSupport.toJsonNode(state), r.getLong("version"),
+                    instant(r.getOffsetDateTime("last_at")), instant(r.getOffsetDateTime("deleted_at")),
+                    Boolean.TRUE.equals(r.getBoolean("erased"))));
         }
         return out;
     }

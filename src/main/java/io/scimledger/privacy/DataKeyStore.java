@@ -61,6 +61,24 @@ public class DataKeyStore {
         return Optional.of(new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES")));
     }
 
+    /**
+     * The keys of several subjects in one query (for a reader that opens one value of many people, e.g. the
+     * auditor's search); destroyed and unknown keys are absent from the map.
+     */
+    public java.util.Map<UUID, DataKey> findAll(SqlClient conn, java.util.Collection<UUID> subjects) {
+        java.util.Map<UUID, DataKey> out = new java.util.HashMap<>();
+        if (subjects.isEmpty()) {
+            return out;
+        }
+        for (Row row : query(conn, "SELECT subject_id, wrapped_key FROM data_key WHERE subject_id = ANY($1::uuid[]) "
+                + "AND wrapped_key IS NOT NULL", (Object) subjects.toArray(UUID[]::new))) {
+            UUID subject = row.getUUID("subject_id");
+            byte[] raw = masterKey.unwrap(row.getBuffer("wrapped_key").getBytes(), subject);
+            out.put(subject, new DataKey(subject, new SecretKeySpec(raw, "AES")));
+        }
+        return out;
+    }
+
     /** True if the tenant's subject had a key and it was destroyed (the person was erased). */
     public boolean isDestroyed(SqlClient conn, String tenant, UUID subject) {
         var rows = query(conn, "SELECT wrapped_key IS NULL AS destroyed FROM data_key WHERE tenant_id = $1 "
