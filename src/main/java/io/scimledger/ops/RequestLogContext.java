@@ -4,8 +4,6 @@ import io.scimledger.security.Caller;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -15,7 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Puts the request id and the tenant into the logging MDC, so every line logged while a request is handled carries
  * them (text format: {@code [req=... tenant=...]}; JSON format: the {@code mdc} object). Quarkus keeps the MDC in
  * the request's Vert.x context, so it follows the request onto worker threads. Runs after security.RequestIds (which
- * is pre-matching) has settled the id. Nothing from the request body, query or token other than the tenant claim
+ * is pre-matching) has settled the id. Nothing from the request body, query or token other than the tenant
  * is logged here: those carry personal data and secrets.
  */
 public class RequestLogContext {
@@ -26,10 +24,7 @@ public class RequestLogContext {
     private static final Logger LOG = Logger.getLogger(RequestLogContext.class);
 
     @Inject
-    JsonWebToken jwt;
-
-    @ConfigProperty(name = "scim.tenant-claim")
-    String tenantClaim;
+    Caller caller;
 
     @ServerRequestFilter
     public void enter(ContainerRequestContext context, HttpServerRequest request) {
@@ -37,9 +32,10 @@ public class RequestLogContext {
         if (requestId != null) {
             MDC.put(REQUEST_ID, requestId);
         }
-        Object tenant = jwt == null ? null : jwt.getClaim(tenantClaim);
+        // The tenant the token names, whichever kind of token it is (never looked up in the registry here).
+        String tenant = caller.tokenTenant();
         if (tenant != null) {
-            MDC.put(TENANT, tenant.toString());
+            MDC.put(TENANT, tenant);
         }
         if (LOG.isDebugEnabled()) {
             // The path only: the query string can hold a filter on userName or emails.
