@@ -194,19 +194,7 @@ class AuditApiTest {
 
         UUID target = (UUID) Db.rows("SELECT event_id FROM event WHERE stream_id = ?::uuid AND stream_version = 2", id)
                 .get(0).get("event_id");
-        try (Connection owner = Db.owner()) {
-            owner.setAutoCommit(false);
-            try (Statement st = owner.createStatement()) {
-                st.execute("ALTER TABLE event DISABLE TRIGGER USER");
-                try (PreparedStatement ps = owner.prepareStatement(
-                        "UPDATE event SET actor_subject = 'mallory' WHERE event_id = ?")) {
-                    ps.setObject(1, target);
-                    assertEquals(1, ps.executeUpdate());
-                }
-                st.execute("ALTER TABLE event ENABLE TRIGGER USER");
-            }
-            owner.commit();
-        }
+        Db.tamperActor(target, "mallory");
         assertEquals("mallory", Db.rows("SELECT actor_subject FROM event WHERE event_id = ?", target)
                 .get(0).get("actor_subject"));
 

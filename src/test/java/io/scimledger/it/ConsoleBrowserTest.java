@@ -425,19 +425,7 @@ class ConsoleBrowserTest {
 
         UUID target = (UUID) Db.rows("SELECT event_id FROM event WHERE stream_id = ?::uuid AND stream_version = 2", bob)
                 .get(0).get("event_id");
-        try (Connection owner = Db.owner()) {
-            owner.setAutoCommit(false);
-            try (Statement st = owner.createStatement()) {
-                st.execute("ALTER TABLE event DISABLE TRIGGER USER");
-                try (PreparedStatement ps = owner.prepareStatement(
-                        "UPDATE event SET actor_subject = 'mallory' WHERE event_id = ?")) {
-                    ps.setObject(1, target);
-                    assertEquals(1, ps.executeUpdate());
-                }
-                st.execute("ALTER TABLE event ENABLE TRIGGER USER");
-            }
-            owner.commit();
-        }
+        Db.tamperActor(target, "mallory");
         click(driver.findElement(By.id("rerun")));
         WebElement banner = waitVisible(By.id("broken-chain"));
         String alarm = banner.getText();

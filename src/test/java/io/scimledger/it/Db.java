@@ -97,4 +97,27 @@ public final class Db {
     public static long eventCount(String tenant) {
         return count("SELECT count(*) FROM event WHERE tenant_id = ? AND stream_type <> 'Tenant'", tenant);
     }
+
+    /**
+     * Tampers with the log as only a privileged database user can: rewrites one event's actor with the append-only
+     * trigger switched off for the moment, as an attacker with the owner role would. For tests of chain verification.
+     */
+    public static void tamperActor(java.util.UUID eventId, String actor) {
+        try (Connection owner = owner()) {
+            owner.setAutoCommit(false);
+            try (var st = owner.createStatement();
+                 PreparedStatement ps = owner.prepareStatement("UPDATE event SET actor_subject = ? WHERE event_id = ?")) {
+                st.execute("ALTER TABLE event DISABLE TRIGGER USER");
+                ps.setString(1, actor);
+                ps.setObject(2, eventId);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("no event " + eventId);
+                }
+                st.execute("ALTER TABLE event ENABLE TRIGGER USER");
+            }
+            owner.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
