@@ -8,7 +8,7 @@
 # A script calls bench_init NAME first; it may define bench_on_exit (called before the service stops).
 # After bench_start_service, RUN_DIR/target/local-stack.env describes the stack; bench_db_env exports it as PG*.
 
-PORT=8080
+PORT="${BENCH_PORT:-8080}" # another port lets two benchmarks run side by side
 HOST_URL="http://localhost:$PORT"
 START_TIMEOUT="${BENCH_START_TIMEOUT:-300}"
 
@@ -48,7 +48,7 @@ bench_start_service() {
   shift
   echo "[$BENCH_NAME] starting the service: deploy/run-local.sh $* (log: $log)"
   # No dev console (no terminal here).
-  bash "$RUN_DIR/deploy/run-local.sh" -Dquarkus.console.enabled=false "$@" </dev/null >"$log" 2>&1 &
+  bash "$RUN_DIR/deploy/run-local.sh" -Dquarkus.console.enabled=false -Dquarkus.http.port="$PORT" "$@" </dev/null >"$log" 2>&1 &
   SERVICE_PID=$!
   local deadline=$((SECONDS + START_TIMEOUT))
   while :; do

@@ -4,7 +4,7 @@
 #
 # Usage: deploy/mint-dev-token.sh [tenant] [scopes] [subject]
 #   tenant  default "acme"
-#   scopes  default "scim:read scim:write"  (others: audit:read, scim:admin)
+#   scopes  default "scim:read scim:write"  (others: audit:read, scim:admin, platform:admin)
 #   subject default "dev-idp"
 # Env: MINT_KEY (RSA private key PEM, default the dev key) and MINT_ISSUER (default the dev issuer) sign for another
 # key and issuer, e.g. the throwaway ones of `deploy/run-local.sh --packaged` (target/packaged-keys/).
