@@ -59,8 +59,12 @@ public class AdmissionControl {
         if (name == null) {
             return null;
         }
-        Optional<Tenant> tenant = registry.find(name);
-        if (tenant.isEmpty() || !tenant.get().active()) {
+        // On a worker thread (blocking endpoints: SCIM, audit) the registry may query on a cache miss; on the event
+        // loop (non-blocking endpoints) only its cache is read, and a tenant it does not hold yet is not limited
+        // for that one request (the endpoint's own lookup fills the cache).
+        Optional<Tenant> tenant = io.vertx.core.Context.isOnEventLoopThread() ? registry.cachedOrNull(name)
+                : registry.find(name);
+        if (tenant == null || tenant.isEmpty() || !tenant.get().active()) {
             return null;
         }
         TenantSettings settings = tenant.get().settings();

@@ -35,6 +35,20 @@ public final class PgErrors {
     }
 
     /**
+     * Some driver paths report a lost connection only in words, as a plain VertxException or NoStackTraceThrowable:
+     * "Connection is not active now, current status: CLOSED" (BEGIN on a pooled connection the server just
+     * closed), "Failed to read any response from the server, the underlying connection may have been lost".
+     */
+    private static boolean isLostConnectionMessage(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("connection is not active")
+                || (m.contains("connection") && (m.contains("closed") || m.contains("may have been lost")));
+    }
+
+    /**
      * True if {@code e} (or a cause) says the database is unreachable, restarting or dropped the connection: the
      * failures a client should simply retry (503), as opposed to a bug or a refused statement.
      */
@@ -53,10 +67,8 @@ public final class PgErrors {
                     && (UNAVAILABLE_STATES.contains(pg.getSqlState()) || pg.getSqlState().startsWith("08"))) {
                 return true;
             }
-            if (t instanceof io.vertx.core.VertxException v && v.getMessage() != null
-                    && v.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection")
-                    && v.getMessage().toLowerCase(java.util.Locale.ROOT).contains("closed")) {
-                return true; // older driver paths report a lost connection as a plain VertxException
+            if (isLostConnectionMessage(t.getMessage())) {
+                return true;
             }
         }
         return false;
