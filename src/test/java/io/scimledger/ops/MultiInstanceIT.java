@@ -120,6 +120,7 @@ class MultiInstanceIT {
         env.put("SCIM_TENANTS_REGISTER_ON_FIRST_USE", "true");
         env.put("SCIM_PUBLISH_IDLE_POLL_MS", "20");
         env.put("SCIM_OPS_SAMPLE_INTERVAL", "PT0.5S");
+        env.put("SCIM_OPS_RELAY_DEGRADED_AFTER", "PT2S");
     }
 
     @AfterAll
@@ -234,7 +235,56 @@ class MultiInstanceIT {
         System.out.printf("[MultiInstanceIT] restart: %s; %d duplicate records on Kafka%n", summary(all), duplicates);
     }
 
+    @Test
+    void withKafkaDownWritesKeepWorkingReadinessSaysDegradedAndTheLagShows() throws Exception {
+        Instance one = start("kafka-down-1");
+        String tenant = "mi-kafka-down";
+        awaitRelayHolder(List.of(one));
+        kafka.stop();
+        try {
+            List<Outcome> all = new ArrayList<>();
+            for (int n = 0; n < 20; n++) {
+                Outcome o = create(one, tenant, "kafka-down-" + n);
+                assertEquals(201, o.status(), "writes never wait for Kafka");
+                all.add(o);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> "degraded".equals(relayState(one)));
+            assertEquals(200, status(one, "/q/health/ready"), "still ready: the load balancer keeps the instance");
+            await().atMost(Duration.ofSeconds(30)).until(() -> metric(one, "scim_relay_lag_events") >= 20);
+            assertTrue(metric(one, "scim_relay_lag_seconds") > 0, "the lag in seconds shows too");
+            // no assertion on scim_relay_failures_total: a producer that already has the topics' metadata keeps
+            // its records in flight for up to delivery.timeout.ms (2 min) before the attempt counts as failed
+
+            kafka.start();
+            assertEveryCreateInLogAndOnKafka(tenant, committedIds(all));
+            await().atMost(Duration.ofSeconds(60)).until(() -> metric(one, "scim_relay_lag_events") == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "publishing".equals(relayState(one)));
+        } finally {
+            kafka.start(); // no-op when already running; the other tests need the broker
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static String relayState(Instance i) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/q/health/ready")))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode check : JSON.readTree(r.body()).path("checks")) {
+            if ("Kafka relay".equals(check.path("name").asText())) {
+                return check.path("data").path("state").asText();
+            }
+        }
+        return null;
+    }
+
+    /** One un-tagged sample of a Prometheus metric at /q/metrics (NaN when absent). */
+    private static double metric(Instance i, String name) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/q/metrics")))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElse(Double.NaN);
+    }
 
     private Instance start(String name) throws IOException {
         int port;
