@@ -29,8 +29,19 @@ public final class ScimResponses {
         }
     }
 
-    /** RFC 7644 section 3.12 error body. status is a string there, by the RFC's own example. */
+    /** Seconds a client is told to wait (Retry-After) on a 503 that names no other delay. */
+    public static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+    /**
+     * RFC 7644 section 3.12 error body. status is a string there, by the RFC's own example. A 503 carries
+     * Retry-After (RFC 9110 section 10.2.3): Entra ID and Okta both honour it.
+     */
     public static Response error(int status, String scimType, String detail) {
+        return error(status, scimType, detail, status == 503 ? UNAVAILABLE_RETRY_AFTER_SECONDS : 0);
+    }
+
+    /** An error with {@code Retry-After: retryAfterSeconds} (none when 0): 503 and 429. */
+    public static Response error(int status, String scimType, String detail, long retryAfterSeconds) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.putArray("schemas").add(ScimSchemas.ERROR_URN);
         body.put("status", Integer.toString(status));
@@ -41,6 +52,9 @@ public final class ScimResponses {
         Response.ResponseBuilder b = json(status, body);
         if (status == 401) {
             b.header("WWW-Authenticate", "Bearer realm=\"scim\"");
+        }
+        if (retryAfterSeconds > 0) {
+            b.header("Retry-After", Long.toString(retryAfterSeconds));
         }
         return b.build();
     }

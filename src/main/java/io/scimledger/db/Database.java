@@ -35,32 +35,118 @@ public class Database {
         return pool;
     }
 
-    /** Runs {@code work} in one transaction; commits if it returns, rolls back if it throws. */
+    /**
+     * Runs {@code work} in one transaction; commits if it returns, rolls back if it throws.
+     *
+     * <p>Database outages become {@link DatabaseUnavailableException} (answered 503 + Retry-After). Getting a
+     * connection and beginning the transaction is retried first ({@link #openTransaction}), since nothing has
+     * happened yet; a failure once {@code work} ran is not retried here (the write path decides), and a failure
+     * of COMMIT itself is reported with an unknown outcome, never retried.
+     */
     public <T> T inTransaction(Function<SqlConnection, T> work) {
-        SqlConnection conn = await(pool.getConnection());
+        Open open = openTransaction();
+        SqlConnection conn = open.conn();
         try {
-            Transaction tx = await(conn.begin());
             T result;
             try {
                 result = work.apply(conn);
-            } catch (RuntimeException | Error e) {
-                rollbackQuietly(tx);
+            } catch (RuntimeException e) {
+                rollbackQuietly(open.tx());
+                throw unavailableOr(e, "the database connection was lost during the transaction");
+            } catch (Error e) {
+                rollbackQuietly(open.tx());
                 throw e;
             }
-            await(tx.commit());
+            try {
+                await(open.tx().commit());
+            } catch (RuntimeException e) {
+                if (PgErrors.isUnavailable(e)) {
+                    throw new DatabaseUnavailableException(
+                            "the database connection was lost while committing; the outcome is unknown", e, true);
+                }
+                throw e;
+            }
             return result;
         } finally {
-            conn.closeAndAwait();
+            closeQuietly(conn);
         }
     }
 
     /** Runs read-only work on one connection (one snapshot per statement). */
     public <T> T withConnection(Function<SqlConnection, T> work) {
-        SqlConnection conn = await(pool.getConnection());
+        SqlConnection conn = connect();
         try {
             return work.apply(conn);
+        } catch (RuntimeException e) {
+            throw unavailableOr(e, "the database connection was lost");
         } finally {
+            closeQuietly(conn);
+        }
+    }
+
+    private record Open(SqlConnection conn, Transaction tx) {
+    }
+
+    /** A connection with a begun transaction, retried like {@link #connect()}: BEGIN on a stale connection fails. */
+    private Open openTransaction() {
+        return retryingUnavailable(() -> {
+            SqlConnection conn = await(pool.getConnection());
+            try {
+                return new Open(conn, await(conn.begin()));
+            } catch (RuntimeException e) {
+                closeQuietly(conn);
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * A connection from the pool. While PostgreSQL restarts (or a pooled connection died with it) getting one
+     * fails for a moment: retried {@value #CONNECT_ATTEMPTS} times with a doubling pause (about 1.5 s in all) inside
+     * the request before it is answered 503.
+     */
+    public SqlConnection connect() {
+        return retryingUnavailable(() -> await(pool.getConnection()));
+    }
+
+    static final int CONNECT_ATTEMPTS = 5;
+    static final long FIRST_PAUSE_MILLIS = 100;
+
+    private static <T> T retryingUnavailable(java.util.function.Supplier<T> attempt) {
+        long pause = FIRST_PAUSE_MILLIS;
+        for (int i = 1; ; i++) {
+            try {
+                return attempt.get();
+            } catch (RuntimeException e) {
+                if (!PgErrors.isUnavailable(e)) {
+                    throw e;
+                }
+                if (i >= CONNECT_ATTEMPTS) {
+                    throw new DatabaseUnavailableException("the database is unavailable", e, false);
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new DatabaseUnavailableException("interrupted while waiting for the database", e, false);
+                }
+                pause *= 2;
+            }
+        }
+    }
+
+    private static RuntimeException unavailableOr(RuntimeException e, String message) {
+        if (e instanceof DatabaseUnavailableException || !PgErrors.isUnavailable(e)) {
+            return e;
+        }
+        return new DatabaseUnavailableException(message, e, false);
+    }
+
+    private static void closeQuietly(SqlConnection conn) {
+        try {
             conn.closeAndAwait();
+        } catch (RuntimeException ignored) {
+            // a connection lost with the server is already gone; the pool forgets it
         }
     }
 

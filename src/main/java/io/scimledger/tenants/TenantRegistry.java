@@ -145,6 +145,14 @@ public class TenantRegistry {
         return loaded;
     }
 
+    /**
+     * The tenant if this instance's cache holds it and may be trusted, without blocking or querying; null when
+     * only a query could tell (for callers on the event loop that can do without, such as admission control).
+     */
+    public Optional<Tenant> cachedOrNull(String name) {
+        return listening ? cache.get(name) : null;
+    }
+
     /** {@link #find(String)} without blocking, for the authentication step on the event loop. */
     public Uni<Optional<Tenant>> findAsync(String name) {
         if (listening) {

@@ -230,6 +230,17 @@ public final class LocalPostgres implements AutoCloseable {
         stop();
     }
 
+    /**
+     * {@code pg_ctl restart -m fast}: disconnects every session (admin_shutdown), stops, and starts again on the same
+     * port and data directory with the same options. Only for a cluster this instance started.
+     */
+    public synchronized void restart() {
+        if (remote != null || !running) {
+            throw new IllegalStateException("only a running cluster started here can be restarted");
+        }
+        pgCtl("restart", "-m", "fast", "-t", "60", "-l", baseDir.resolve("postgres.log").toString());
+    }
+
     // ------------------------------------------------------------------ internals
 
     private void initdb() {
