@@ -128,7 +128,12 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
         return o;
     }
 
-    /** The names of core (or, for Users, enterprise and common) attributes, which an extension may not reuse. */
+    /**
+     * Whether the name is a core or common attribute's. Those names are the ones a client writes unqualified
+     * ({@code costCenter} alone means nothing, {@code userName} alone means the core one), so an extension reusing
+     * them would make filters, PATCH paths and IdP mappings ambiguous. Enterprise attribute names stay allowed: they
+     * are always written with their URN, and the issue's own example ({@code acme:2.0:User:costCenter}) reuses one.
+     */
     private static String clashWithCore(String resourceType, String name) {
         for (AttributeDefinition a : ScimSchemas.COMMON_ATTRIBUTES) {
             if (a.name().equalsIgnoreCase(name)) {
@@ -138,9 +143,6 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
         boolean user = resourceType.equals("User");
         if ((user ? ScimSchemas.USER : ScimSchemas.GROUP).attribute(name).isPresent()) {
             return "core " + resourceType;
-        }
-        if (user && ScimSchemas.ENTERPRISE_USER.attribute(name).isPresent()) {
-            return "enterprise User";
         }
         return null;
     }
