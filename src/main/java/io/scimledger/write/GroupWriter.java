@@ -121,7 +121,7 @@ public class GroupWriter implements ResourceWriter {
         PatchEngine.validate(type, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            PatchResult result = PatchEngine.apply(type, current.doc(), body);
+            PatchResult result = PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
             List<NewEvent> toAppend = new ArrayList<>();
             if (result.changedAttributes().contains("displayName")) {
                 requireUniqueDisplayName(conn, origin.tenant(), result.resource(), id);

@@ -103,7 +103,7 @@ public class UserWriter implements ResourceWriter {
         PatchEngine.validate(type, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            PatchResult result = PatchEngine.apply(type, current.doc(), body);
+            PatchResult result = PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
             if (result.changedAttributes().isEmpty()) {
                 return current;
             }

@@ -275,7 +275,7 @@ class CustomSchemasTest {
     void schemaChangesAreTenantEventsAndRemovingAnAttributeKeepsItsHistory() {
         String t = tenant("schemas-history");
         register(t, ACME_SCHEMA);
-        String id = userWithAcme(t, "h@example.com", "{\"costCenter\":\"CC-HIST\"}");
+        String id = userWithAcme(t, "h@example.com", "{\"costCenter\":\"CC-HIST\",\"badgeNumber\":\"B-GONE-42\"}");
         String withoutCostCenter = ACME_SCHEMA.replaceFirst(
                 "\\{\"name\":\"costCenter\"[^}]*\\},", "");
         assertFalse(withoutCostCenter.contains("costCenter"));
@@ -291,7 +291,13 @@ class CustomSchemasTest {
         String history = auditor.get("/audit/Users/" + id + "/history").then().statusCode(200).extract().asString();
         assertTrue(history.contains("CC-HIST"), history);
 
+        // a value of a removed schema is not carried into the next event, where it could no longer be sealed
         admin(t).delete("/admin/tenants/" + t + "/schemas/" + ACME).then().statusCode(204);
+        Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Eng\"}]")
+                .statusCode(200).body("'" + ACME + "'", nullValue()).body("schemas", not(hasItem(ACME)));
+        assertFalse(rawState(id, 2).contains("B-GONE-42"), rawState(id, 2));
+        assertFalse(rawState(id, 2).contains(ACME), rawState(id, 2));
+        assertFalse(rawState(id, 1).contains("B-GONE-42"), "sealed while the attribute was personal");
         Scim.idp(t).get("/scim/v2/Schemas/" + ACME).then().statusCode(404);
         admin(t).get("/admin/tenants/" + t).then().statusCode(200).body("schemas.size()", equalTo(0));
 
