@@ -88,6 +88,7 @@ public final class AttributeSelection {
 
     /** Removes what was not asked for; id, schemas and returned=always attributes always stay. */
     public ObjectNode apply(ResourceTypeDefinition type, ObjectNode resource) {
+        applyExtensionReturned(type, resource);
         if (this == ALL) {
             return resource;
         }
@@ -130,6 +131,50 @@ public final class AttributeSelection {
             }
         }
         return resource;
+    }
+
+    /**
+     * Extension attributes as the tenant's schemas say now: a value under a schema or attribute the tenant no longer
+     * has is not shown (the log keeps it), {@code returned: never} is never shown and {@code returned: request} only
+     * when {@code attributes} names it or its schema (RFC 7643 section 7).
+     */
+    private void applyExtensionReturned(ResourceTypeDefinition type, ObjectNode resource) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = resource.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            if (!name.regionMatches(true, 0, "urn:", 0, 4)) {
+                continue;
+            }
+            Optional<io.scimledger.scim.schema.SchemaDefinition> ext = type.extension(name);
+            if (ext.isEmpty() || !field.getValue().isObject()) {
+                it.remove();
+                continue;
+            }
+            String urn = ext.get().id().toLowerCase(Locale.ROOT);
+            ObjectNode shown = ((ObjectNode) field.getValue()).deepCopy();
+            for (Iterator<String> names = shown.fieldNames(); names.hasNext(); ) {
+                String attr = names.next();
+                Returned returned = ext.get().attribute(attr).map(a -> a.returned()).orElse(Returned.NEVER);
+                boolean requested = include != null && (include.contains(urn)
+                        || include.contains(urn + ":" + attr.toLowerCase(Locale.ROOT)));
+                if (returned == Returned.NEVER || (returned == Returned.REQUEST && !requested)) {
+                    names.remove();
+                }
+            }
+            if (shown.isEmpty()) {
+                it.remove();
+            } else {
+                field.setValue(shown);
+            }
+        }
+        if (resource.get("schemas") instanceof ArrayNode schemas) {
+            for (Iterator<JsonNode> it = schemas.elements(); it.hasNext(); ) {
+                String urn = it.next().asText();
+                if (!type.knowsSchema(urn)) {
+                    it.remove();
+                }
+            }
+        }
     }
 
     /** Filters sub-attributes (of a complex value, each element of a multi-valued one, or an extension object). */

@@ -40,6 +40,8 @@ public class DiscoveryResource {
     BaseUrl baseUrl;
     @Inject
     io.scimledger.projection.Cursors cursors;
+    @Inject
+    io.scimledger.security.Caller caller;
 
     @GET
     @Path("ServiceProviderConfig")
@@ -74,14 +76,14 @@ public class DiscoveryResource {
     @GET
     @Path("ResourceTypes")
     public Response resourceTypes() {
-        List<ObjectNode> all = ScimSchemas.resourceTypes().stream().map(this::resourceType).toList();
+        List<ObjectNode> all = resourceTypeDefinitions().stream().map(this::resourceType).toList();
         return ScimResponses.json(200, list(all)).build();
     }
 
     @GET
     @Path("ResourceTypes/{name}")
     public Response resourceType(@PathParam("name") String name) {
-        return ScimSchemas.resourceTypes().stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst()
+        return resourceTypeDefinitions().stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst()
                 .map(t -> ScimResponses.json(200, resourceType(t)).build())
                 .orElseThrow(() -> ScimException.notFound("no resource type " + name));
     }
@@ -100,11 +102,17 @@ public class DiscoveryResource {
                 .orElseThrow(() -> ScimException.notFound("no schema " + id));
     }
 
-    /** The resources' schemas, then the discovery resources' own (RFC 7643 section 7). */
-    private static List<SchemaDefinition> servedSchemas() {
+    /** The resources' schemas, the caller's tenant's extensions, then the discovery resources' own (RFC 7643 section 7). */
+    private List<SchemaDefinition> servedSchemas() {
         List<SchemaDefinition> all = new java.util.ArrayList<>(ScimSchemas.all());
+        all.addAll(io.scimledger.tenants.TenantSchemas.registered(caller.registered()));
         all.addAll(DiscoverySchemas.all());
         return all;
+    }
+
+    /** Users and Groups as the caller's tenant has them: with its registered schema extensions. */
+    private List<ResourceTypeDefinition> resourceTypeDefinitions() {
+        return io.scimledger.tenants.TenantSchemas.resourceTypes(caller.registered());
     }
 
     private ObjectNode resourceType(ResourceTypeDefinition t) {

@@ -38,7 +38,7 @@ public class GroupsResource extends ResourceEndpoint {
 
     @Override
     protected ResourceTypeDefinition type() {
-        return ScimSchemas.GROUP_TYPE;
+        return io.scimledger.tenants.TenantSchemas.groupType(caller.registered());
     }
 
     @Override

@@ -54,8 +54,10 @@ public class RootSearchResource {
         int start = q.startIndex() == null || q.startIndex() < 1 ? 1 : q.startIndex();
         int count = q.count() == null ? ResourceSearch.DEFAULT_COUNT
                 : Math.max(0, Math.min(q.count(), ResourceSearch.MAX_RESULTS));
-        AttributeSelection userSelection = AttributeSelection.parse(ScimSchemas.USER_TYPE, q.attributes(), q.excludedAttributes());
-        AttributeSelection groupSelection = AttributeSelection.parse(ScimSchemas.GROUP_TYPE, q.attributes(), q.excludedAttributes());
+        var userType = io.scimledger.tenants.TenantSchemas.userType(caller.registered());
+        var groupType = io.scimledger.tenants.TenantSchemas.groupType(caller.registered());
+        AttributeSelection userSelection = AttributeSelection.parse(userType, q.attributes(), q.excludedAttributes());
+        AttributeSelection groupSelection = AttributeSelection.parse(groupType, q.attributes(), q.excludedAttributes());
         return db.withConnection(conn -> {
             // Totals first (count 0), then the slice of the concatenation Users ++ Groups that the page covers.
             ScimException userError = null;
@@ -82,7 +84,7 @@ public class RootSearchResource {
                 Map<java.util.UUID, List<Member>> rel = userSelection.wants("groups")
                         ? queries.groupsOf(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
                 for (ResourceRow r : page.resources()) {
-                    resources.add(userSelection.apply(ScimSchemas.USER_TYPE, ResourceRenderer.user(baseUrl.get(), r, rel.get(r.id()))));
+                    resources.add(userSelection.apply(userType, ResourceRenderer.user(baseUrl.get(), r, rel.get(r.id()))));
                 }
                 remaining -= page.resources().size();
             }
@@ -92,7 +94,7 @@ public class RootSearchResource {
                 Map<java.util.UUID, List<Member>> rel = groupSelection.wants("members")
                         ? queries.membersOf(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
                 for (ResourceRow r : page.resources()) {
-                    resources.add(groupSelection.apply(ScimSchemas.GROUP_TYPE, ResourceRenderer.group(baseUrl.get(), r, rel.get(r.id()))));
+                    resources.add(groupSelection.apply(groupType, ResourceRenderer.group(baseUrl.get(), r, rel.get(r.id()))));
                 }
             }
             ObjectNode out = JsonNodeFactory.instance.objectNode();

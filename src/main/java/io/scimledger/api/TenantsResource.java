@@ -11,6 +11,7 @@ import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.security.Caller;
 import io.scimledger.security.Scopes;
+import io.scimledger.tenants.ExtensionSchema;
 import io.scimledger.tenants.Tenant;
 import io.scimledger.tenants.TenantAdministration;
 import io.scimledger.tenants.TenantName;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -240,6 +242,80 @@ public class TenantsResource {
         return Response.noContent().build();
     }
 
+    /** The tenant's registered extension schemas (docs/tenants.md, "Custom schema extensions"). */
+    @GET
+    @Path("{tenant}/schemas")
+    @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
+    public Response schemas(@PathParam("tenant") String tenant) {
+        Tenant t = requireAdministered(caller, registry, tenant);
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("totalResults", t.schemas().size());
+        ArrayNode list = out.putArray("Resources");
+        t.schemas().forEach(s -> list.add(schemaJson(t, s)));
+        return Response.ok(out.toString()).type(JSON).build();
+    }
+
+    @GET
+    @Path("{tenant}/schemas/{id}")
+    @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
+    public Response schema(@PathParam("tenant") String tenant, @PathParam("id") String id) {
+        Tenant t = requireAdministered(caller, registry, tenant);
+        ExtensionSchema s = t.schema(id).orElseThrow(() -> noSchema(tenant, id));
+        return Response.ok(schemaJson(t, s).toString()).type(JSON).build();
+    }
+
+    /** Registers an extension schema for the tenant's Users (or Groups, with "resourceType": "Group"). */
+    @POST
+    @Path("{tenant}/schemas")
+    @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
+    public Response registerSchema(@PathParam("tenant") String tenant, String body) {
+        requireAdministered(caller, registry, tenant);
+        ExtensionSchema s = parseSchema(body);
+        Tenant t = administration.registerSchema(caller.originIn(tenant), s);
+        return Response.created(URI.create("/admin/tenants/" + tenant + "/schemas/" + s.id()))
+                .entity(schemaJson(t, t.schema(s.id()).orElseThrow()).toString()).type(JSON).build();
+    }
+
+    /** Replaces a registered schema (same id, same resource type); see {@link TenantAdministration#changeSchema}. */
+    @PUT
+    @Path("{tenant}/schemas/{id}")
+    @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
+    public Response changeSchema(@PathParam("tenant") String tenant, @PathParam("id") String id, String body) {
+        Tenant before = requireAdministered(caller, registry, tenant);
+        before.schema(id).orElseThrow(() -> noSchema(tenant, id));
+        ExtensionSchema s = parseSchema(body);
+        Tenant t = administration.changeSchema(caller.originIn(tenant), id, s);
+        return Response.ok(schemaJson(t, t.schema(s.id()).orElseThrow()).toString()).type(JSON).build();
+    }
+
+    @DELETE
+    @Path("{tenant}/schemas/{id}")
+    @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
+    public Response removeSchema(@PathParam("tenant") String tenant, @PathParam("id") String id) {
+        requireAdministered(caller, registry, tenant).schema(id).orElseThrow(() -> noSchema(tenant, id));
+        administration.removeSchema(caller.originIn(tenant), id);
+        return Response.noContent().build();
+    }
+
+    private static ExtensionSchema parseSchema(String body) {
+        int bytes = body == null ? 0 : body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > ExtensionSchema.MAX_BYTES) {
+            // checked before parsing, so an over-large document costs no parse
+            return ExtensionSchema.parse(null, bytes);
+        }
+        return ExtensionSchema.parse(ScimResponses.parseBody(body), bytes);
+    }
+
+    private static ScimException noSchema(String tenant, String id) {
+        return ScimException.notFound("tenant '" + tenant + "' has no schema '" + id + "'");
+    }
+
+    private static ObjectNode schemaJson(Tenant t, ExtensionSchema s) {
+        ObjectNode o = s.toJson();
+        o.put("location", "/admin/tenants/" + t.name() + "/schemas/" + s.id());
+        o.put("auditHistory", "/audit/Tenant/" + TenantName.streamId(t.name()) + "/history");
+        return o;
+    }
+
     /**
      * Erases a person (GDPR art. 17) by destroying their data key; see docs/audit.md, "Erasure". Body (optional):
      * {"reference": "<ticket id>"}. Erasing an already erased user answers 200 with erasedNow=false.
@@ -276,6 +352,8 @@ public class TenantsResource {
         o.set("settings", t.settings().toJson());
         ArrayNode issuers = o.putArray("issuers");
         t.issuers().forEach(i -> issuers.add(i.toJson()));
+        ArrayNode schemas = o.putArray("schemas");
+        t.schemas().forEach(s -> schemas.add(s.id()));
         o.put("version", t.version()).put("created", t.created().toString())
                 .put("lastModified", t.lastModified().toString());
         o.put("auditHistory", "/audit/Tenant/" + TenantName.streamId(t.name()) + "/history");

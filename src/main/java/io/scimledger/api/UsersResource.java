@@ -31,7 +31,7 @@ public class UsersResource extends ResourceEndpoint {
 
     @Override
     protected ResourceTypeDefinition type() {
-        return ScimSchemas.USER_TYPE;
+        return io.scimledger.tenants.TenantSchemas.userType(caller.registered());
     }
 
     @Override

@@ -140,6 +140,13 @@ public class AuditReports {
                     : ScimSchemas.GROUP_TYPE;
             boolean password = payload.path("request").path("passwordSupplied").asBoolean(false);
             ChangedAttributes.between(type, JsonNodeFactory.instance.objectNode(), state, password).forEach(out::add);
+            // a tenant's own extensions (registered then, perhaps removed since): what the state recorded under them
+            state.fields().forEachRemaining(f -> {
+                if (f.getKey().regionMatches(true, 0, "urn:", 0, 4) && !type.knowsSchema(f.getKey())
+                        && f.getValue().isObject()) {
+                    f.getValue().fieldNames().forEachRemaining(n -> out.add(f.getKey() + ":" + n));
+                }
+            });
         }
         return out;
     }

@@ -35,7 +35,16 @@ public enum EventType {
     TenantIssuerRemoved(StreamType.Tenant),
     /** A provisioning token was issued: its id, label, scopes and expiry, and only a SHA-256 of the token. */
     TenantCredentialIssued(StreamType.Tenant),
-    TenantCredentialRevoked(StreamType.Tenant);
+    TenantCredentialRevoked(StreamType.Tenant),
+    /**
+     * An extension schema registered for the tenant's Users or Groups: the schema (RFC 7643 section 7 form with our
+     * personal flag) and the tenant's whole list of schemas after the change.
+     */
+    TenantSchemaRegistered(StreamType.Tenant),
+    /** A registered schema changed (attributes added, removed or redefined); the new schema and the whole list. */
+    TenantSchemaChanged(StreamType.Tenant),
+    /** A schema unregistered; values already written stay in the log and its history. */
+    TenantSchemaRemoved(StreamType.Tenant);
 
     /** Payload schema version written today. */
     public static final int CURRENT_SCHEMA_VERSION = 1;

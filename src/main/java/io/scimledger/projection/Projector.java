@@ -39,7 +39,8 @@ public class Projector {
             case GroupMembersRemoved -> removeMembers(conn, e, payload.path("members"));
             case GroupDeleted -> deleteGroup(conn, e);
             case TenantCreated, TenantSettingsChanged, TenantSuspended, TenantResumed, TenantDeleted,
-                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked ->
+                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked,
+                    TenantSchemaRegistered, TenantSchemaChanged, TenantSchemaRemoved ->
                     TenantProjection.apply(conn, e, payload);
             default -> throw new IllegalStateException("no projection for " + e.type());
         }

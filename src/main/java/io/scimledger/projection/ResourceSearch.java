@@ -52,17 +52,19 @@ public class ResourceSearch {
     }
 
     private final Cursors cursors;
+    private final io.scimledger.tenants.TenantSchemas schemas;
 
-    public ResourceSearch(Cursors cursors) {
+    public ResourceSearch(Cursors cursors, io.scimledger.tenants.TenantSchemas schemas) {
         this.cursors = cursors;
+        this.schemas = schemas;
     }
 
     public Page<ResourceRow> users(SqlClient conn, String tenant, Query q) {
-        return search(conn, tenant, q, ScimSchemas.USER_TYPE, "scim_user", ResourceQueries::row);
+        return search(conn, tenant, q, schemas.userType(tenant), "scim_user", ResourceQueries::row);
     }
 
     public Page<ResourceRow> groups(SqlClient conn, String tenant, Query q) {
-        return search(conn, tenant, q, ScimSchemas.GROUP_TYPE, "scim_group", ResourceQueries::row);
+        return search(conn, tenant, q, schemas.groupType(tenant), "scim_group", ResourceQueries::row);
     }
 
     private <T> Page<T> search(SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table,

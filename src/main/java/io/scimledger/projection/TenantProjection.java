@@ -32,6 +32,8 @@ final class TenantProjection {
             case TenantResumed -> touch(conn, e, at, "status = 'active'", null);
             case TenantIssuerTrusted, TenantIssuerRemoved ->
                     touch(conn, e, at, "issuers = $4::text::jsonb", payload.path("issuers").toString());
+            case TenantSchemaRegistered, TenantSchemaChanged, TenantSchemaRemoved ->
+                    touch(conn, e, at, "schemas = $4::text::jsonb", payload.path("schemas").toString());
             case TenantCredentialIssued -> {
                 JsonNode c = payload.path("credential");
                 query(conn, "INSERT INTO tenant_credential (credential_id, tenant_id, token_hash, label, scopes, "

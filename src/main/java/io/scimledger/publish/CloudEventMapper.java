@@ -105,7 +105,8 @@ public final class CloudEventMapper {
             case UserDeleted, GroupDeleted, UserErased -> PROV + "delete";
             // RFC 9967 covers provisioning only; the admin plane has its own event types.
             case TenantCreated, TenantSettingsChanged, TenantSuspended, TenantResumed, TenantDeleted,
-                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked ->
+                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked,
+                    TenantSchemaRegistered, TenantSchemaChanged, TenantSchemaRemoved ->
                     ADMIN + e.type().name();
         };
     }

@@ -58,6 +58,11 @@ public class Caller {
         return registeredTenant().name();
     }
 
+    /** The caller's tenant as registered: settings, issuers and extension schemas. */
+    public Tenant registered() {
+        return registeredTenant();
+    }
+
     /** The caller's tenant's settings. */
     public TenantSettings settings() {
         return registeredTenant().settings();

@@ -14,6 +14,7 @@ import io.scimledger.events.StoredEvent;
 import io.scimledger.events.StreamType;
 import io.scimledger.projection.Projector;
 import io.scimledger.scim.ScimException;
+import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.security.ProvisioningTokens;
 import io.scimledger.write.WriteTransactions;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -213,6 +214,137 @@ public class TenantAdministration {
             }
             return null;
         });
+    }
+
+    /**
+     * Registers an extension schema for the tenant's Users or Groups.
+     *
+     * @throws ScimException 409 uniqueness when the tenant has a schema with this id; 400 past the schema limit
+     */
+    public Tenant registerSchema(RequestOrigin origin, ExtensionSchema schema) {
+        return committed(origin, conn -> {
+            Tenant current = require(conn, origin.tenant());
+            if (current.schema(schema.id()).isPresent()) {
+                throw new ScimException(409, "uniqueness", "tenant '" + current.name() + "' has a schema '"
+                        + schema.id() + "' already; change it with PUT");
+            }
+            if (current.schemas().size() >= ExtensionSchema.MAX_SCHEMAS) {
+                throw ScimException.invalidValue("a tenant registers at most " + ExtensionSchema.MAX_SCHEMAS
+                        + " extension schemas");
+            }
+            List<ExtensionSchema> next = new ArrayList<>(current.schemas());
+            next.add(schema);
+            ObjectNode payload = schemasPayload(next);
+            payload.set("schema", schema.toJson());
+            append(conn, origin, EventType.TenantSchemaRegistered, payload);
+            return require(conn, origin.tenant());
+        });
+    }
+
+    /**
+     * Replaces a registered schema. Attributes may be added, removed (their values stay in the log and in the
+     * resources' history) or redefined, except that an attribute holding a value in any of the tenant's resources
+     * keeps its type and multiValued: the values already written would no longer fit it.
+     *
+     * @throws ScimException 404 for an unknown schema; 400 for a changed id or resource type, or a type change over data
+     */
+    public Tenant changeSchema(RequestOrigin origin, String id, ExtensionSchema schema) {
+        return committed(origin, conn -> {
+            Tenant current = require(conn, origin.tenant());
+            ExtensionSchema old = current.schema(id).orElseThrow(() -> ScimException.notFound(
+                    "tenant '" + current.name() + "' has no schema '" + id + "'"));
+            if (!old.id().equals(schema.id())) {
+                throw ScimException.invalidValue("a schema's id cannot change ('" + old.id() + "' in the path, '"
+                        + schema.id() + "' in the body); register a new schema instead");
+            }
+            if (!old.resourceType().equals(schema.resourceType())) {
+                throw ScimException.invalidValue("schema '" + id + "' extends " + old.resourceType()
+                        + "; its resourceType cannot change");
+            }
+            String table = old.resourceType().equals("User") ? "scim_user" : "scim_group";
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            ArrayNode added = JsonNodeFactory.instance.arrayNode();
+            ArrayNode removed = JsonNodeFactory.instance.arrayNode();
+            ArrayNode redefined = JsonNodeFactory.instance.arrayNode();
+            for (AttributeDefinition before : old.schema().attributes()) {
+                var after = schema.schema().attribute(before.name());
+                if (after.isEmpty()) {
+                    removed.add(before.name());
+                    continue;
+                }
+                if (!before.equals(after.get())) {
+                    redefined.add(after.get().name());
+                }
+                if (shapeChanged(before, after.get()) && hasValues(conn, table, current.name(), old.id(), before)) {
+                    throw ScimException.invalidValue("attribute '" + old.id() + ":" + before.name() + "' holds values "
+                            + "in this tenant's " + old.resourceType() + "s, so its type or multiValued cannot change ("
+                            + describe(before) + " -> " + describe(after.get()) + "); add a new attribute instead");
+                }
+            }
+            for (AttributeDefinition a : schema.schema().attributes()) {
+                if (old.schema().attribute(a.name()).isEmpty()) {
+                    added.add(a.name());
+                }
+            }
+            if (added.isEmpty() && removed.isEmpty() && redefined.isEmpty() && old.equals(schema)) {
+                return current;
+            }
+            List<ExtensionSchema> next = current.schemas().stream().map(s -> s.id().equals(old.id()) ? schema : s)
+                    .toList();
+            payload.setAll(schemasPayload(next));
+            payload.set("schema", schema.toJson());
+            payload.set("attributesAdded", added);
+            payload.set("attributesRemoved", removed);
+            payload.set("attributesRedefined", redefined);
+            append(conn, origin, EventType.TenantSchemaChanged, payload);
+            return require(conn, origin.tenant());
+        });
+    }
+
+    /** Unregisters a schema; the values written under it stay in the log and in every resource's history. */
+    public Tenant removeSchema(RequestOrigin origin, String id) {
+        return committed(origin, conn -> {
+            Tenant current = require(conn, origin.tenant());
+            ExtensionSchema old = current.schema(id).orElseThrow(() -> ScimException.notFound(
+                    "tenant '" + current.name() + "' has no schema '" + id + "'"));
+            List<ExtensionSchema> next = current.schemas().stream().filter(s -> !s.id().equals(old.id())).toList();
+            ObjectNode payload = schemasPayload(next);
+            payload.put("removedSchema", old.id());
+            append(conn, origin, EventType.TenantSchemaRemoved, payload);
+            return require(conn, origin.tenant());
+        });
+    }
+
+    /** A change that values already written would not fit: another type, single- versus multi-valued, or sub-types. */
+    private static boolean shapeChanged(AttributeDefinition before, AttributeDefinition after) {
+        if (before.type() != after.type() || before.multiValued() != after.multiValued()) {
+            return true;
+        }
+        for (AttributeDefinition sub : before.subAttributes()) {
+            var now = after.subAttribute(sub.name());
+            if (now.isPresent() && (now.get().type() != sub.type() || now.get().multiValued() != sub.multiValued())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(AttributeDefinition a) {
+        return a.type().scimName() + (a.multiValued() ? ", multi-valued" : "");
+    }
+
+    /** Whether any current resource of the tenant holds a value of the attribute (the projection's documents). */
+    private static boolean hasValues(SqlConnection conn, String table, String tenant, String schemaId,
+                                     AttributeDefinition attribute) {
+        return query(conn, "SELECT 1 FROM " + table + " WHERE tenant_id = $1 AND (doc -> $2 -> $3) IS NOT NULL "
+                + "AND (doc -> $2 -> $3) <> 'null'::jsonb LIMIT 1", tenant, schemaId, attribute.name()).size() > 0;
+    }
+
+    private static ObjectNode schemasPayload(List<ExtensionSchema> schemas) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        ArrayNode all = payload.putArray("schemas");
+        schemas.forEach(s -> all.add(s.toJson()));
+        return payload;
     }
 
     /** Runs a registry change in one transaction, then forgets what this instance had cached of the tenant. */

@@ -26,8 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The tenant registry as every request sees it: which tenants exist, whether they are active, their settings and
- * trusted issuers. Read on every authenticated request, so it is cached in memory; the cache is only trusted while
+ * The tenant registry as every request sees it: which tenants exist, whether they are active, their settings,
+ * trusted issuers and extension schemas. Read on every authenticated request, so it is cached in memory; the cache is only trusted while
  * this instance listens to the database's change notifications ({@value #CHANNEL}), which every change to the
  * registry sends in the transaction that records it. A suspension or a revoked token therefore takes effect on every
  * instance as soon as it commits; while the notification connection is down the cache is bypassed, and it is
@@ -41,7 +41,7 @@ public class TenantRegistry {
 
     private static final Logger LOG = Logger.getLogger(TenantRegistry.class);
     private static final String SELECT = "SELECT tenant_id, status, settings::text AS settings, "
-            + "issuers::text AS issuers, version, created, last_modified FROM tenant";
+            + "issuers::text AS issuers, schemas::text AS schemas, version, created, last_modified FROM tenant";
 
     private final Database db;
     private final Map<String, Optional<Tenant>> cache = new ConcurrentHashMap<>();
@@ -205,8 +205,10 @@ public class TenantRegistry {
     static Tenant fromRow(Row r) {
         List<TrustedIssuer> issuers = new ArrayList<>();
         JsonSupport.toJsonNode(r.getString("issuers")).forEach(i -> issuers.add(TrustedIssuer.fromStored(i)));
+        List<ExtensionSchema> schemas = new ArrayList<>();
+        JsonSupport.toJsonNode(r.getString("schemas")).forEach(s -> schemas.add(ExtensionSchema.fromStored(s)));
         return new Tenant(r.getString("tenant_id"), Tenant.Status.valueOf(r.getString("status")),
-                TenantSettings.fromStored(JsonSupport.toJsonNode(r.getString("settings"))), issuers,
+                TenantSettings.fromStored(JsonSupport.toJsonNode(r.getString("settings"))), issuers, schemas,
                 r.getLong("version"), r.getOffsetDateTime("created").toInstant(),
                 r.getOffsetDateTime("last_modified").toInstant());
     }

@@ -2,7 +2,6 @@ package io.scimledger.write;
 
 import static io.scimledger.db.Database.query;
 
-import static io.scimledger.scim.schema.ScimSchemas.GROUP_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +25,8 @@ import io.scimledger.scim.patch.PatchEngine.PatchResult;
 import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.scim.resource.ResourceNormalizer;
+import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.tenants.TenantSchemas;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -45,9 +46,12 @@ public class GroupWriter implements ResourceWriter {
     private final UnknownAttributes unknownAttributes;
     private final TenantRegistry registry;
     private final DataKeyStore dataKeys;
+    private final TenantSchemas schemas;
 
     public GroupWriter(WriteTransactions transactions, EventAppender appender, ResourceQueries queries,
-                       UnknownAttributes unknownAttributes, TenantRegistry registry, DataKeyStore dataKeys) {
+                       UnknownAttributes unknownAttributes, TenantRegistry registry, DataKeyStore dataKeys,
+                       TenantSchemas schemas) {
+        this.schemas = schemas;
         this.unknownAttributes = unknownAttributes;
         this.registry = registry;
         this.dataKeys = dataKeys;
@@ -58,8 +62,9 @@ public class GroupWriter implements ResourceWriter {
 
     @Override
     public ResourceRow create(RequestOrigin origin, JsonNode body) {
-        NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
-        unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
+        ResourceTypeDefinition type = schemas.groupType(origin.tenant());
+        NormalizedResource input = ResourceNormalizer.normalize(type, body);
+        unknownAttributes.check(origin, type, input.ignoredAttributes());
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
             requireUniqueDisplayName(conn, origin.tenant(), input.resource(), id);
@@ -83,14 +88,15 @@ public class GroupWriter implements ResourceWriter {
 
     @Override
     public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
-        NormalizedResource input = ResourceNormalizer.normalize(GROUP_TYPE, body);
-        unknownAttributes.check(origin, GROUP_TYPE, input.ignoredAttributes());
+        ResourceTypeDefinition type = schemas.groupType(origin.tenant());
+        NormalizedResource input = ResourceNormalizer.normalize(type, body);
+        unknownAttributes.check(origin, type, input.ignoredAttributes());
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            ResourceNormalizer.checkImmutable(GROUP_TYPE, current.doc(), input.resource());
+            ResourceNormalizer.checkImmutable(type, current.doc(), input.resource());
             requireUniqueDisplayName(conn, origin.tenant(), input.resource(), id);
             List<NewEvent> toAppend = new ArrayList<>();
-            List<String> changed = ChangedAttributes.between(GROUP_TYPE, current.doc(), input.resource(), false);
+            List<String> changed = ChangedAttributes.between(type, current.doc(), input.resource(), false);
             if (!changed.isEmpty()) {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode();
                 payload.set("state", input.resource());
@@ -110,11 +116,12 @@ public class GroupWriter implements ResourceWriter {
 
     @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        ResourceTypeDefinition type = schemas.groupType(origin.tenant());
         // Syntax before existence: a malformed request is a 400 whether or not the resource exists.
-        PatchEngine.validate(GROUP_TYPE, body);
+        PatchEngine.validate(type, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            PatchResult result = PatchEngine.apply(GROUP_TYPE, current.doc(), body);
+            PatchResult result = PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
             List<NewEvent> toAppend = new ArrayList<>();
             if (result.changedAttributes().contains("displayName")) {
                 requireUniqueDisplayName(conn, origin.tenant(), result.resource(), id);

@@ -1,7 +1,5 @@
 package io.scimledger.write;
 
-import static io.scimledger.scim.schema.ScimSchemas.USER_TYPE;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,6 +21,8 @@ import io.scimledger.scim.patch.PatchEngine.PatchResult;
 import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.resource.ResourceNormalizer;
+import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.tenants.TenantSchemas;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -43,9 +43,12 @@ public class UserWriter implements ResourceWriter {
     private final ResourceQueries queries;
     private final UnknownAttributes unknownAttributes;
     private final EventAppender appender;
+    private final TenantSchemas schemas;
 
     public UserWriter(WriteTransactions transactions, EventStore events, DataKeyStore dataKeys, Projector projector,
-                      ResourceQueries queries, UnknownAttributes unknownAttributes, EventAppender appender) {
+                      ResourceQueries queries, UnknownAttributes unknownAttributes, EventAppender appender,
+                      TenantSchemas schemas) {
+        this.schemas = schemas;
         this.unknownAttributes = unknownAttributes;
         this.appender = appender;
         this.transactions = transactions;
@@ -57,13 +60,14 @@ public class UserWriter implements ResourceWriter {
 
     @Override
     public ResourceRow create(RequestOrigin origin, JsonNode body) {
-        NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
-        unknownAttributes.check(origin, USER_TYPE, input.ignoredAttributes());
+        ResourceTypeDefinition type = schemas.userType(origin.tenant());
+        NormalizedResource input = ResourceNormalizer.normalize(type, body);
+        unknownAttributes.check(origin, type, input.ignoredAttributes());
         ObjectNode state = input.resource();
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
             DataKey key = dataKeys.generate(id);
-            ObjectNode payload = payload(state, key, request(origin, "POST", input.passwordSupplied()), null, null);
+            ObjectNode payload = payload(type, state, key, request(origin, "POST", input.passwordSupplied()), null, null);
             StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload)).get(0);
             dataKeys.store(conn, origin.tenant(), key);
             projector.apply(conn, created, clearPayload(state), Projector.Mode.LIVE);
@@ -73,18 +77,19 @@ public class UserWriter implements ResourceWriter {
 
     @Override
     public ResourceRow replace(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
-        NormalizedResource input = ResourceNormalizer.normalize(USER_TYPE, body);
-        unknownAttributes.check(origin, USER_TYPE, input.ignoredAttributes());
+        ResourceTypeDefinition type = schemas.userType(origin.tenant());
+        NormalizedResource input = ResourceNormalizer.normalize(type, body);
+        unknownAttributes.check(origin, type, input.ignoredAttributes());
         ObjectNode state = input.resource();
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            ResourceNormalizer.checkImmutable(USER_TYPE, current.doc(), state);
-            List<String> changed = ChangedAttributes.between(USER_TYPE, current.doc(), state, input.passwordSupplied());
+            ResourceNormalizer.checkImmutable(type, current.doc(), state);
+            List<String> changed = ChangedAttributes.between(type, current.doc(), state, input.passwordSupplied());
             if (changed.isEmpty()) {
                 return current; // nothing to record: the log only holds real changes
             }
             DataKey key = requireKey(conn, id);
-            ObjectNode payload = payload(state, key, request(origin, "PUT", input.passwordSupplied()),
+            ObjectNode payload = payload(type, state, key, request(origin, "PUT", input.passwordSupplied()),
                     sealedStateOf(conn, origin.tenant(), current), current.doc());
             changed.forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
@@ -93,18 +98,19 @@ public class UserWriter implements ResourceWriter {
 
     @Override
     public ResourceRow patch(RequestOrigin origin, UUID id, JsonNode body, String ifMatch) {
+        ResourceTypeDefinition type = schemas.userType(origin.tenant());
         // Syntax before existence: a malformed request is a 400 whether or not the resource exists.
-        PatchEngine.validate(USER_TYPE, body);
+        PatchEngine.validate(type, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            PatchResult result = PatchEngine.apply(USER_TYPE, current.doc(), body);
+            PatchResult result = PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
             if (result.changedAttributes().isEmpty()) {
                 return current;
             }
             DataKey key = requireKey(conn, id);
             ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
             request.set("operations", result.operations().forLog(value -> PersonalDataCipher.seal(value, key)));
-            ObjectNode payload = payload(result.resource(), key, request, sealedStateOf(conn, origin.tenant(), current), current.doc());
+            ObjectNode payload = payload(type, result.resource(), key, request, sealedStateOf(conn, origin.tenant(), current), current.doc());
             result.changedAttributes().forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserPatched, payload, result.resource());
         });
@@ -157,10 +163,10 @@ public class UserWriter implements ResourceWriter {
         return appender.append(conn, origin, toAppend);
     }
 
-    private static ObjectNode payload(ObjectNode state, DataKey key, ObjectNode request, ObjectNode previousSealed,
+    private static ObjectNode payload(ResourceTypeDefinition type, ObjectNode state, DataKey key, ObjectNode request, ObjectNode previousSealed,
                                       ObjectNode previousClear) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        payload.set("state", PersonalDataCipher.sealResource(USER_TYPE, state, key, previousSealed, previousClear));
+        payload.set("state", PersonalDataCipher.sealResource(type, state, key, previousSealed, previousClear));
         payload.set("request", request);
         return payload;
     }

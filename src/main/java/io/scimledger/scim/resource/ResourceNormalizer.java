@@ -187,6 +187,43 @@ public final class ResourceNormalizer {
         return type.schema().id().equals(ScimSchemas.GROUP_URN) && coreAttribute.name().equals("members");
     }
 
+    /**
+     * A copy of a stored resource without the values of extension schemas or attributes the type no longer has (a
+     * tenant removed them from its schema). PATCH starts from this, so such values are not carried into the next
+     * event, where they could no longer be sealed as personal; the earlier events keep them.
+     */
+    public static ObjectNode withoutUnregistered(ResourceTypeDefinition type, ObjectNode stored) {
+        ObjectNode out = stored.deepCopy();
+        for (Iterator<Map.Entry<String, JsonNode>> it = out.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getKey().regionMatches(true, 0, "urn:", 0, 4)) {
+                continue;
+            }
+            Optional<SchemaDefinition> ext = type.extension(field.getKey());
+            if (ext.isEmpty() || !(field.getValue() instanceof ObjectNode values)) {
+                it.remove();
+                continue;
+            }
+            for (Iterator<String> names = values.fieldNames(); names.hasNext(); ) {
+                if (ext.get().attribute(names.next()).isEmpty()) {
+                    names.remove();
+                }
+            }
+            if (values.isEmpty()) {
+                it.remove();
+            }
+        }
+        if (out.get("schemas") instanceof ArrayNode schemas) {
+            for (Iterator<JsonNode> it = schemas.elements(); it.hasNext(); ) {
+                String urn = it.next().asText();
+                if (!type.knowsSchema(urn)) {
+                    it.remove();
+                }
+            }
+        }
+        return out;
+    }
+
     /** The password: the one core attribute a client writes and the service never stores or returns. */
     public static boolean isWriteOnly(AttributeDefinition coreAttribute) {
         return coreAttribute.mutability() == Mutability.WRITE_ONLY;
