@@ -52,10 +52,19 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         String header = context.request().getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (header == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
-        String token = header.substring(BEARER.length()).trim();
+        String token;
+        if (header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            token = header.substring(BEARER.length()).trim();
+        } else if (header.trim().startsWith(ProvisioningTokens.PREFIX)) {
+            // Okta's custom "HTTP Header" connections send the header value as typed, often the bare token
+            // (docs/compatibility.md); our tokens' prefix makes that unambiguous.
+            token = header.trim();
+        } else {
+            return Uni.createFrom().optional(java.util.Optional.empty());
+        }
         if (token.startsWith(ProvisioningTokens.PREFIX)) {
             return provisioningTokens.verify(token).map(found -> found.map(c -> {
                 QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()

@@ -73,6 +73,9 @@ class TenantCredentialsTest {
         assertEquals(1, Db.count("SELECT count(*) FROM tenant_credential WHERE tenant_id = ? AND token_hash = "
                 + "sha256(convert_to(?, 'UTF8'))", t, token));
 
+        // Okta's "HTTP Header" connection may send the bare token, without "Bearer " (docs/compatibility.md)
+        io.restassured.RestAssured.given().header("Authorization", token).accept("application/scim+json")
+                .get("/scim/v2/Users/" + user).then().statusCode(200);
         // scoped: a read-only token cannot write
         String readOnly = issue(t, "{\"scopes\":[\"scim:read\"]}").path("token");
         Scim.as(readOnly).get("/scim/v2/Users/" + user).then().statusCode(200);
