@@ -29,14 +29,17 @@ class TenantsScriptTest {
     String run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "deploy/tenants.sh"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        // Output to a file, not a pipe: `list` prints every tenant of the suite, more than a pipe holds unread.
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("tenants-sh", ".out");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("SCIM_URL", base.toString().replaceAll("/$", ""));
         pb.environment().put("SCIM_ADMIN_TOKEN", Tokens.admin());
         Process p = pb.start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the script finishes");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        String text = java.nio.file.Files.readString(out, StandardCharsets.UTF_8);
+        java.nio.file.Files.delete(out);
+        assertEquals(0, p.exitValue(), text);
+        return text;
     }
 
     @Test
