@@ -3,7 +3,8 @@
 # requests a second (default 100) against the PACKAGED service in the prod profile (deploy/run-local.sh --packaged,
 # durable local PostgreSQL, Kafka relay on), sampling every SOAK_SAMPLE seconds (default 30): the service's resident
 # memory and heap, its open database connections, and the relay's lag. Output: target/soak-samples.csv and a summary
-# (first vs last third of the run), which docs/performance.md records.
+# (first vs last third of the run), which docs/performance.md records. SOAK_JVM_OPTS: the service's JVM options
+# (default -Xmx512m).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BENCH_SNAPSHOT=0 # the packaged jar does not reload
@@ -18,7 +19,10 @@ if [[ ! -f "$JAR" ]]; then
   (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 fi
 
-bench_start_service "$ROOT/target/soak-service.log" --packaged
+# A bounded heap, as in a container (deploy/kubernetes sets a memory limit): the JVM would otherwise grow its heap
+# towards a quarter of this machine's memory and resident memory would say little about leaks.
+# shellcheck disable=SC2086
+bench_start_service "$ROOT/target/soak-service.log" --packaged ${SOAK_JVM_OPTS:--Xmx512m}
 bench_db_env
 keys="$ROOT/target/packaged-keys"
 mint() { MINT_KEY="$keys/jwt-private.pem" MINT_ISSUER=https://scim-ledger.local/packaged "$ROOT/deploy/mint-dev-token.sh" "$@"; }
