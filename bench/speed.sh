@@ -3,7 +3,7 @@
 #
 #   bash bench/speed.sh                 # build the jar (through the Maven lock), start, measure, stop
 #   SPEED_SKIP_BUILD=1 bash bench/speed.sh   # reuse target/quarkus-app as it is
-#   SPEED_SECONDS=20 bash bench/speed.sh     # seconds per measured run (default 15; warm-ups are 5 s)
+#   SPEED_SECONDS=20 bash bench/speed.sh     # seconds per measured run (default 15; warm-ups: SPEED_WARM_SECONDS, 10)
 #
 # 1. builds target/quarkus-app (./mvnw -B -o package -DskipTests under flock /tmp/scim-maven.lock);
 # 2. starts it with deploy/run-local.sh --packaged: durable local PostgreSQL (fsync, synchronous_commit on),
@@ -25,7 +25,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bench/lib.sh"
 export BENCH_SNAPSHOT=0 # the packaged jar does not live-reload: run in place
 SECONDS_PER_RUN="${SPEED_SECONDS:-15}"
-WARM_SECONDS="${SPEED_WARM_SECONDS:-5}"
+WARM_SECONDS="${SPEED_WARM_SECONDS:-10}"
 CONNECTIONS=16
 LOCK=/tmp/scim-maven.lock
 
@@ -137,7 +137,7 @@ pg_run() {
   (cd "$dir" && pgbench -n -M prepared -c"$CONNECTIONS" -j2 -T"$SECONDS_PER_RUN" -l "${args[@]}" \
     >"$dir/out.txt" 2>&1)
   P_TPS="$(awk '/^tps = / {printf "%.0f", $3; exit}' "$dir/out.txt")"
-  P_ERR="$(awk '/number of failed transactions:/ {print $5}' "$dir/out.txt")"
+  P_ERR="$(awk '/number of failed transactions:/ {print $5; exit}' "$dir/out.txt")"
   P_ERR="${P_ERR:-0}"
   cat "$dir"/pgbench_log.* | awk '{print $3 / 1000}' | sort -n >"$dir/lat.txt"
   local n
@@ -151,6 +151,7 @@ row() { # row LABEL [with-pgbench]
   if [[ "${2:-}" == "pg" ]]; then
     local ratio
     ratio="$(awk -v a="$W_RPS" -v b="$P_TPS" 'BEGIN {printf "%.2f", a / b}')"
+    [[ "$W_ERR" == "0" ]] || ratio="n/a: errors"
     ROWS+=("| $1 | $W_RPS | $W_P50 / $W_P99 | $W_ERR | $P_TPS | $P_P50 / $P_P99 | $P_ERR | **$ratio** |")
   else
     ROWS+=("| $1 | $W_RPS | $W_P50 / $W_P99 | $W_ERR | — | — | — | — |")
@@ -197,6 +198,8 @@ wrk_run "GET /Users/{id} (JWT)" "$HOST_URL" "$ROOT/bench/speed/get-user.lua"
 pg_run "GET /Users/{id}" "${get_scripts[@]}"
 row '`GET /Users/{id}`, platform JWT (user row + groups query)' pg
 export SPEED_TOKEN="$SLPT"
+sanity=$(curl -s -w ' HTTP %{http_code}' -H "Authorization: Bearer $SLPT" "$HOST_URL/scim/v2/Users/$(head -1 "$OUT/ids.txt")")
+[[ "$sanity" == *"HTTP 200" ]] || echo "[speed] WARNING: the provisioning token is refused: $sanity" >&2
 wrk_run "GET /Users/{id} (slpt)" "$HOST_URL" "$ROOT/bench/speed/get-user.lua"
 row '`GET /Users/{id}`, provisioning token `slpt_…` (same SQL)' pg
 export SPEED_TOKEN="$JWT"

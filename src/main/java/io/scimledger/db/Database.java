@@ -1,5 +1,6 @@
 package io.scimledger.db;
 
+import io.scimledger.ops.Phases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -37,7 +38,7 @@ public class Database {
 
     /** Runs {@code work} in one transaction; commits if it returns, rolls back if it throws. */
     public <T> T inTransaction(Function<SqlConnection, T> work) {
-        SqlConnection conn = await(pool.getConnection());
+        SqlConnection conn = acquire();
         try {
             Transaction tx = await(conn.begin());
             T result;
@@ -47,32 +48,51 @@ public class Database {
                 rollbackQuietly(tx);
                 throw e;
             }
+            long start = System.nanoTime();
             await(tx.commit());
+            Phases.since(Phases.DB_COMMIT, start);
             return result;
         } finally {
-            conn.closeAndAwait();
+            release(conn);
         }
     }
 
     /** Runs read-only work on one connection (one snapshot per statement). */
     public <T> T withConnection(Function<SqlConnection, T> work) {
-        SqlConnection conn = await(pool.getConnection());
+        SqlConnection conn = acquire();
         try {
             return work.apply(conn);
         } finally {
-            conn.closeAndAwait();
+            release(conn);
         }
+    }
+
+    private SqlConnection acquire() {
+        long start = System.nanoTime();
+        SqlConnection conn = await(pool.getConnection());
+        Phases.since(Phases.DB_ACQUIRE, start);
+        return conn;
+    }
+
+    private static void release(SqlConnection conn) {
+        long start = System.nanoTime();
+        conn.closeAndAwait();
+        Phases.since(Phases.DB_RELEASE, start);
     }
 
     public static RowSet<Row> query(SqlClient client, String sql, Object... params) {
-        if (params.length == 0) {
-            return await(client.query(sql).execute());
-        }
-        return await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        long start = System.nanoTime();
+        RowSet<Row> rows = params.length == 0 ? await(client.query(sql).execute())
+                : await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        Phases.since(Phases.DB_STATEMENT, start);
+        return rows;
     }
 
     public static RowSet<Row> query(SqlClient client, String sql, List<Object> params) {
-        return await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        long start = System.nanoTime();
+        RowSet<Row> rows = await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        Phases.since(Phases.DB_STATEMENT, start);
+        return rows;
     }
 
     public static <T> T await(Uni<T> uni) {
