@@ -175,7 +175,7 @@ PG_EXTRA=(-D "payload=$(psql -X -A -t -c "select payload::text from event where 
   -D "doc=$(psql -X -A -t -c "select doc::text from scim_user where tenant_id = 'bench' order by created desc limit 1")")
 pg_run "POST /Users" "$ROOT/bench/speed/post-user.sql"
 PG_EXTRA=()
-row '`POST /Users` (event + data key + userName claim + projection row; then the groups query)' pg
+row '`POST /Users` (event + data key + userName claim + projection row, one transaction)' pg
 
 # --- reads over the seeded users --------------------------------------------------------------------------------
 psql -X -A -t -F ' ' -c "select id, user_name from scim_user where tenant_id = 'bench' order by random() limit 2000" >"$OUT/users.txt"
