@@ -73,6 +73,24 @@ public abstract class ResourceEndpoint {
 
     protected abstract ObjectNode render(String base, ResourceRow row, List<Member> relation);
 
+    /**
+     * The resource and, when {@code withRelation}, its relation; two statements unless an endpoint knows one
+     * ({@link UsersResource}). The relation is null when not asked for.
+     */
+    protected Optional<ResourceQueries.WithRelation> findWithRelation(SqlClient conn, String tenant, UUID id,
+                                                                      boolean withRelation) {
+        return find(conn, tenant, id).map(row -> new ResourceQueries.WithRelation(row,
+                withRelation ? relation(conn, tenant, Set.of(id)).get(id) : null));
+    }
+
+    /**
+     * The relation of a resource this request just created, or null when it must be read (a group created with
+     * members). A user is created in no group: groups is read-only and only a later group write can add it.
+     */
+    protected List<Member> relationOfCreated(ResourceRow created) {
+        return null;
+    }
+
     /** Where this endpoint's POST, PUT, PATCH and DELETE go. */
     protected abstract ResourceWriter writer();
 
@@ -83,7 +101,9 @@ public abstract class ResourceEndpoint {
                          @QueryParam("excludedAttributes") String excluded) {
         ResourceRow row = writer().create(caller.origin(), ScimResponses.parseBody(body));
         AttributeSelection selection = selection(attributes, excluded);
-        ObjectNode full = renderWithRelation(row, selection);
+        List<Member> known = relationOfCreated(row);
+        ObjectNode full = known != null ? render(baseUrl.get(), row, selection.wants(relationAttribute()) ? known : null)
+                : renderWithRelation(row, selection);
         URI location = location(full); // before selection, which edits the node in place
         return ScimResponses.json(201, selection.apply(type(), full)).location(location)
                 .header("ETag", ETags.of(row.version())).build();
@@ -99,11 +119,13 @@ public abstract class ResourceEndpoint {
         UUID uuid = parseId(id);
         AttributeSelection selection = selection(attributes, excluded);
         return db.withConnection(conn -> {
-            ResourceRow row = find(conn, tenant, uuid).orElseThrow(() -> notFound(id));
+            var found = findWithRelation(conn, tenant, uuid, selection.wants(relationAttribute()))
+                    .orElseThrow(() -> notFound(id));
+            ResourceRow row = found.row();
             if (ifNoneMatch != null && ETags.matchesAny(ifNoneMatch, row.version())) {
                 return Response.notModified().header("ETag", ETags.of(row.version())).build();
             }
-            List<Member> related = selection.wants(relationAttribute()) ? relation(conn, tenant, Set.of(uuid)).get(uuid) : null;
+            List<Member> related = found.related();
             ObjectNode full = render(baseUrl.get(), row, related);
             URI location = location(full); // before selection, which edits the node in place
             return ScimResponses.json(200, selection.apply(type(), full)).location(location)

@@ -5,6 +5,7 @@ import static io.scimledger.api.ScimMediaType.SCIM_JSON;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.projection.Member;
+import io.scimledger.projection.ResourceQueries;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
@@ -47,6 +48,18 @@ public class UsersResource extends ResourceEndpoint {
     @Override
     protected Optional<ResourceRow> find(SqlClient conn, String tenant, UUID id) {
         return queries.findUser(conn, tenant, id);
+    }
+
+    @Override
+    protected Optional<ResourceQueries.WithRelation> findWithRelation(SqlClient conn, String tenant, UUID id,
+                                                                      boolean withGroups) {
+        return withGroups ? queries.findUserWithGroups(conn, tenant, id)
+                : find(conn, tenant, id).map(row -> new ResourceQueries.WithRelation(row, null));
+    }
+
+    @Override
+    protected List<Member> relationOfCreated(ResourceRow created) {
+        return List.of();
     }
 
     @Override

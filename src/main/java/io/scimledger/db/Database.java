@@ -1,5 +1,6 @@
 package io.scimledger.db;
 
+import io.scimledger.ops.Phases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -58,7 +59,9 @@ public class Database {
                 throw e;
             }
             try {
+                long start = System.nanoTime();
                 await(open.tx().commit());
+                Phases.since(Phases.DB_COMMIT, start);
             } catch (RuntimeException e) {
                 if (PgErrors.isUnavailable(e)) {
                     throw new DatabaseUnavailableException(
@@ -90,7 +93,9 @@ public class Database {
     /** A connection with a begun transaction, retried like {@link #connect()}: BEGIN on a stale connection fails. */
     private Open openTransaction() {
         return retryingUnavailable(() -> {
+            long start = System.nanoTime();
             SqlConnection conn = await(pool.getConnection());
+            Phases.since(Phases.DB_ACQUIRE, start);
             try {
                 return new Open(conn, await(conn.begin()));
             } catch (RuntimeException e) {
@@ -106,7 +111,12 @@ public class Database {
      * the request before it is answered 503.
      */
     public SqlConnection connect() {
-        return retryingUnavailable(() -> await(pool.getConnection()));
+        return retryingUnavailable(() -> {
+            long start = System.nanoTime();
+            SqlConnection conn = await(pool.getConnection());
+            Phases.since(Phases.DB_ACQUIRE, start);
+            return conn;
+        });
     }
 
     static final int CONNECT_ATTEMPTS = 5;
@@ -144,21 +154,27 @@ public class Database {
 
     private static void closeQuietly(SqlConnection conn) {
         try {
+            long start = System.nanoTime();
             conn.closeAndAwait();
+            Phases.since(Phases.DB_RELEASE, start);
         } catch (RuntimeException ignored) {
             // a connection lost with the server is already gone; the pool forgets it
         }
     }
 
     public static RowSet<Row> query(SqlClient client, String sql, Object... params) {
-        if (params.length == 0) {
-            return await(client.query(sql).execute());
-        }
-        return await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        long start = System.nanoTime();
+        RowSet<Row> rows = params.length == 0 ? await(client.query(sql).execute())
+                : await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        Phases.since(Phases.DB_STATEMENT, start);
+        return rows;
     }
 
     public static RowSet<Row> query(SqlClient client, String sql, List<Object> params) {
-        return await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        long start = System.nanoTime();
+        RowSet<Row> rows = await(client.preparedQuery(sql).execute(Tuple.from(params)));
+        Phases.since(Phases.DB_STATEMENT, start);
+        return rows;
     }
 
     public static <T> T await(Uni<T> uni) {

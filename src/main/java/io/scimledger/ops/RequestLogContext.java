@@ -1,5 +1,7 @@
 package io.scimledger.ops;
 
+import io.quarkus.security.identity.SecurityIdentity;
+import io.scimledger.security.BearerTokenMechanism;
 import io.scimledger.security.Caller;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -23,6 +25,10 @@ public class RequestLogContext {
 
     private static final Logger LOG = Logger.getLogger(RequestLogContext.class);
 
+    /**
+     * The caller's identity, not the injectable JsonWebToken: Quarkus' JsonWebToken producer throws for a principal
+     * that is not a JWT, which made every request with a provisioning token (slpt_...) a 500.
+     */
     @Inject
     Caller caller;
 

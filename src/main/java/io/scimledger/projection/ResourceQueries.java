@@ -27,6 +27,48 @@ public class ResourceQueries {
         return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
     }
 
+    /** A resource row with its relation (a user's groups, a group's members), read by one statement or two. */
+    public record WithRelation(ResourceRow row, List<Member> related) {
+    }
+
+    /**
+     * A user and its groups (as {@link #groupsOf} computes them, in the same order) in ONE statement: the groups are
+     * joined to the user row, so a GET /Users/{id} is one round trip and one snapshot instead of two
+     * (docs/performance.md). The user's document repeats on each of its group rows; it is read from the first.
+     */
+    public Optional<WithRelation> findUserWithGroups(SqlClient conn, String tenant, UUID id) {
+        var rows = query(conn, "SELECT " + COLUMNS + ", x.group_id, x.indirect, x.display_name FROM scim_user r"
+                        + " LEFT JOIN LATERAL (WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
+                        + " SELECT m.member_id, m.group_id, false FROM group_membership m"
+                        + "  WHERE m.tenant_id = $1 AND m.member_id = $2"
+                        + " UNION"
+                        + " SELECT reach.member_id, p.group_id, true FROM reach JOIN group_membership p"
+                        + "  ON p.tenant_id = $1 AND p.member_id = reach.group_id"
+                        + ") SELECT reach.group_id, bool_and(reach.indirect) AS indirect, g.display_name"
+                        + " FROM reach JOIN scim_group g ON g.tenant_id = $1 AND g.id = reach.group_id"
+                        + " WHERE reach.group_id <> reach.member_id"
+                        + " GROUP BY reach.group_id, g.display_name) x ON true"
+                        + " WHERE r.tenant_id = $1 AND r.id = $2"
+                        + " ORDER BY x.display_name, x.group_id",
+                tenant, id);
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        ResourceRow user = null;
+        List<Member> groups = new ArrayList<>();
+        for (Row r : rows) {
+            if (user == null) {
+                user = row(r);
+            }
+            UUID group = r.getUUID("group_id");
+            if (group != null) {
+                groups.add(new Member(group, r.getBoolean("indirect") ? "indirect" : "direct",
+                        r.getString("display_name")));
+            }
+        }
+        return Optional.of(new WithRelation(user, groups));
+    }
+
     public Optional<ResourceRow> findGroup(SqlClient conn, String tenant, UUID id) {
         var rows = query(conn, "SELECT " + COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2",
                 tenant, id);

@@ -11,9 +11,11 @@ import io.quarkus.smallrye.jwt.runtime.auth.JsonWebTokenCredential;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
+import io.scimledger.ops.Phases;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -22,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <ul>
  *   <li>a provisioning token ({@value ProvisioningTokens#PREFIX}…): looked up by its hash ({@link ProvisioningTokens});
  *   <li>a JWT from the platform's own issuer ({@code mp.jwt.verify.issuer}): SmallRye JWT, as before; only these
- *       tokens can carry {@value Scopes#PLATFORM_ADMIN};</li>
+ *       tokens can carry {@value Scopes#PLATFORM_ADMIN}; a token verified once is not verified again until it
+ *       expires ({@link VerifiedJwtCache});</li>
  *   <li>a JWT from an issuer a tenant trusts: {@link TenantIssuerTokens}.</li>
  * </ul>
  * Identities of the last two kinds carry their tenant as the attribute {@value #TENANT}, so {@link Caller} never
@@ -41,6 +44,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     private final ProvisioningTokens provisioningTokens;
     private final TenantIssuerTokens tenantIssuerTokens;
     private final String platformIssuer;
+    private final VerifiedJwtCache verifiedJwts = new VerifiedJwtCache();
 
     public BearerTokenMechanism(ProvisioningTokens provisioningTokens, TenantIssuerTokens tenantIssuerTokens,
                                 @ConfigProperty(name = "mp.jwt.verify.issuer") String platformIssuer) {
@@ -65,8 +69,10 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         } else {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
+        long start = System.nanoTime();
         if (token.startsWith(ProvisioningTokens.PREFIX)) {
-            return provisioningTokens.verify(token).map(found -> found.map(c -> {
+            return provisioningTokens.verify(token).invoke(() -> Phases.since(Phases.AUTH_PROVISIONING, start))
+                    .map(found -> found.map(c -> {
                 QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal("token:" + c.id()))
                         .addRoles(Set.copyOf(c.scopes()))
@@ -81,7 +87,17 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             return Uni.createFrom().failure(new AuthenticationFailedException("the bearer token is not a JWT"));
         }
         if (issuer.equals(platformIssuer)) {
-            return identityProviderManager.authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(token)));
+            String key = VerifiedJwtCache.keyOf(token);
+            SecurityIdentity known = verifiedJwts.find(key, Instant.now());
+            if (known != null) {
+                Phases.since(Phases.AUTH_JWT_CACHED, start);
+                return Uni.createFrom().item(known);
+            }
+            return identityProviderManager.authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(token)))
+                    .invoke(identity -> {
+                        verifiedJwts.put(key, identity, Instant.now());
+                        Phases.since(Phases.AUTH_JWT, start);
+                    });
         }
         return tenantIssuerTokens.verify(token, issuer);
     }

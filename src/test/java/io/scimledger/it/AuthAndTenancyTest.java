@@ -45,6 +45,24 @@ class AuthAndTenancyTest {
         given().auth().oauth2(wrongIssuer).get("/scim/v2/Users").then().statusCode(401);
     }
 
+    /**
+     * The secret-token path Okta and Entra connections use: a provisioning token reads and writes its tenant's users.
+     * (Its requests were answered 500 once, because a request filter asked for the caller's JWT.)
+     */
+    @Test
+    void provisioningTokenReadsAndWritesItsTenant() {
+        String t = "slpt-" + UUID.randomUUID();
+        String id = Scim.createUser(t, "first"); // registers the tenant on first use (test profile)
+        String token = Scim.as(Tokens.admin()).contentType("application/json")
+                .body("{\"label\":\"okta\",\"scopes\":[\"scim:read\",\"scim:write\"]}")
+                .post("/admin/tenants/" + t + "/credentials").then().statusCode(201).extract().path("token");
+        Scim.as(token).get("/scim/v2/Users/" + id).then().statusCode(200).body("userName", equalTo("first"));
+        Scim.as(token).body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"second\"}")
+                .post("/scim/v2/Users").then().statusCode(201).body("userName", equalTo("second"));
+        Scim.as(token).get("/scim/v2/Users?filter=userName eq \"SECOND\"").then().statusCode(200)
+                .body("totalResults", equalTo(1));
+    }
+
     @Test
     void missingScopeIs403ScimError() {
         String t = "auth-" + UUID.randomUUID();
