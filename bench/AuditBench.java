@@ -90,7 +90,10 @@ public class AuditBench {
                 case "--groups" -> b.groups = Integer.parseInt(v);
                 case "--re-adds" -> b.reAdds = Integer.parseInt(v);
                 case "--warmup" -> b.warmup = Integer.parseInt(v);
-                case "--threads" -> b.threadCounts = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                case "--threads" ->
+                    b.threadCounts = Arrays.stream(v.split(","))
+                            .mapToInt(s -> Integer.parseInt(s.trim()))
+                            .toArray();
                 case "--out" -> b.out = v;
                 case "--analyze" -> b.analyze = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + o);
@@ -114,38 +117,67 @@ public class AuditBench {
     // ---- part 1: through the API --------------------------------------------------------------------------------
 
     int api(String pem) throws Exception {
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         String writer = mintToken(pem, tenant, sub, "scim:read scim:write");
         String auditor = mintToken(pem, tenant, "auditor", "audit:read");
         String scim = base + "/scim/v2";
 
         // Setup (not measured): one user with 1 + patches events.
         long t0 = System.nanoTime();
-        String user = id(expect(send("POST", scim + "/Users", writer,
-                "{\"schemas\":[\"" + USER_SCHEMA + "\"],\"userName\":\"audit.bench@" + tenant + ".example.com\","
-                        + "\"name\":{\"givenName\":\"Audit\",\"familyName\":\"Bench\"},\"displayName\":\"Audit Bench\","
-                        + "\"title\":\"t0\",\"active\":true}"), 201));
+        String user = id(expect(
+                send(
+                        "POST",
+                        scim + "/Users",
+                        writer,
+                        "{\"schemas\":[\"" + USER_SCHEMA + "\"],\"userName\":\"audit.bench@" + tenant
+                                + ".example.com\","
+                                + "\"name\":{\"givenName\":\"Audit\",\"familyName\":\"Bench\"},\"displayName\":\"Audit Bench\","
+                                + "\"title\":\"t0\",\"active\":true}"),
+                201));
         for (int i = 1; i <= patches; i++) {
             // Mostly a non-personal attribute; every 5th PATCH also a personal one (sealed in the log).
             String ops = "{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t" + i + "\"}"
-                    + (i % 5 == 0 ? ",{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Audit Bench " + i + "\"}" : "");
-            expect(send("PATCH", scim + "/Users/" + user, writer,
-                    "{\"schemas\":[\"" + PATCH_SCHEMA + "\"],\"Operations\":[" + ops + "]}"), 200);
+                    + (i % 5 == 0
+                            ? ",{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Audit Bench " + i + "\"}"
+                            : "");
+            expect(
+                    send(
+                            "PATCH",
+                            scim + "/Users/" + user,
+                            writer,
+                            "{\"schemas\":[\"" + PATCH_SCHEMA + "\"],\"Operations\":[" + ops + "]}"),
+                    200);
             if (i % 200 == 0) {
                 log("  %d PATCHes done", i);
             }
         }
-        notes.add(String.format(Locale.ROOT, "User `%s`: 1 create + %d PATCHes = %d events, written in %.1f s (1 client)",
-                user, patches, patches + 1, (System.nanoTime() - t0) / 1e9));
+        notes.add(String.format(
+                Locale.ROOT,
+                "User `%s`: 1 create + %d PATCHes = %d events, written in %.1f s (1 client)",
+                user,
+                patches,
+                patches + 1,
+                (System.nanoTime() - t0) / 1e9));
 
         // Groups: the user is added to each; removed and re-added in the first reAdds.
         long t1 = System.nanoTime();
         String[] g = new String[groups];
-        String member = "{\"schemas\":[\"" + PATCH_SCHEMA + "\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + user + "\"}]}]}";
-        String remove = "{\"schemas\":[\"" + PATCH_SCHEMA + "\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + user + "\\\"]\"}]}";
+        String member = "{\"schemas\":[\"" + PATCH_SCHEMA
+                + "\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + user
+                + "\"}]}]}";
+        String remove = "{\"schemas\":[\"" + PATCH_SCHEMA
+                + "\"],\"Operations\":[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + user + "\\\"]\"}]}";
         for (int k = 0; k < groups; k++) {
-            g[k] = id(expect(send("POST", scim + "/Groups", writer,
-                    "{\"schemas\":[\"" + GROUP_SCHEMA + "\"],\"displayName\":\"audit-bench-g" + k + "\"}"), 201));
+            g[k] = id(expect(
+                    send(
+                            "POST",
+                            scim + "/Groups",
+                            writer,
+                            "{\"schemas\":[\"" + GROUP_SCHEMA + "\"],\"displayName\":\"audit-bench-g" + k + "\"}"),
+                    201));
             expect(send("PATCH", scim + "/Groups/" + g[k] + "?excludedAttributes=members", writer, member), 200);
         }
         for (int k = 0; k < reAdds; k++) {
@@ -155,15 +187,22 @@ public class AuditBench {
             }
             expect(send("PATCH", scim + "/Groups/" + g[k] + "?excludedAttributes=members", writer, member), 200);
         }
-        notes.add(String.format(Locale.ROOT, "%d groups, the user added to each, removed and re-added in %d of them "
-                + "(%d group events), written in %.1f s", groups, reAdds, 2 * groups + 2 * reAdds, (System.nanoTime() - t1) / 1e9));
+        notes.add(String.format(
+                Locale.ROOT,
+                "%d groups, the user added to each, removed and re-added in %d of them "
+                        + "(%d group events), written in %.1f s",
+                groups,
+                reAdds,
+                2 * groups + 2 * reAdds,
+                (System.nanoTime() - t1) / 1e9));
 
         // Checks (not measured) and the as-of instant: occurredAt of the middle version.
         String historyUrl = base + "/audit/Users/" + user + "/history?limit=1000";
         Resp h = expect(send("GET", historyUrl, auditor, null), 200);
         int events = count(VERSION, h.body);
         if (events != Math.min(1000, patches + 1) || h.body.contains("\"nextAfter\"") != (patches + 1 > 1000)) {
-            throw new IllegalStateException("history: expected " + (patches + 1) + " events in one page, got " + events);
+            throw new IllegalStateException(
+                    "history: expected " + (patches + 1) + " events in one page, got " + events);
         }
         Matcher m = OCCURRED.matcher(h.body);
         String mid = null;
@@ -174,26 +213,38 @@ public class AuditBench {
                 break;
             }
         }
-        String asOfUrl = base + "/audit/Users/" + user + "/as-of?time=" + URLEncoder.encode(mid, StandardCharsets.UTF_8);
+        String asOfUrl =
+                base + "/audit/Users/" + user + "/as-of?time=" + URLEncoder.encode(mid, StandardCharsets.UTF_8);
         Resp a = expect(send("GET", asOfUrl, auditor, null), 200);
         String expectTitle = "\"t" + (middle - 1) + "\"";
         if (!a.body.contains(expectTitle)) {
-            throw new IllegalStateException("as-of " + mid + ": expected title " + expectTitle + " in " + abbreviate(a.body));
+            throw new IllegalStateException(
+                    "as-of " + mid + ": expected title " + expectTitle + " in " + abbreviate(a.body));
         }
         String membershipsUrl = base + "/audit/Users/" + user + "/memberships";
         Resp ms = expect(send("GET", membershipsUrl, auditor, null), 200);
         int intervals = count(Pattern.compile("\"groupId\""), ms.body);
         if (intervals != groups + reAdds) {
-            throw new IllegalStateException("memberships: expected " + (groups + reAdds) + " intervals, got " + intervals
-                    + ": " + abbreviate(ms.body));
+            throw new IllegalStateException("memberships: expected " + (groups + reAdds) + " intervals, got "
+                    + intervals + ": " + abbreviate(ms.body));
         }
-        notes.add(String.format(Locale.ROOT, "Response sizes: history %,d bytes (%d events, one page), as-of %,d bytes "
-                + "(at %s = version %d, checked: title %s), memberships %,d bytes (%d intervals)",
-                h.body.length(), events, a.body.length(), mid, middle, expectTitle, ms.body.length(), intervals));
+        notes.add(String.format(
+                Locale.ROOT,
+                "Response sizes: history %,d bytes (%d events, one page), as-of %,d bytes "
+                        + "(at %s = version %d, checked: title %s), memberships %,d bytes (%d intervals)",
+                h.body.length(),
+                events,
+                a.body.length(),
+                mid,
+                middle,
+                expectTitle,
+                ms.body.length(),
+                intervals));
 
         if (out != null) { // for bench/audit.sh: the measured URLs (it counts the SQL statements of one request)
-            Files.writeString(Path.of(out + ".urls"), "history\t" + historyUrl + "\nas-of\t" + asOfUrl
-                    + "\nmemberships\t" + membershipsUrl + "\n");
+            Files.writeString(
+                    Path.of(out + ".urls"),
+                    "history\t" + historyUrl + "\nas-of\t" + asOfUrl + "\nmemberships\t" + membershipsUrl + "\n");
         }
 
         // A database that has been running has planner statistics for the event table; a fresh one gets its first
@@ -202,11 +253,13 @@ public class AuditBench {
         // by bench/audit.sh, which exports the PG* variables), measure with statistics, as in production.
         if (analyze) {
             Process p = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "ANALYZE event")
-                    .inheritIO().start();
+                    .inheritIO()
+                    .start();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("psql ANALYZE event failed");
             }
-            notes.add("`ANALYZE event` after the setup, before the warm-up (planner statistics, as a running database has)");
+            notes.add(
+                    "`ANALYZE event` after the setup, before the warm-up (planner statistics, as a running database has)");
         }
 
         // Warm-up (not measured).
@@ -216,7 +269,8 @@ public class AuditBench {
             expect(send("GET", membershipsUrl, auditor, null), 200);
         }
 
-        lines.add("| Request | Client threads | Requests | Errors | Throughput (req/s) | p50 (ms) | p99 (ms) | max (ms) | p50 < 50 ms |");
+        lines.add(
+                "| Request | Client threads | Requests | Errors | Throughput (req/s) | p50 (ms) | p99 (ms) | max (ms) | p50 < 50 ms |");
         lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---|");
         int errors = 0;
         for (int t : threadCounts) {
@@ -272,8 +326,18 @@ public class AuditBench {
         double sec = (System.nanoTime() - start) / 1e9;
         long[] ok = Arrays.stream(lat).filter(x -> x >= 0).sorted().toArray();
         double p50 = pct(ok, 50);
-        String line = String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.2f | %.2f | %.2f | %s |", name, threads,
-                ok.length, errors.get(), ok.length / sec, p50, pct(ok, 99), pct(ok, 100), p50 < 50 ? "yes" : "**no**");
+        String line = String.format(
+                Locale.ROOT,
+                "| %s | %d | %d | %d | %.1f | %.2f | %.2f | %.2f | %s |",
+                name,
+                threads,
+                ok.length,
+                errors.get(),
+                ok.length / sec,
+                p50,
+                pct(ok, 99),
+                pct(ok, 100),
+                p50 < 50 ? "yes" : "**no**");
         lines.add(line);
         log("%s", line);
         return errors.get();
@@ -281,12 +345,13 @@ public class AuditBench {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    record Resp(int status, String body) {
-    }
+    record Resp(int status, String body) {}
 
     Resp send(String method, String url, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json, " + SCIM_JSON);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json, " + SCIM_JSON);
         if (body != null) {
             b.header("Content-Type", SCIM_JSON).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
@@ -298,7 +363,8 @@ public class AuditBench {
 
     static Resp expect(Resp r, int status) {
         if (r.status != status) {
-            throw new IllegalStateException("expected HTTP " + status + ", got " + r.status + ": " + abbreviate(r.body));
+            throw new IllegalStateException(
+                    "expected HTTP " + status + ", got " + r.status + ": " + abbreviate(r.body));
         }
         return r;
     }
@@ -336,12 +402,14 @@ public class AuditBench {
     /** RS256 token signed with the development key (accepted only by the dev and test profiles); as in ScimBench. */
     static String mintToken(String pem, String tenant, String sub, String scope) throws Exception {
         String b64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        PrivateKey key = KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
         long now = Instant.now().getEpochSecond();
         byte[] jti = new byte[8];
         new SecureRandom().nextBytes(jti);
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"https://scim-ledger.local/dev\",\"sub\":\"" + sub + "\",\"azp\":\"bench-client\",\"tenant\":\""
+        String claims = "{\"iss\":\"https://scim-ledger.local/dev\",\"sub\":\"" + sub
+                + "\",\"azp\":\"bench-client\",\"tenant\":\""
                 + tenant + "\",\"scope\":\"" + scope + "\",\"iat\":" + now + ",\"exp\":" + (now + 7200)
                 + ",\"jti\":\"" + HexFormat.of().formatHex(jti) + "\"}";
         Base64.Encoder enc = Base64.getUrlEncoder().withoutPadding();
@@ -354,6 +422,7 @@ public class AuditBench {
     }
 
     static void log(String fmt, Object... args) {
-        System.out.println("[audit " + java.time.LocalTime.now().withNano(0) + "] " + String.format(Locale.ROOT, fmt, args));
+        System.out.println(
+                "[audit " + java.time.LocalTime.now().withNano(0) + "] " + String.format(Locale.ROOT, fmt, args));
     }
 }

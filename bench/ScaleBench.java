@@ -84,13 +84,17 @@ public class ScaleBench {
         switch (mode) {
             case "template" -> System.exit(b.template());
             case "measure" -> System.exit(b.measure());
-            default -> System.out.println("usage: java bench/ScaleBench.java template|measure --tenant T [--sample FILE]"
-                    + " [--threads N] [--scale K] [--out FILE] [--base-url URL] [--key PEM]");
+            default ->
+                System.out.println("usage: java bench/ScaleBench.java template|measure --tenant T [--sample FILE]"
+                        + " [--threads N] [--scale K] [--out FILE] [--base-url URL] [--key PEM]");
         }
     }
 
     void init() throws Exception {
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         token = mintToken(Files.readString(Path.of(keyFile)), tenant);
     }
 
@@ -131,7 +135,8 @@ public class ScaleBench {
         }
         long total = Long.parseLong(tm.group(1));
         log("tenant %s holds %,d users; %d sample users; %d threads", tenant, total, sample.size(), threads);
-        table.append("| Scenario | Requests | Threads | Errors | Throughput (req/s) | p50 (ms) | p99 (ms) | max (ms) |\n")
+        table.append(
+                        "| Scenario | Requests | Threads | Errors | Throughput (req/s) | p50 (ms) | p99 (ms) | max (ms) |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         int fast = (int) Math.max(20, 2000 * scale);
         int slow = (int) Math.max(5, 20 * scale);
@@ -141,22 +146,48 @@ public class ScaleBench {
         phase(null, 200, threads, i -> get("/Users?filter=" + enc("userName eq \"" + s(i)[1] + "\""), 1));
 
         phase("GET /Users/{id}", fast, threads, i -> get("/Users/" + s(i)[0], -1));
-        phase("filter userName eq \"...\" (case-varied)", fast, threads,
+        phase(
+                "filter userName eq \"...\" (case-varied)",
+                fast,
+                threads,
                 i -> get("/Users?filter=" + enc("userName eq \"" + varyCase(s(i)[1], i) + "\""), 1));
-        phase("filter externalId eq \"...\"", fast, threads,
+        phase(
+                "filter externalId eq \"...\"",
+                fast,
+                threads,
                 i -> get("/Users?filter=" + enc("externalId eq \"" + s(i)[2] + "\""), 1));
-        phase("filter userName sw \"<6-char prefix>\" (~100 matches) sortBy=userName count=100", (int) Math.max(20, 200 * scale), threads,
-                i -> get("/Users?filter=" + enc("userName sw \"" + s(i)[1].substring(0, 6) + "\"")
-                        + "&sortBy=userName&count=100", -2));
-        phase("filter name.familyName eq \"...\" (no index)", slow, Math.min(2, threads),
+        phase(
+                "filter userName sw \"<6-char prefix>\" (~100 matches) sortBy=userName count=100",
+                (int) Math.max(20, 200 * scale),
+                threads,
+                i -> get(
+                        "/Users?filter=" + enc("userName sw \"" + s(i)[1].substring(0, 6) + "\"")
+                                + "&sortBy=userName&count=100",
+                        -2));
+        phase(
+                "filter name.familyName eq \"...\" (no index)",
+                slow,
+                Math.min(2, threads),
                 i -> get("/Users?filter=" + enc("name.familyName eq \"" + s(i)[3] + "\""), -2));
-        phase("list, no filter, count=100 (startIndex=1)", slow * 2, Math.min(2, threads),
+        phase(
+                "list, no filter, count=100 (startIndex=1)",
+                slow * 2,
+                Math.min(2, threads),
                 i -> get("/Users?count=100", 100));
-        phase("list sortBy=userName startIndex=1 count=100", slow * 2, Math.min(2, threads),
+        phase(
+                "list sortBy=userName startIndex=1 count=100",
+                slow * 2,
+                Math.min(2, threads),
                 i -> get("/Users?sortBy=userName&count=100", 100));
-        phase("list sortBy=userName startIndex=500000 count=100", slow, Math.min(2, threads),
+        phase(
+                "list sortBy=userName startIndex=500000 count=100",
+                slow,
+                Math.min(2, threads),
                 i -> get("/Users?sortBy=userName&startIndex=" + (500_000 + i) + "&count=100", 100));
-        phase("list startIndex=500000 count=100 (default order)", slow, Math.min(2, threads),
+        phase(
+                "list startIndex=500000 count=100 (default order)",
+                slow,
+                Math.min(2, threads),
                 i -> get("/Users?startIndex=" + (500_000 + i) + "&count=100", 100));
 
         // cursor paging: one chain, strictly sequential (each page needs the previous page's nextCursor)
@@ -267,8 +298,17 @@ public class ScaleBench {
             return;
         }
         failures += errors.get();
-        String row = String.format(Locale.ROOT, "| %s | %,d | %d | %d | %.1f | %.2f | %.2f | %.2f |", name, c, t,
-                errors.get(), c / sec, pct(okLat, 50), pct(okLat, 99), pct(okLat, 100));
+        String row = String.format(
+                Locale.ROOT,
+                "| %s | %,d | %d | %d | %.1f | %.2f | %.2f | %.2f |",
+                name,
+                c,
+                t,
+                errors.get(),
+                c / sec,
+                pct(okLat, 50),
+                pct(okLat, 99),
+                pct(okLat, 100));
         log("%s", row);
         table.append(row).append('\n');
     }
@@ -282,8 +322,10 @@ public class ScaleBench {
     }
 
     String[] send(String method, String url, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/scim+json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/scim+json");
         if (body != null) {
             b.header("Content-Type", "application/scim+json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
@@ -313,14 +355,16 @@ public class ScaleBench {
     /** Same development token as bench/ScimBench.java (RS256, dev key, accepted by the dev/test profiles only). */
     static String mintToken(String pem, String tenant) throws Exception {
         String b64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        PrivateKey key = KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
         long now = Instant.now().getEpochSecond();
         byte[] jti = new byte[8];
         new SecureRandom().nextBytes(jti);
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"https://scim-ledger.local/dev\",\"sub\":\"bench\",\"azp\":\"bench-client\",\"tenant\":\""
-                + tenant + "\",\"scope\":\"scim:read scim:write\",\"iat\":" + now + ",\"exp\":" + (now + 7200)
-                + ",\"jti\":\"" + HexFormat.of().formatHex(jti) + "\"}";
+        String claims =
+                "{\"iss\":\"https://scim-ledger.local/dev\",\"sub\":\"bench\",\"azp\":\"bench-client\",\"tenant\":\""
+                        + tenant + "\",\"scope\":\"scim:read scim:write\",\"iat\":" + now + ",\"exp\":" + (now + 7200)
+                        + ",\"jti\":\"" + HexFormat.of().formatHex(jti) + "\"}";
         Base64.Encoder e = Base64.getUrlEncoder().withoutPadding();
         String input = e.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + e.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
@@ -331,6 +375,7 @@ public class ScaleBench {
     }
 
     static void log(String fmt, Object... args) {
-        System.out.println("[scale " + java.time.LocalTime.now().withNano(0) + "] " + String.format(Locale.ROOT, fmt, args));
+        System.out.println(
+                "[scale " + java.time.LocalTime.now().withNano(0) + "] " + String.format(Locale.ROOT, fmt, args));
     }
 }

@@ -141,8 +141,10 @@ public class ScimBench {
                         case "--patches" -> patches = nonNegative(o, v);
                         case "--group-adds" -> groupAdds = nonNegative(o, v);
                         case "--group-lists" -> groupLists = nonNegative(o, v);
-                        case "--group-sizes" -> groupSizes = Arrays.stream(v.split(","))
-                                .mapToInt(s -> positive(o, s.trim())).toArray();
+                        case "--group-sizes" ->
+                            groupSizes = Arrays.stream(v.split(","))
+                                    .mapToInt(s -> positive(o, s.trim()))
+                                    .toArray();
                         case "--chunk" -> chunk = positive(o, v);
                         case "--key" -> keyFile = v;
                         case "--out" -> out = v;
@@ -184,12 +186,15 @@ public class ScimBench {
 
     int run() throws Exception {
         long t0 = System.nanoTime();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         tenant = "bench-" + runId;
         token = mintToken(Files.readString(Path.of(keyFile)), tenant);
-        log("tenant %s, base %s, %d threads (setup %d, group adds %d)", tenant, baseUrl, threads, setupThreads,
-                groupThreads);
+        log(
+                "tenant %s, base %s, %d threads (setup %d, group adds %d)",
+                tenant, baseUrl, threads, setupThreads, groupThreads);
 
         // Auth/availability check.
         Resp probe = send("GET", baseUrl + "/Users?count=1", null);
@@ -202,7 +207,11 @@ public class ScimBench {
             // Warm-up (unmeasured): exercise the code paths once so the first measured scenario is not all JIT.
             if (warmup > 0) {
                 String[] w = createUsers(warmup, setupThreads, "warm-up users");
-                runPhase("warm-up gets", warmup, setupThreads, i -> expect(send("GET", baseUrl + "/Users/" + w[i], null), 200));
+                runPhase(
+                        "warm-up gets",
+                        warmup,
+                        setupThreads,
+                        i -> expect(send("GET", baseUrl + "/Users/" + w[i], null), 200));
                 runPhase("warm-up filters", warmup, setupThreads, i -> filterOne(userName(1 + i), i));
             }
 
@@ -218,7 +227,10 @@ public class ScimBench {
             requireAll(ids, "created users");
 
             // 2. get by id
-            measure("Get user by id (GET /Users/{id})", gets, threads,
+            measure(
+                    "Get user by id (GET /Users/{id})",
+                    gets,
+                    threads,
                     i -> expect(send("GET", baseUrl + "/Users/" + ids[(int) mix(i, creates)], null), 200));
 
             // 3. filter by userName, case-varied
@@ -229,7 +241,8 @@ public class ScimBench {
 
             // 4. patch distinct users
             measure("Patch user title (PATCH /Users/{id})", patches, threads, i -> {
-                String body = "{\"schemas\":[\"" + PATCH_SCHEMA + "\"],\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t" + i + "\"}]}";
+                String body = "{\"schemas\":[\"" + PATCH_SCHEMA
+                        + "\"],\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t" + i + "\"}]}";
                 expect(send("PATCH", baseUrl + "/Users/" + ids[i], body), 200);
             });
 
@@ -241,7 +254,10 @@ public class ScimBench {
             // request measured the build machine's load, not the service). Members are excluded: the tenant holds
             // the 100,000-member group by now.
             if (groupLists > 0) {
-                measure("List groups (GET /Groups?excludedAttributes=members)", groupLists, threads,
+                measure(
+                        "List groups (GET /Groups?excludedAttributes=members)",
+                        groupLists,
+                        threads,
                         i -> expect(send("GET", baseUrl + "/Groups?excludedAttributes=members", null), 200));
             }
         } catch (Aborted | Failed e) {
@@ -272,8 +288,13 @@ public class ScimBench {
             String[] more = createUsers(maxSize - reuse, setupThreads, "member users");
             System.arraycopy(more, 0, pool, reuse, more.length);
             double sec = (System.nanoTime() - s) / 1e9;
-            setupNotes.add(String.format(Locale.ROOT, "Created %,d member users in %.1f s (%.0f users/s, %d threads)",
-                    more.length, sec, more.length / sec, setupThreads));
+            setupNotes.add(String.format(
+                    Locale.ROOT,
+                    "Created %,d member users in %.1f s (%.0f users/s, %d threads)",
+                    more.length,
+                    sec,
+                    more.length / sec,
+                    setupThreads));
         }
         // Users added during measurement: in no group yet; the same ones go into every group.
         String[] adders = createUsers(groupAdds, setupThreads, "users to add");
@@ -281,7 +302,9 @@ public class ScimBench {
         String[] groupIds = new String[groupSizes.length];
         for (int g = 0; g < groupSizes.length; g++) {
             int size = groupSizes[g];
-            Resp r = send("POST", baseUrl + "/Groups",
+            Resp r = send(
+                    "POST",
+                    baseUrl + "/Groups",
                     "{\"schemas\":[\"" + GROUP_SCHEMA + "\"],\"displayName\":\"bench-" + runId + "-g" + size + "\"}");
             expect(r, 201);
             groupIds[g] = extractId(r);
@@ -291,20 +314,31 @@ public class ScimBench {
                 int from = c * chunk;
                 int to = Math.min(size, from + chunk);
                 StringBuilder b = new StringBuilder(64 * (to - from) + 200);
-                b.append("{\"schemas\":[\"").append(PATCH_SCHEMA)
+                b.append("{\"schemas\":[\"")
+                        .append(PATCH_SCHEMA)
                         .append("\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[");
                 for (int k = from; k < to; k++) {
-                    b.append(k == from ? "" : ",").append("{\"value\":\"").append(pool[k]).append("\"}");
+                    b.append(k == from ? "" : ",")
+                            .append("{\"value\":\"")
+                            .append(pool[k])
+                            .append("\"}");
                 }
                 b.append("]}]}");
-                expect(send("PATCH", baseUrl + "/Groups/" + groupIds[g] + "?excludedAttributes=members", b.toString()), 200);
+                expect(
+                        send("PATCH", baseUrl + "/Groups/" + groupIds[g] + "?excludedAttributes=members", b.toString()),
+                        200);
                 if (chunks >= 10 && (c + 1) % (chunks / 10) == 0) {
                     log("  group of %,d: %,d members added", size, to);
                 }
             }
             double sec = (System.nanoTime() - s) / 1e9;
-            setupNotes.add(String.format(Locale.ROOT, "Filled the %,d-member group with %d PATCH requests of up to %,d ids in %.1f s",
-                    size, chunks, chunk, sec));
+            setupNotes.add(String.format(
+                    Locale.ROOT,
+                    "Filled the %,d-member group with %d PATCH requests of up to %,d ids in %.1f s",
+                    size,
+                    chunks,
+                    chunk,
+                    sec));
         }
 
         // Measured adds, interleaved round-robin over the groups (add k goes to group k % G), so that background
@@ -312,17 +346,19 @@ public class ScimBench {
         int groups = groupSizes.length;
         long[][] lat = new long[groups][groupAdds];
         boolean[][] ok = new boolean[groups][groupAdds];
-        Result all = runPhase("Group adds, interleaved over " + groups + " groups", groupAdds * groups, groupThreads, i -> {
-            int g = i % groups;
-            int k = i / groups;
-            String body = "{\"schemas\":[\"" + PATCH_SCHEMA + "\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\""
-                    + adders[k] + "\"}]}]}";
-            long s0 = System.nanoTime();
-            Resp r = send("PATCH", baseUrl + "/Groups/" + groupIds[g] + "?excludedAttributes=members", body);
-            lat[g][k] = System.nanoTime() - s0;
-            expect(r, 200);
-            ok[g][k] = true;
-        });
+        Result all =
+                runPhase("Group adds, interleaved over " + groups + " groups", groupAdds * groups, groupThreads, i -> {
+                    int g = i % groups;
+                    int k = i / groups;
+                    String body = "{\"schemas\":[\"" + PATCH_SCHEMA
+                            + "\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\""
+                            + adders[k] + "\"}]}]}";
+                    long s0 = System.nanoTime();
+                    Resp r = send("PATCH", baseUrl + "/Groups/" + groupIds[g] + "?excludedAttributes=members", body);
+                    lat[g][k] = System.nanoTime() - s0;
+                    expect(r, 200);
+                    ok[g][k] = true;
+                });
         for (int g = 0; g < groups; g++) {
             Result r = new Result();
             r.name = String.format(Locale.ROOT, "Add 1 member to group of %,d (PATCH /Groups/{id})", groupSizes[g]);
@@ -341,8 +377,9 @@ public class ScimBench {
             // Interleaved: a group's own share of the wall time is the sum of its latencies (per client thread).
             r.seconds = Arrays.stream(r.nanos).sum() / 1e9 / all.threads;
             results.add(r);
-            log("%-50s %7d ops  %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d", r.name, r.ops, r.ops / r.seconds,
-                    pct(r.nanos, 50), pct(r.nanos, 99), r.errors);
+            log(
+                    "%-50s %7d ops  %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d",
+                    r.name, r.ops, r.ops / r.seconds, pct(r.nanos, 50), pct(r.nanos, 99), r.errors);
         }
 
         if (verifyBigGroup) {
@@ -360,9 +397,14 @@ public class ScimBench {
                 count++;
             }
             int expected = groupSizes[g] + groupAdds;
-            setupNotes.add(String.format(Locale.ROOT,
+            setupNotes.add(String.format(
+                    Locale.ROOT,
                     "Read back the largest group (GET /Groups/{id}?attributes=members, %,d bytes, %.1f s): %,d members, expected %,d%s",
-                    r.body.length(), (System.nanoTime() - s) / 1e9, count, expected, count == expected ? "" : "  **MISMATCH**"));
+                    r.body.length(),
+                    (System.nanoTime() - s) / 1e9,
+                    count,
+                    expected,
+                    count == expected ? "" : "  **MISMATCH**"));
         }
     }
 
@@ -381,7 +423,11 @@ public class ScimBench {
 
     void filterOne(String name, int i) throws Exception {
         String filter = "userName eq \"" + varyCase(name, i) + "\"";
-        Resp r = send("GET", baseUrl + "/Users?filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20"), null);
+        Resp r = send(
+                "GET",
+                baseUrl + "/Users?filter="
+                        + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20"),
+                null);
         expect(r, 200);
         Matcher m = TOTAL.matcher(r.body);
         if (!m.find() || !m.group(1).equals("1")) {
@@ -396,7 +442,8 @@ public class ScimBench {
     String userJson(long n) {
         String un = userName(n);
         return "{\"schemas\":[\"" + USER_SCHEMA + "\"],\"userName\":\"" + un + "\",\"externalId\":\"ext-" + n
-                + "\",\"name\":{\"givenName\":\"Bench\",\"familyName\":\"User" + n + "\"},\"displayName\":\"Bench User " + n
+                + "\",\"name\":{\"givenName\":\"Bench\",\"familyName\":\"User" + n + "\"},\"displayName\":\"Bench User "
+                + n
                 + "\",\"emails\":[{\"value\":\"" + un + "\",\"type\":\"work\",\"primary\":true}],\"active\":true}";
     }
 
@@ -442,8 +489,9 @@ public class ScimBench {
     void measure(String name, int n, int nThreads, Op op) throws Exception {
         Result r = runPhase(name, n, nThreads, op);
         results.add(r);
-        log("%-50s %7d ops  %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d", name, r.ops, r.ops / r.seconds,
-                pct(r.nanos, 50), pct(r.nanos, 99), r.errors);
+        log(
+                "%-50s %7d ops  %8.1f ops/s  p50 %7.2f ms  p99 %7.2f ms  errors %d",
+                name, r.ops, r.ops / r.seconds, pct(r.nanos, 50), pct(r.nanos, 99), r.errors);
     }
 
     Result runPhase(String name, int n, int nThreads, Op op) throws Exception {
@@ -457,34 +505,37 @@ public class ScimBench {
         log("%s: %,d ops on %d threads...", name, n, t);
         long start = System.nanoTime();
         for (int k = 0; k < t; k++) {
-            Thread th = new Thread(() -> {
-                try {
-                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                        long s = System.nanoTime();
+            Thread th = new Thread(
+                    () -> {
                         try {
-                            op.run(i);
-                            lat[i] = System.nanoTime() - s;
-                            ok[i] = true;
-                            consecutiveErrors.set(0);
-                            if (n >= 10_000 && (i + 1) % (n / 10) == 0) {
-                                log("  %s: %,d of %,d started ops done (%.0f s)", name, i + 1, n,
-                                        (System.nanoTime() - start) / 1e9);
+                            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                                long s = System.nanoTime();
+                                try {
+                                    op.run(i);
+                                    lat[i] = System.nanoTime() - s;
+                                    ok[i] = true;
+                                    consecutiveErrors.set(0);
+                                    if (n >= 10_000 && (i + 1) % (n / 10) == 0) {
+                                        log(
+                                                "  %s: %,d of %,d started ops done (%.0f s)",
+                                                name, i + 1, n, (System.nanoTime() - start) / 1e9);
+                                    }
+                                } catch (Exception e) {
+                                    lat[i] = System.nanoTime() - s;
+                                    errors.incrementAndGet();
+                                    if (!(e instanceof Failed)) {
+                                        sample(name + ": " + e);
+                                    }
+                                    if (consecutiveErrors.incrementAndGet() >= 20) {
+                                        next.set(n); // stop this phase: the service is not answering correctly
+                                    }
+                                }
                             }
-                        } catch (Exception e) {
-                            lat[i] = System.nanoTime() - s;
-                            errors.incrementAndGet();
-                            if (!(e instanceof Failed)) {
-                                sample(name + ": " + e);
-                            }
-                            if (consecutiveErrors.incrementAndGet() >= 20) {
-                                next.set(n); // stop this phase: the service is not answering correctly
-                            }
+                        } finally {
+                            done.countDown();
                         }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "bench-" + k);
+                    },
+                    "bench-" + k);
             th.setDaemon(true);
             th.start();
         }
@@ -525,8 +576,7 @@ public class ScimBench {
 
     // ---- HTTP ---------------------------------------------------------------------------------------------------
 
-    record Resp(String method, String url, String requestBody, int status, String body) {
-    }
+    record Resp(String method, String url, String requestBody, int status, String body) {}
 
     static final class Failed extends Exception {
         Failed(String m) {
@@ -535,8 +585,10 @@ public class ScimBench {
     }
 
     Resp send(String method, String url, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Authorization", "Bearer " + token).header("Accept", CONTENT_TYPE);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", CONTENT_TYPE);
         if (body != null) {
             b.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
@@ -593,9 +645,10 @@ public class ScimBench {
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"https://scim-ledger.local/dev\",\"sub\":\"bench\",\"azp\":\"bench-client\",\"tenant\":\""
-                + tenant + "\",\"scope\":\"scim:read scim:write\",\"iat\":" + now + ",\"exp\":" + (now + 7200)
-                + ",\"jti\":\"" + HexFormat.of().formatHex(randomBytes(8)) + "\"}";
+        String claims =
+                "{\"iss\":\"https://scim-ledger.local/dev\",\"sub\":\"bench\",\"azp\":\"bench-client\",\"tenant\":\""
+                        + tenant + "\",\"scope\":\"scim:read scim:write\",\"iat\":" + now + ",\"exp\":" + (now + 7200)
+                        + ",\"jti\":\"" + HexFormat.of().formatHex(randomBytes(8)) + "\"}";
         Base64.Encoder enc = Base64.getUrlEncoder().withoutPadding();
         String signingInput = enc.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + enc.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
@@ -616,24 +669,42 @@ public class ScimBench {
     String report(Duration total, String abortedWhy) {
         StringBuilder b = new StringBuilder();
         b.append("## SCIM Ledger benchmark results\n\n");
-        b.append("Run ").append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC)))
-                .append(", target ").append(baseUrl).append(", tenant `").append(tenant).append("`, total wall time ")
-                .append(String.format(Locale.ROOT, "%.0f s", total.toMillis() / 1000.0)).append(".\n\n");
+        b.append("Run ")
+                .append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC)))
+                .append(", target ")
+                .append(baseUrl)
+                .append(", tenant `")
+                .append(tenant)
+                .append("`, total wall time ")
+                .append(String.format(Locale.ROOT, "%.0f s", total.toMillis() / 1000.0))
+                .append(".\n\n");
         if (abortedWhy != null) {
             b.append("**Run aborted:** ").append(abortedWhy).append("\n\n");
         }
-        b.append("| Scenario | Ops | Client threads | Errors | Throughput (ops/s) | p50 (ms) | p99 (ms) | max (ms) |\n");
+        b.append(
+                "| Scenario | Ops | Client threads | Errors | Throughput (ops/s) | p50 (ms) | p99 (ms) | max (ms) |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            b.append(String.format(Locale.ROOT, "| %s | %,d | %d | %d | %.1f | %.2f | %.2f | %.2f |\n", r.name, r.ops,
-                    r.threads, r.errors, r.ops / r.seconds, pct(r.nanos, 50), pct(r.nanos, 99), pct(r.nanos, 100)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %d | %d | %.1f | %.2f | %.2f | %.2f |\n",
+                    r.name,
+                    r.ops,
+                    r.threads,
+                    r.errors,
+                    r.ops / r.seconds,
+                    pct(r.nanos, 50),
+                    pct(r.nanos, 99),
+                    pct(r.nanos, 100)));
         }
         b.append("\nLatency is per request, measured by the client from send to full response body; percentiles are ")
                 .append("nearest-rank over every successful request of the scenario. Throughput = successful ops / ")
                 .append("scenario wall time. Setup phases are not measured.\n");
         if (results.stream().anyMatch(r -> r.interleaved)) {
-            b.append("\nThe group adds run interleaved (add k goes to group k mod ").append(groupSizes.length)
-                    .append(", the same user to every group); their throughput is ops / (sum of that group's latencies ")
+            b.append("\nThe group adds run interleaved (add k goes to group k mod ")
+                    .append(groupSizes.length)
+                    .append(
+                            ", the same user to every group); their throughput is ops / (sum of that group's latencies ")
                     .append("/ client threads).\n");
         }
         if (!setupNotes.isEmpty()) {
@@ -641,13 +712,18 @@ public class ScimBench {
             setupNotes.forEach(n -> b.append("- ").append(n).append('\n'));
         }
         b.append("\n### Machine\n\n");
-        machine().forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+        machine()
+                .forEach((k, v) ->
+                        b.append("- ").append(k).append(": ").append(v).append('\n'));
         if (envNote != null) {
             b.append("- Service: ").append(envNote).append('\n');
         }
         b.append("- Client, service, PostgreSQL and Kafka all share this machine.\n");
         if (!errorSamples.isEmpty()) {
-            b.append("\n### Errors (first ").append(errorSamples.size()).append(" of ").append(errorSampleCount.get())
+            b.append("\n### Errors (first ")
+                    .append(errorSamples.size())
+                    .append(" of ")
+                    .append(errorSampleCount.get())
                     .append(")\n\n```\n");
             errorSamples.forEach(e -> b.append(e).append("\n"));
             b.append("```\n");
@@ -658,10 +734,18 @@ public class ScimBench {
     static Map<String, String> machine() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("CPUs (nproc)", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        m.put("CPU model", firstMatch("/proc/cpuinfo", "model name\\s*:\\s*(.+)").orElse("unknown"));
-        m.put("Memory", firstMatch("/proc/meminfo", "MemTotal:\\s*(\\d+) kB")
-                .map(kb -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1024.0 / 1024.0)).orElse("unknown"));
-        m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "CPU model",
+                firstMatch("/proc/cpuinfo", "model name\\s*:\\s*(.+)").orElse("unknown"));
+        m.put(
+                "Memory",
+                firstMatch("/proc/meminfo", "MemTotal:\\s*(\\d+) kB")
+                        .map(kb -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kb) / 1024.0 / 1024.0))
+                        .orElse("unknown"));
+        m.put(
+                "OS",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("Java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         return m;
     }
@@ -687,6 +771,7 @@ public class ScimBench {
     }
 
     static void log(String fmt, Object... args) {
-        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + String.format(Locale.ROOT, fmt, args));
+        System.out.println(
+                "[bench " + java.time.LocalTime.now().withNano(0) + "] " + String.format(Locale.ROOT, fmt, args));
     }
 }

@@ -35,38 +35,49 @@ public class Soak {
         String token = args[1];
         long minutes = Long.parseLong(args[2]);
         int rate = Integer.parseInt(args[3]);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         List<String> users = new CopyOnWriteArrayList<>();
         Random random = new Random(7);
         Map<String, AtomicLong> status = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicLong sent = new AtomicLong();
-        String group = create(http, base, token, "/scim/v2/Groups", "{\"displayName\":\"soak-" + System.nanoTime() + "\"}");
+        String group =
+                create(http, base, token, "/scim/v2/Groups", "{\"displayName\":\"soak-" + System.nanoTime() + "\"}");
         for (int i = 0; i < 50; i++) {
             users.add(create(http, base, token, "/scim/v2/Users", user(i + "-" + System.nanoTime())));
         }
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         long periodMicros = 1_000_000L / rate;
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
-        scheduler.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() > end) {
-                return;
-            }
-            HttpRequest request = next(random, base, token, users, group, sent.get());
-            long start = System.nanoTime();
-            sent.incrementAndGet();
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-                latencies.add((System.nanoTime() - start) / 1000);
-                String key = failure != null ? "io-error" : Integer.toString(response.statusCode());
-                status.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-                if (response != null && response.statusCode() == 201 && request.uri().getPath().endsWith("/Users")) {
-                    Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(response.body());
-                    if (m.find() && users.size() < 100_000) {
-                        users.add(m.group(1));
+        scheduler.scheduleAtFixedRate(
+                () -> {
+                    if (System.nanoTime() > end) {
+                        return;
                     }
-                }
-            });
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+                    HttpRequest request = next(random, base, token, users, group, sent.get());
+                    long start = System.nanoTime();
+                    sent.incrementAndGet();
+                    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                            .whenComplete((response, failure) -> {
+                                latencies.add((System.nanoTime() - start) / 1000);
+                                String key = failure != null ? "io-error" : Integer.toString(response.statusCode());
+                                status.computeIfAbsent(key, k -> new AtomicLong())
+                                        .incrementAndGet();
+                                if (response != null
+                                        && response.statusCode() == 201
+                                        && request.uri().getPath().endsWith("/Users")) {
+                                    Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"")
+                                            .matcher(response.body());
+                                    if (m.find() && users.size() < 100_000) {
+                                        users.add(m.group(1));
+                                    }
+                                }
+                            });
+                },
+                0,
+                periodMicros,
+                TimeUnit.MICROSECONDS);
         for (long minute = 1; minute <= minutes; minute++) {
             Thread.sleep(60_000);
             List<Long> copy;
@@ -75,8 +86,9 @@ public class Soak {
                 latencies.clear();
             }
             Collections.sort(copy);
-            System.out.printf("minute %d: sent %d, answers %s, p50 %.1f ms, p99 %.1f ms%n", minute, sent.get(), status,
-                    pct(copy, 0.50) / 1000.0, pct(copy, 0.99) / 1000.0);
+            System.out.printf(
+                    "minute %d: sent %d, answers %s, p50 %.1f ms, p99 %.1f ms%n",
+                    minute, sent.get(), status, pct(copy, 0.50) / 1000.0, pct(copy, 0.99) / 1000.0);
         }
         scheduler.shutdown();
         scheduler.awaitTermination(1, TimeUnit.MINUTES);
@@ -87,28 +99,37 @@ public class Soak {
     static HttpRequest next(Random random, String base, String token, List<String> users, String group, long n) {
         int pick = random.nextInt(100);
         String id = users.get(random.nextInt(users.size()));
-        HttpRequest.Builder b = HttpRequest.newBuilder().timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/scim+json");
+        HttpRequest.Builder b = HttpRequest.newBuilder()
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/scim+json");
         if (pick < 50) {
             return b.uri(URI.create(base + "/scim/v2/Users/" + id)).GET().build();
         }
         if (pick < 65) {
-            return b.uri(URI.create(base + "/scim/v2/Users?count=10&filter=" + java.net.URLEncoder.encode(
-                    "name.familyName eq \"f" + (n % 50) + "\"", java.nio.charset.StandardCharsets.UTF_8))).GET().build();
+            return b.uri(URI.create(base + "/scim/v2/Users?count=10&filter="
+                            + java.net.URLEncoder.encode(
+                                    "name.familyName eq \"f" + (n % 50) + "\"",
+                                    java.nio.charset.StandardCharsets.UTF_8)))
+                    .GET()
+                    .build();
         }
         if (pick < 85) {
             String op = "{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t" + n + "\"}";
-            return b.uri(URI.create(base + "/scim/v2/Users/" + id)).method("PATCH",
-                    HttpRequest.BodyPublishers.ofString(PATCH.formatted(op))).build();
+            return b.uri(URI.create(base + "/scim/v2/Users/" + id))
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(PATCH.formatted(op)))
+                    .build();
         }
         if (pick < 95) {
-            return b.uri(URI.create(base + "/scim/v2/Users")).POST(HttpRequest.BodyPublishers.ofString(
-                    user("s" + n + "-" + System.nanoTime()))).build();
+            return b.uri(URI.create(base + "/scim/v2/Users"))
+                    .POST(HttpRequest.BodyPublishers.ofString(user("s" + n + "-" + System.nanoTime())))
+                    .build();
         }
         String op = "{\"op\":\"" + (n % 2 == 0 ? "add" : "remove") + "\",\"path\":\"members\",\"value\":[{\"value\":\""
                 + id + "\"}]}";
-        return b.uri(URI.create(base + "/scim/v2/Groups/" + group)).method("PATCH",
-                HttpRequest.BodyPublishers.ofString(PATCH.formatted(op))).build();
+        return b.uri(URI.create(base + "/scim/v2/Groups/" + group))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(PATCH.formatted(op)))
+                .build();
     }
 
     static String user(String suffix) {
@@ -116,9 +137,13 @@ public class Soak {
     }
 
     static String create(HttpClient http, String base, String token, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/scim+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/scim+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Matcher m = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(r.body());
         if (r.statusCode() != 201 || !m.find()) {
             throw new IllegalStateException("setup failed: " + r.statusCode() + " " + r.body());

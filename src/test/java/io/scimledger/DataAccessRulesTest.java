@@ -19,15 +19,15 @@ class DataAccessRulesTest {
 
     private static final Path MAIN = Path.of("src/main/java/io/scimledger");
     /** SQL (upper-case keywords, as everywhere here) that names the event table, not event_id, event_type, ... */
-    private static final Pattern EVENT_TABLE_SQL =
-            Pattern.compile("\\b(FROM|INTO|JOIN|UPDATE|TABLE)\\s+event\\b(?!_)");
+    private static final Pattern EVENT_TABLE_SQL = Pattern.compile("\\b(FROM|INTO|JOIN|UPDATE|TABLE)\\s+event\\b(?!_)");
 
     @Test
     void onlyTheEventsPackageWritesSqlOverTheEventTable() {
         List<String> offenders = sources()
                 .filter(p -> !p.startsWith(MAIN.resolve("events")))
                 .filter(p -> EVENT_TABLE_SQL.matcher(read(p)).find())
-                .map(Path::toString).toList();
+                .map(Path::toString)
+                .toList();
         assertEquals(List.of(), offenders);
     }
 
@@ -37,7 +37,8 @@ class DataAccessRulesTest {
                 .filter(p -> read(p).contains("import io.quarkus.hibernate"))
                 .filter(p -> read(p).contains("import io.vertx.mutiny.sqlclient")
                         || read(p).contains("import io.scimledger.db.Database"))
-                .map(Path::toString).toList();
+                .map(Path::toString)
+                .toList();
         assertEquals(List.of(), offenders);
     }
 
@@ -47,7 +48,8 @@ class DataAccessRulesTest {
                 .filter(p -> p.startsWith(MAIN.resolve("privacy")))
                 .filter(p -> read(p).contains("import io.scimledger.write.")
                         || read(p).contains("import io.scimledger.projection."))
-                .map(Path::toString).toList();
+                .map(Path::toString)
+                .toList();
         assertEquals(List.of(), offenders);
     }
 

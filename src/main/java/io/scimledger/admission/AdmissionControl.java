@@ -38,15 +38,19 @@ public class AdmissionControl {
 
     @Inject
     Caller caller;
+
     @Inject
     TenantRegistry registry;
 
     @ConfigProperty(name = "scim.admission.enabled")
     boolean enabled;
+
     @ConfigProperty(name = "scim.admission.requests-per-second")
     int defaultPerSecond;
+
     @ConfigProperty(name = "scim.admission.burst")
     int defaultBurst;
+
     @ConfigProperty(name = "scim.admission.max-in-flight")
     int maxInFlight;
 
@@ -62,8 +66,8 @@ public class AdmissionControl {
         // On a worker thread (blocking endpoints: SCIM, audit) the registry may query on a cache miss; on the event
         // loop (non-blocking endpoints) only its cache is read, and a tenant it does not hold yet is not limited
         // for that one request (the endpoint's own lookup fills the cache).
-        Optional<Tenant> tenant = io.vertx.core.Context.isOnEventLoopThread() ? registry.cachedOrNull(name)
-                : registry.find(name);
+        Optional<Tenant> tenant =
+                io.vertx.core.Context.isOnEventLoopThread() ? registry.cachedOrNull(name) : registry.find(name);
         if (tenant == null || tenant.isEmpty() || !tenant.get().active()) {
             return null;
         }
@@ -71,13 +75,17 @@ public class AdmissionControl {
         int perSecond = settings.requestsPerSecond() > 0 ? settings.requestsPerSecond() : defaultPerSecond;
         int burst = settings.burst() > 0 ? settings.burst() : Math.max(defaultBurst, 1);
         if (perSecond > 0) {
-            long waitNanos = buckets.computeIfAbsent(name, n -> new TokenBucket())
-                    .tryTake(System.nanoTime(), perSecond, burst);
+            long waitNanos =
+                    buckets.computeIfAbsent(name, n -> new TokenBucket()).tryTake(System.nanoTime(), perSecond, burst);
             if (waitNanos > 0) {
                 long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
                 LOG.debugf("tenant over its rate (%d/s, burst %d): 429", perSecond, burst);
-                return ScimResponses.error(429, null, "too many requests for this tenant ("
-                        + perSecond + " a second, bursts of " + burst + "); retry after " + seconds + " s", seconds);
+                return ScimResponses.error(
+                        429,
+                        null,
+                        "too many requests for this tenant (" + perSecond + " a second, bursts of " + burst
+                                + "); retry after " + seconds + " s",
+                        seconds);
             }
         }
         if (maxInFlight > 0) {
@@ -85,8 +93,11 @@ public class AdmissionControl {
             if (inFlight.incrementAndGet() > maxInFlight) {
                 inFlight.decrementAndGet();
                 LOG.debugf("tenant has %d requests in flight: 429", maxInFlight);
-                return ScimResponses.error(429, null, "too many concurrent requests for this tenant (at most "
-                        + maxInFlight + "); retry after 1 s", 1);
+                return ScimResponses.error(
+                        429,
+                        null,
+                        "too many concurrent requests for this tenant (at most " + maxInFlight + "); retry after 1 s",
+                        1);
             }
             // the end handler runs however the request ends: answered, failed, or the client went away
             routing.addEndHandler(done -> inFlight.decrementAndGet());

@@ -30,8 +30,10 @@ public class AdminResource {
 
     @Inject
     ProjectionRebuilder rebuilder;
+
     @Inject
     KafkaRelay relay;
+
     @Inject
     Caller caller;
 
@@ -41,9 +43,13 @@ public class AdminResource {
     @RolesAllowed(Scopes.PLATFORM_ADMIN)
     public Response rebuild() {
         ProjectionRebuilder.Report r = rebuilder.rebuild();
-        ObjectNode out = JsonNodeFactory.instance.objectNode()
-                .put("eventsReplayed", r.eventsReplayed()).put("users", r.users()).put("groups", r.groups())
-                .put("memberships", r.memberships()).put("millis", r.millis());
+        ObjectNode out = JsonNodeFactory.instance
+                .objectNode()
+                .put("eventsReplayed", r.eventsReplayed())
+                .put("users", r.users())
+                .put("groups", r.groups())
+                .put("memberships", r.memberships())
+                .put("millis", r.millis());
         return Response.ok(out.toString()).type(JSON).build();
     }
 
@@ -57,9 +63,15 @@ public class AdminResource {
             out.put("activeHere", relay.isActive());
             ArrayNode subs = out.putArray("subscriptions");
             for (RelayStatus s : rows) {
-                subs.addObject().put("subscription", s.subscription).put("lastPosition", s.lastPosition)
+                subs.addObject()
+                        .put("subscription", s.subscription)
+                        .put("lastPosition", s.lastPosition)
                         .put("published", s.published)
-                        .put("updatedAt", s.updatedAt == null ? null : s.updatedAt.toInstant().toString());
+                        .put(
+                                "updatedAt",
+                                s.updatedAt == null
+                                        ? null
+                                        : s.updatedAt.toInstant().toString());
             }
             return Response.ok(out.toString()).type(JSON).build();
         });

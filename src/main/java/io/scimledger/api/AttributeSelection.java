@@ -26,6 +26,7 @@ public final class AttributeSelection {
 
     /** Canonical lower-case paths ("name.givenName" → "name.givenname", "urn:..:user:manager"); null = everything. */
     private final Set<String> include;
+
     private final Set<String> exclude;
 
     private AttributeSelection(Set<String> include, Set<String> exclude) {
@@ -154,9 +155,10 @@ public final class AttributeSelection {
             ObjectNode shown = ((ObjectNode) field.getValue()).deepCopy();
             for (Iterator<String> names = shown.fieldNames(); names.hasNext(); ) {
                 String attr = names.next();
-                Returned returned = ext.get().attribute(attr).map(a -> a.returned()).orElse(Returned.NEVER);
-                boolean requested = include != null && (include.contains(urn)
-                        || include.contains(urn + ":" + attr.toLowerCase(Locale.ROOT)));
+                Returned returned =
+                        ext.get().attribute(attr).map(a -> a.returned()).orElse(Returned.NEVER);
+                boolean requested = include != null
+                        && (include.contains(urn) || include.contains(urn + ":" + attr.toLowerCase(Locale.ROOT)));
                 if (returned == Returned.NEVER || (returned == Returned.REQUEST && !requested)) {
                     names.remove();
                 }
@@ -194,7 +196,8 @@ public final class AttributeSelection {
             String key = lowerPrefix + sub.toLowerCase(Locale.ROOT);
             boolean keep;
             if (include != null) {
-                keep = include.contains(key) || include.contains(lowerPrefix.substring(0, lowerPrefix.length() - 1))
+                keep = include.contains(key)
+                        || include.contains(lowerPrefix.substring(0, lowerPrefix.length() - 1))
                         || (extension && include.stream().anyMatch(p -> p.startsWith(key + ".")));
             } else {
                 keep = !exclude.contains(key);
@@ -208,6 +211,7 @@ public final class AttributeSelection {
 
     private static boolean isAlways(ResourceTypeDefinition type, String name) {
         return type.find(new AttributePath(null, name, null))
-                .map(r -> r.attribute().returned() == Returned.ALWAYS).orElse(false);
+                .map(r -> r.attribute().returned() == Returned.ALWAYS)
+                .orElse(false);
     }
 }

@@ -34,13 +34,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 /**
@@ -83,34 +83,76 @@ public class AuditResource {
 
     @Inject
     Caller caller;
+
     @Inject
     AuditLog log;
+
     @Inject
     ChainVerifier verifier;
+
     @Inject
     MembershipIntervals memberships;
+
     @Inject
     AuditReports reports;
+
     @Inject
     ResourceFinder finder;
 
-    static final List<String> HISTORY_COLUMNS = List.of("position", "eventId", "version", "type", "occurredAt",
-            "actor.subject", "actor.clientId", "clientAddress", "requestId", "txn", "changed", "changes", "request",
+    static final List<String> HISTORY_COLUMNS = List.of(
+            "position",
+            "eventId",
+            "version",
+            "type",
+            "occurredAt",
+            "actor.subject",
+            "actor.clientId",
+            "clientAddress",
+            "requestId",
+            "txn",
+            "changed",
+            "changes",
+            "request",
             "personalDataReadable");
-    static final List<String> MEMBERSHIP_COLUMNS = List.of("groupId", "groupDisplayName", "type", "via", "from",
-            "to");
-    static final List<String> DEPROVISIONING_COLUMNS = List.of("position", "userId", "eventId", "type", "eventType",
-            "occurredAt", "actor", "clientId", "requestId", "clientAddress", "requestReceivedAt", "latencyMs");
-    static final List<String> CHANGE_COLUMNS = List.of("position", "eventId", "resourceType", "resourceId",
-            "version", "type", "occurredAt", "actor.subject", "actor.clientId", "clientAddress", "requestId", "txn",
+    static final List<String> MEMBERSHIP_COLUMNS = List.of("groupId", "groupDisplayName", "type", "via", "from", "to");
+    static final List<String> DEPROVISIONING_COLUMNS = List.of(
+            "position",
+            "userId",
+            "eventId",
+            "type",
+            "eventType",
+            "occurredAt",
+            "actor",
+            "clientId",
+            "requestId",
+            "clientAddress",
+            "requestReceivedAt",
+            "latencyMs");
+    static final List<String> CHANGE_COLUMNS = List.of(
+            "position",
+            "eventId",
+            "resourceType",
+            "resourceId",
+            "version",
+            "type",
+            "occurredAt",
+            "actor.subject",
+            "actor.clientId",
+            "clientAddress",
+            "requestId",
+            "txn",
             "changed");
 
     @GET
     @Path("{type}/{id}/history")
     @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
-    public Response history(@PathParam("type") String type, @PathParam("id") String id,
-                            @QueryParam("after") String after, @QueryParam("limit") String limit,
-                            @QueryParam("format") String format, @Context HttpHeaders headers) {
+    public Response history(
+            @PathParam("type") String type,
+            @PathParam("id") String id,
+            @QueryParam("after") String after,
+            @QueryParam("limit") String limit,
+            @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
         String tenant = caller.tenant();
         StreamType streamType = streamType(type);
         UUID uuid = parseId(id);
@@ -154,14 +196,14 @@ public class AuditResource {
 
     @GET
     @Path("{type}/{id}/as-of")
-    public Response asOf(@PathParam("type") String type, @PathParam("id") String id,
-                         @QueryParam("time") String time) {
+    public Response asOf(@PathParam("type") String type, @PathParam("id") String id, @QueryParam("time") String time) {
         String tenant = caller.tenant();
         StreamType streamType = streamType(type);
         UUID uuid = parseId(id);
         Instant instant = parseTime(time);
-        ObjectNode out = log.asOf(tenant, streamType, uuid, instant).orElseThrow(() -> ScimException.notFound(
-                streamType.name() + " " + uuid + " did not exist at " + instant + " in this tenant's log"));
+        ObjectNode out = log.asOf(tenant, streamType, uuid, instant)
+                .orElseThrow(() -> ScimException.notFound(
+                        streamType.name() + " " + uuid + " did not exist at " + instant + " in this tenant's log"));
         return json(out);
     }
 
@@ -172,8 +214,11 @@ public class AuditResource {
      */
     @GET
     @Path("search")
-    public Response search(@QueryParam("q") String q, @QueryParam("type") String type,
-                           @QueryParam("continue") String from, @QueryParam("id") List<String> ids) {
+    public Response search(
+            @QueryParam("q") String q,
+            @QueryParam("type") String type,
+            @QueryParam("continue") String from,
+            @QueryParam("id") List<String> ids) {
         String tenant = caller.tenant();
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (ids != null && !ids.isEmpty()) {
@@ -194,11 +239,13 @@ public class AuditResource {
         if (q == null || q.isBlank()) {
             throw ScimException.invalidValue("q is required: an id, or part of a userName, displayName or externalId");
         }
-        StreamType streamType = type == null || type.isBlank() ? null : switch (type) {
-            case "Users" -> StreamType.User;
-            case "Groups" -> StreamType.Group;
-            default -> throw ScimException.invalidValue("type must be Users or Groups");
-        };
+        StreamType streamType = type == null || type.isBlank()
+                ? null
+                : switch (type) {
+                    case "Users" -> StreamType.User;
+                    case "Groups" -> StreamType.Group;
+                    default -> throw ScimException.invalidValue("type must be Users or Groups");
+                };
         ResourceFinder.Cursor cursor = null;
         if (from != null && !from.isBlank()) {
             cursor = ResourceFinder.Cursor.parse(from.trim());
@@ -225,8 +272,11 @@ public class AuditResource {
     @GET
     @Path("Users/{id}/memberships")
     @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
-    public Response memberships(@PathParam("id") String id, @QueryParam("at") String at,
-                                @QueryParam("format") String format, @Context HttpHeaders headers) {
+    public Response memberships(
+            @PathParam("id") String id,
+            @QueryParam("at") String at,
+            @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
         String tenant = caller.tenant();
         UUID uuid = parseId(id);
         Instant instant = at == null || at.isBlank() ? null : parseTime("at", at);
@@ -247,9 +297,13 @@ public class AuditResource {
     @GET
     @Path("deprovisionings")
     @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
-    public Response deprovisionings(@QueryParam("from") String from, @QueryParam("to") String to,
-                                    @QueryParam("after") String after, @QueryParam("limit") String limit,
-                                    @QueryParam("format") String format, @Context HttpHeaders headers) {
+    public Response deprovisionings(
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("after") String after,
+            @QueryParam("limit") String limit,
+            @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
         String tenant = caller.tenant();
         Instant f = from == null || from.isBlank() ? AuditReports.BEGINNING : parseTime("from", from);
         Instant t = to == null || to.isBlank() ? AuditReports.END : parseTime("to", to);
@@ -258,8 +312,7 @@ public class AuditResource {
         AuditExport.Format export = exportFormat(format, headers);
         AuditExport.Source source = (a, n) -> batch(reports.deprovisionings(tenant, f, t, a, n));
         if (export != null) {
-            return export(export, "deprovisionings", DEPROVISIONING_COLUMNS, source.read(0, AuditExport.BATCH),
-                    source);
+            return export(export, "deprovisionings", DEPROVISIONING_COLUMNS, source.read(0, AuditExport.BATCH), source);
         }
         AuditReports.Page page = reports.deprovisionings(tenant, f, t, afterPosition, max);
         Map<String, String> query = new LinkedHashMap<>();
@@ -271,10 +324,15 @@ public class AuditResource {
     @GET
     @Path("changes")
     @Produces({JSON, ScimMediaType.SCIM_JSON, AuditExport.NDJSON, AuditExport.CSV})
-    public Response changes(@QueryParam("subject") String subject, @QueryParam("clientId") String clientId,
-                            @QueryParam("from") String from, @QueryParam("to") String to,
-                            @QueryParam("after") String after, @QueryParam("limit") String limit,
-                            @QueryParam("format") String format, @Context HttpHeaders headers) {
+    public Response changes(
+            @QueryParam("subject") String subject,
+            @QueryParam("clientId") String clientId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("after") String after,
+            @QueryParam("limit") String limit,
+            @QueryParam("format") String format,
+            @Context HttpHeaders headers) {
         String tenant = caller.tenant();
         String s = subject == null || subject.isBlank() ? null : subject;
         String c = clientId == null || clientId.isBlank() ? null : clientId;
@@ -311,8 +369,14 @@ public class AuditResource {
         return new AuditExport.Batch(page.rows(), page.nextAfter());
     }
 
-    private static ObjectNode pageBody(String field, AuditReports.Page page, String path, Map<String, String> query,
-                                       int max, Instant from, Instant to) {
+    private static ObjectNode pageBody(
+            String field,
+            AuditReports.Page page,
+            String path,
+            Map<String, String> query,
+            int max,
+            Instant from,
+            Instant to) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (from != AuditReports.BEGINNING) {
             out.put("from", from.toString());
@@ -325,7 +389,10 @@ public class AuditResource {
             StringBuilder next = new StringBuilder(path).append('?');
             query.forEach((k, v) -> {
                 if (v != null && !v.isBlank()) {
-                    next.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
+                    next.append(k)
+                            .append('=')
+                            .append(URLEncoder.encode(v, StandardCharsets.UTF_8))
+                            .append('&');
                 }
             });
             next.append("after=").append(page.nextAfter()).append("&limit=").append(max);
@@ -365,8 +432,12 @@ public class AuditResource {
         return null;
     }
 
-    private static Response export(AuditExport.Format format, String name, List<String> columns,
-                                   AuditExport.Batch first, AuditExport.Source source) {
+    private static Response export(
+            AuditExport.Format format,
+            String name,
+            List<String> columns,
+            AuditExport.Batch first,
+            AuditExport.Source source) {
         return Response.ok(AuditExport.stream(format, columns, first, source))
                 .type(format.mediaType + ";charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"audit-" + name + "." + format.extension + "\"")
@@ -396,7 +467,8 @@ public class AuditResource {
             return dflt;
         }
         if (!QueryParameters.isInteger(value.trim())) {
-            throw ScimException.invalidValue(name + " must be an integer"); // ASCII digits only, as in the URLs we issue
+            throw ScimException.invalidValue(
+                    name + " must be an integer"); // ASCII digits only, as in the URLs we issue
         }
         try {
             long v = Long.parseLong(value.trim());
@@ -427,7 +499,9 @@ public class AuditResource {
 
     static Response json(JsonNode body) {
         try {
-            return Response.ok(JsonSupport.MAPPER.writeValueAsBytes(body)).type(JSON + ";charset=UTF-8").build();
+            return Response.ok(JsonSupport.MAPPER.writeValueAsBytes(body))
+                    .type(JSON + ";charset=UTF-8")
+                    .build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }

@@ -28,7 +28,8 @@ public class BaseUrl {
         }
         String host = request.getHeader("Host");
         if (host == null) {
-            host = request.localAddress().hostAddress() + ":" + request.localAddress().port();
+            host = request.localAddress().hostAddress() + ":"
+                    + request.localAddress().port();
         }
         return request.scheme() + "://" + host + basePath;
     }

@@ -27,8 +27,10 @@ public class BulkResource {
 
     @Inject
     Caller caller;
+
     @Inject
     BaseUrl baseUrl;
+
     @Inject
     BulkProcessor processor;
 
@@ -37,14 +39,20 @@ public class BulkResource {
     @RolesAllowed(Scopes.SCIM_WRITE)
     public Response bulk(String body) {
         if (body != null && body.getBytes(StandardCharsets.UTF_8).length > BulkProcessor.MAX_PAYLOAD_SIZE) {
-            return ScimResponses.error(413, null, "the bulk request is larger than maxPayloadSize ("
-                    + BulkProcessor.MAX_PAYLOAD_SIZE + " bytes)");
+            return ScimResponses.error(
+                    413,
+                    null,
+                    "the bulk request is larger than maxPayloadSize (" + BulkProcessor.MAX_PAYLOAD_SIZE + " bytes)");
         }
         BulkRequest request = BulkRequest.parse(ScimResponses.parseBody(body));
         if (request.operations().size() > BulkProcessor.MAX_OPERATIONS) {
-            return ScimResponses.error(413, null, "the bulk request has " + request.operations().size()
-                    + " operations; maxOperations is " + BulkProcessor.MAX_OPERATIONS);
+            return ScimResponses.error(
+                    413,
+                    null,
+                    "the bulk request has " + request.operations().size() + " operations; maxOperations is "
+                            + BulkProcessor.MAX_OPERATIONS);
         }
-        return ScimResponses.json(200, processor.process(caller.origin(), baseUrl.get(), request)).build();
+        return ScimResponses.json(200, processor.process(caller.origin(), baseUrl.get(), request))
+                .build();
     }
 }

@@ -32,8 +32,10 @@ public class CheckpointResource {
 
     @Inject
     CheckpointTable checkpoints;
+
     @Inject
     CheckpointVerifier verifier;
+
     @Inject
     CheckpointKeys keys;
 
@@ -52,8 +54,9 @@ public class CheckpointResource {
     @GET
     @Path("checkpoints/key")
     public Response key() {
-        var key = keys.publicKey().orElseThrow(() ->
-                ScimException.notFound("no checkpoint public key is configured (scim.audit.checkpoint-public-key)"));
+        var key = keys.publicKey()
+                .orElseThrow(() -> ScimException.notFound(
+                        "no checkpoint public key is configured (scim.audit.checkpoint-public-key)"));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("keyId", keys.keyId());
         out.put("algorithm", "Ed25519");

@@ -3,7 +3,6 @@ package io.scimledger.api;
 import io.scimledger.security.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -25,7 +24,8 @@ public class ClientProfiles {
             return true;
         }
         String issuer = caller.issuer();
-        return settings.entraGroupPatchNoContent() && issuer != null
+        return settings.entraGroupPatchNoContent()
+                && issuer != null
                 && entraIssuerPrefixes.stream().anyMatch(issuer::startsWith);
     }
 }

@@ -16,7 +16,10 @@ public class ConsoleRoutes {
     void routes(@Observes Router router) {
         router.get("/console").order(-1).handler(rc -> {
             if ("/console".equals(rc.normalizedPath())) {
-                rc.response().setStatusCode(302).putHeader("Location", "/console/").end();
+                rc.response()
+                        .setStatusCode(302)
+                        .putHeader("Location", "/console/")
+                        .end();
             } else {
                 rc.next();
             }

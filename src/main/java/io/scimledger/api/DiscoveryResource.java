@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
+import io.scimledger.scim.schema.DiscoverySchemas;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.SchemaDefinition;
-import io.scimledger.scim.schema.DiscoverySchemas;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.security.Scopes;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,8 +38,10 @@ public class DiscoveryResource {
 
     @Inject
     BaseUrl baseUrl;
+
     @Inject
     io.scimledger.projection.Cursors cursors;
+
     @Inject
     io.scimledger.security.Caller caller;
 
@@ -50,23 +52,31 @@ public class DiscoveryResource {
         out.putArray("schemas").add(SPC_URN);
         out.put("documentationUri", "https://www.rfc-editor.org/rfc/rfc7644");
         out.putObject("patch").put("supported", true);
-        out.putObject("bulk").put("supported", true)
+        out.putObject("bulk")
+                .put("supported", true)
                 .put("maxOperations", io.scimledger.bulk.BulkProcessor.MAX_OPERATIONS)
                 .put("maxPayloadSize", io.scimledger.bulk.BulkProcessor.MAX_PAYLOAD_SIZE);
         out.putObject("filter").put("supported", true).put("maxResults", ResourceSearch.MAX_RESULTS);
         // RFC 9865 section 5: both pagination methods; cursor pages follow creation order.
-        out.putObject("pagination").put("cursor", true).put("index", true)
-                .put("defaultPaginationMethod", "index").put("defaultPageSize", ResourceSearch.DEFAULT_COUNT)
-                .put("maxPageSize", ResourceSearch.MAX_RESULTS).put("cursorTimeout", cursors.timeout().toSeconds());
+        out.putObject("pagination")
+                .put("cursor", true)
+                .put("index", true)
+                .put("defaultPaginationMethod", "index")
+                .put("defaultPageSize", ResourceSearch.DEFAULT_COUNT)
+                .put("maxPageSize", ResourceSearch.MAX_RESULTS)
+                .put("cursorTimeout", cursors.timeout().toSeconds());
         // Passwords are accepted on input but never stored: there is nothing a password change could change.
         out.putObject("changePassword").put("supported", false);
         out.putObject("sort").put("supported", true);
         out.putObject("etag").put("supported", true);
-        out.putArray("authenticationSchemes").addObject()
+        out.putArray("authenticationSchemes")
+                .addObject()
                 .put("type", "oauthbearertoken")
                 .put("name", "OAuth Bearer Token")
-                .put("description", "A JWT bearer token (RFC 6750) signed by the configured issuer; scopes "
-                        + Scopes.SCIM_READ + ", " + Scopes.SCIM_WRITE + ", " + Scopes.AUDIT_READ + ", " + Scopes.ADMIN)
+                .put(
+                        "description",
+                        "A JWT bearer token (RFC 6750) signed by the configured issuer; scopes " + Scopes.SCIM_READ
+                                + ", " + Scopes.SCIM_WRITE + ", " + Scopes.AUDIT_READ + ", " + Scopes.ADMIN)
                 .put("specUri", "https://www.rfc-editor.org/rfc/rfc6750")
                 .put("primary", true);
         out.set("meta", meta("ServiceProviderConfig", baseUrl.get() + "/ServiceProviderConfig"));
@@ -76,14 +86,17 @@ public class DiscoveryResource {
     @GET
     @Path("ResourceTypes")
     public Response resourceTypes() {
-        List<ObjectNode> all = resourceTypeDefinitions().stream().map(this::resourceType).toList();
+        List<ObjectNode> all =
+                resourceTypeDefinitions().stream().map(this::resourceType).toList();
         return ScimResponses.json(200, list(all)).build();
     }
 
     @GET
     @Path("ResourceTypes/{name}")
     public Response resourceType(@PathParam("name") String name) {
-        return resourceTypeDefinitions().stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst()
+        return resourceTypeDefinitions().stream()
+                .filter(t -> t.name().equalsIgnoreCase(name))
+                .findFirst()
                 .map(t -> ScimResponses.json(200, resourceType(t)).build())
                 .orElseThrow(() -> ScimException.notFound("no resource type " + name));
     }
@@ -91,13 +104,17 @@ public class DiscoveryResource {
     @GET
     @Path("Schemas")
     public Response schemas() {
-        return ScimResponses.json(200, list(servedSchemas().stream().map(this::schema).toList())).build();
+        return ScimResponses.json(
+                        200, list(servedSchemas().stream().map(this::schema).toList()))
+                .build();
     }
 
     @GET
     @Path("Schemas/{id}")
     public Response schema(@PathParam("id") String id) {
-        return servedSchemas().stream().filter(s -> s.id().equalsIgnoreCase(id)).findFirst()
+        return servedSchemas().stream()
+                .filter(s -> s.id().equalsIgnoreCase(id))
+                .findFirst()
                 .map(s -> ScimResponses.json(200, schema(s)).build())
                 .orElseThrow(() -> ScimException.notFound("no schema " + id));
     }
@@ -118,7 +135,10 @@ public class DiscoveryResource {
     private ObjectNode resourceType(ResourceTypeDefinition t) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.putArray("schemas").add(RESOURCE_TYPE_URN);
-        o.put("id", t.name()).put("name", t.name()).put("endpoint", t.endpoint()).put("description", t.description())
+        o.put("id", t.name())
+                .put("name", t.name())
+                .put("endpoint", t.endpoint())
+                .put("description", t.description())
                 .put("schema", t.schema().id());
         ArrayNode ext = o.putArray("schemaExtensions");
         for (SchemaDefinition s : t.extensions()) {
@@ -140,9 +160,14 @@ public class DiscoveryResource {
 
     private static ObjectNode attribute(AttributeDefinition a) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("name", a.name()).put("type", a.type().scimName()).put("multiValued", a.multiValued())
-                .put("description", a.description()).put("required", a.required()).put("caseExact", a.caseExact())
-                .put("mutability", a.mutability().scimName()).put("returned", a.returned().scimName())
+        o.put("name", a.name())
+                .put("type", a.type().scimName())
+                .put("multiValued", a.multiValued())
+                .put("description", a.description())
+                .put("required", a.required())
+                .put("caseExact", a.caseExact())
+                .put("mutability", a.mutability().scimName())
+                .put("returned", a.returned().scimName())
                 .put("uniqueness", a.uniqueness().scimName());
         if (!a.canonicalValues().isEmpty()) {
             ArrayNode cv = o.putArray("canonicalValues");

@@ -8,7 +8,6 @@ import io.scimledger.projection.Member;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
-import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.write.GroupWriter;
 import io.scimledger.write.ResourceWriter;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -28,6 +27,7 @@ public class GroupsResource extends ResourceEndpoint {
 
     @Inject
     GroupWriter writer;
+
     @Inject
     ClientProfiles profiles;
 

@@ -10,8 +10,7 @@ import java.util.function.Function;
 /** RFC 7644 section 3.4.2 ListResponse; the numbers are JSON numbers (Okta checks). */
 final class ListResponses {
 
-    private ListResponses() {
-    }
+    private ListResponses() {}
 
     static <T> ObjectNode of(ResourceSearch.Page<T> page, Function<T, ObjectNode> render) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();

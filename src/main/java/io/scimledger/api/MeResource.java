@@ -36,12 +36,16 @@ public class MeResource {
 
     @Inject
     Caller caller;
+
     @Inject
     Database db;
+
     @Inject
     ResourceSearch search;
+
     @Inject
     ResourceQueries queries;
+
     @Inject
     BaseUrl baseUrl;
 
@@ -56,15 +60,23 @@ public class MeResource {
             throw ScimException.notFound("the token has no subject");
         }
         return db.withConnection(conn -> {
-            var page = search.users(conn, tenant, new ResourceSearch.Query(
-                    "userName eq \"" + subject.replace("\\", "\\\\").replace("\"", "\\\"") + "\"", 1, 1, null, null));
+            var page = search.users(
+                    conn,
+                    tenant,
+                    new ResourceSearch.Query(
+                            "userName eq \"" + subject.replace("\\", "\\\\").replace("\"", "\\\"") + "\"",
+                            1,
+                            1,
+                            null,
+                            null));
             if (page.resources().isEmpty()) {
                 throw ScimException.notFound("no User with userName equal to the token's subject");
             }
             ResourceRow row = page.resources().get(0);
             var groups = queries.groupsOf(conn, tenant, Set.of(row.id())).get(row.id());
             return ScimResponses.json(200, ResourceRenderer.user(baseUrl.get(), row, groups))
-                    .header("ETag", ETags.of(row.version())).build();
+                    .header("ETag", ETags.of(row.version()))
+                    .build();
         });
     }
 

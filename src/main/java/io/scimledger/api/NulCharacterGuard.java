@@ -18,12 +18,14 @@ public class NulCharacterGuard {
     public Response check(HttpServerRequest request) {
         String uri = request.uri();
         // %00 is the only way a NUL reaches a decoded parameter or path segment
-        if (uri != null && (TextGuard.hasNul(uri) || uri.toLowerCase(Locale.ROOT).contains("%00"))) {
+        if (uri != null
+                && (TextGuard.hasNul(uri) || uri.toLowerCase(Locale.ROOT).contains("%00"))) {
             return ScimResponses.error(TextGuard.nulIn("the request URI"));
         }
         for (Map.Entry<String, String> h : request.headers()) {
             if (TextGuard.hasNul(h.getKey()) || TextGuard.hasNul(h.getValue())) {
-                return ScimResponses.error(TextGuard.nulIn("header " + h.getKey().replace('\u0000', '?')));
+                return ScimResponses.error(
+                        TextGuard.nulIn("header " + h.getKey().replace('\u0000', '?')));
             }
         }
         return null;

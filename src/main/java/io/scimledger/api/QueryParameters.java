@@ -11,8 +11,7 @@ final class QueryParameters {
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
 
-    private QueryParameters() {
-    }
+    private QueryParameters() {}
 
     /** ASCII digits with an optional sign; Java's own parsers also take other scripts' digits, which we do not. */
     static boolean isInteger(String value) {

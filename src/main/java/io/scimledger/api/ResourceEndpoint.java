@@ -51,12 +51,16 @@ public abstract class ResourceEndpoint {
 
     @Inject
     Caller caller;
+
     @Inject
     Database db;
+
     @Inject
     ResourceQueries queries;
+
     @Inject
     ResourceSearch search;
+
     @Inject
     BaseUrl baseUrl;
 
@@ -77,10 +81,11 @@ public abstract class ResourceEndpoint {
      * The resource and, when {@code withRelation}, its relation; two statements unless an endpoint knows one
      * ({@link UsersResource}). The relation is null when not asked for.
      */
-    protected Optional<ResourceQueries.WithRelation> findWithRelation(SqlClient conn, String tenant, UUID id,
-                                                                      boolean withRelation) {
-        return find(conn, tenant, id).map(row -> new ResourceQueries.WithRelation(row,
-                withRelation ? relation(conn, tenant, Set.of(id)).get(id) : null));
+    protected Optional<ResourceQueries.WithRelation> findWithRelation(
+            SqlClient conn, String tenant, UUID id, boolean withRelation) {
+        return find(conn, tenant, id)
+                .map(row -> new ResourceQueries.WithRelation(
+                        row, withRelation ? relation(conn, tenant, Set.of(id)).get(id) : null));
     }
 
     /**
@@ -97,24 +102,31 @@ public abstract class ResourceEndpoint {
     @POST
     @Consumes({SCIM_JSON, JSON})
     @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response post(String body, @QueryParam("attributes") String attributes,
-                         @QueryParam("excludedAttributes") String excluded) {
+    public Response post(
+            String body,
+            @QueryParam("attributes") String attributes,
+            @QueryParam("excludedAttributes") String excluded) {
         ResourceRow row = writer().create(caller.origin(), ScimResponses.parseBody(body));
         AttributeSelection selection = selection(attributes, excluded);
         List<Member> known = relationOfCreated(row);
-        ObjectNode full = known != null ? render(baseUrl.get(), row, selection.wants(relationAttribute()) ? known : null)
+        ObjectNode full = known != null
+                ? render(baseUrl.get(), row, selection.wants(relationAttribute()) ? known : null)
                 : renderWithRelation(row, selection);
         URI location = location(full); // before selection, which edits the node in place
-        return ScimResponses.json(201, selection.apply(type(), full)).location(location)
-                .header("ETag", ETags.of(row.version())).build();
+        return ScimResponses.json(201, selection.apply(type(), full))
+                .location(location)
+                .header("ETag", ETags.of(row.version()))
+                .build();
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response get(@PathParam("id") String id, @QueryParam("attributes") String attributes,
-                        @QueryParam("excludedAttributes") String excluded,
-                        @HeaderParam("If-None-Match") String ifNoneMatch) {
+    public Response get(
+            @PathParam("id") String id,
+            @QueryParam("attributes") String attributes,
+            @QueryParam("excludedAttributes") String excluded,
+            @HeaderParam("If-None-Match") String ifNoneMatch) {
         String tenant = caller.tenant();
         UUID uuid = parseId(id);
         AttributeSelection selection = selection(attributes, excluded);
@@ -123,41 +135,73 @@ public abstract class ResourceEndpoint {
                     .orElseThrow(() -> notFound(id));
             ResourceRow row = found.row();
             if (ifNoneMatch != null && ETags.matchesAny(ifNoneMatch, row.version())) {
-                return Response.notModified().header("ETag", ETags.of(row.version())).build();
+                return Response.notModified()
+                        .header("ETag", ETags.of(row.version()))
+                        .build();
             }
             List<Member> related = found.related();
             ObjectNode full = render(baseUrl.get(), row, related);
             URI location = location(full); // before selection, which edits the node in place
-            return ScimResponses.json(200, selection.apply(type(), full)).location(location)
-                    .header("ETag", ETags.of(row.version())).build();
+            return ScimResponses.json(200, selection.apply(type(), full))
+                    .location(location)
+                    .header("ETag", ETags.of(row.version()))
+                    .build();
         });
     }
 
     @GET
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response list(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex,
-                         @QueryParam("count") String count, @QueryParam("sortBy") String sortBy,
-                         @QueryParam("sortOrder") String sortOrder, @QueryParam("attributes") String attributes,
-                         @QueryParam("excludedAttributes") String excluded, @QueryParam("cursor") String cursor,
-                         @Context UriInfo uri) {
+    public Response list(
+            @QueryParam("filter") String filter,
+            @QueryParam("startIndex") String startIndex,
+            @QueryParam("count") String count,
+            @QueryParam("sortBy") String sortBy,
+            @QueryParam("sortOrder") String sortOrder,
+            @QueryParam("attributes") String attributes,
+            @QueryParam("excludedAttributes") String excluded,
+            @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
         // RFC 9865: a bare "?cursor" (no value) asks for the first page of cursor pagination.
         String effectiveCursor = cursor == null && uri.getQueryParameters().containsKey("cursor") ? "" : cursor;
         // Bound as text and parsed here: JAX-RS fails an Integer parameter it cannot convert with a 404.
-        return listResources(filter, QueryParameters.integer("startIndex", startIndex),
-                QueryParameters.integer("count", count), sortBy, sortOrder, attributes, excluded, effectiveCursor);
+        return listResources(
+                filter,
+                QueryParameters.integer("startIndex", startIndex),
+                QueryParameters.integer("count", count),
+                sortBy,
+                sortOrder,
+                attributes,
+                excluded,
+                effectiveCursor);
     }
 
-    private Response listResources(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
-                                   String attributes, String excluded, String cursor) {
+    private Response listResources(
+            String filter,
+            Integer startIndex,
+            Integer count,
+            String sortBy,
+            String sortOrder,
+            String attributes,
+            String excluded,
+            String cursor) {
         String tenant = caller.tenant();
         AttributeSelection selection = selection(attributes, excluded);
         return db.withConnection(conn -> {
-            var page = list(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder, cursor));
+            var page =
+                    list(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder, cursor));
             // One query for the relation of the whole page, never one per resource.
             Map<UUID, List<Member>> related = selection.wants(relationAttribute())
-                    ? relation(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
-            return ScimResponses.json(200, ListResponses.of(page,
-                    row -> selection.apply(type(), render(baseUrl.get(), row, related.get(row.id()))))).build();
+                    ? relation(
+                            conn,
+                            tenant,
+                            page.resources().stream().map(ResourceRow::id).toList())
+                    : Map.of();
+            return ScimResponses.json(
+                            200,
+                            ListResponses.of(
+                                    page,
+                                    row -> selection.apply(type(), render(baseUrl.get(), row, related.get(row.id())))))
+                    .build();
         });
     }
 
@@ -165,8 +209,12 @@ public abstract class ResourceEndpoint {
     @Path("{id}")
     @Consumes({SCIM_JSON, JSON})
     @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response put(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
-                        @QueryParam("attributes") String attributes, @QueryParam("excludedAttributes") String excluded) {
+    public Response put(
+            @PathParam("id") String id,
+            String body,
+            @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("attributes") String attributes,
+            @QueryParam("excludedAttributes") String excluded) {
         var json = ScimResponses.parseBody(body);
         UUID uuid = parseIdAfter(id, () -> ResourceNormalizer.normalize(type(), json));
         ResourceRow row = writer().replace(caller.origin(), uuid, json, ifMatch);
@@ -177,9 +225,12 @@ public abstract class ResourceEndpoint {
     @Path("{id}")
     @Consumes({SCIM_JSON, JSON})
     @RolesAllowed(Scopes.SCIM_WRITE)
-    public Response patch(@PathParam("id") String id, String body, @HeaderParam("If-Match") String ifMatch,
-                          @QueryParam("attributes") String attributes,
-                          @QueryParam("excludedAttributes") String excluded) {
+    public Response patch(
+            @PathParam("id") String id,
+            String body,
+            @HeaderParam("If-Match") String ifMatch,
+            @QueryParam("attributes") String attributes,
+            @QueryParam("excludedAttributes") String excluded) {
         var json = ScimResponses.parseBody(body);
         UUID uuid = parseIdAfter(id, () -> PatchEngine.validate(type(), json));
         ResourceRow row = writer().patch(caller.origin(), uuid, json, ifMatch);
@@ -202,8 +253,15 @@ public abstract class ResourceEndpoint {
     @RolesAllowed(Scopes.SCIM_READ)
     public Response search(String body) {
         SearchRequest q = SearchRequest.parse(ScimResponses.parseBody(body));
-        return listResources(q.filter(), q.startIndex(), q.count(), q.sortBy(), q.sortOrder(), q.attributes(),
-                q.excludedAttributes(), q.cursor());
+        return listResources(
+                q.filter(),
+                q.startIndex(),
+                q.count(),
+                q.sortBy(),
+                q.sortOrder(),
+                q.attributes(),
+                q.excludedAttributes(),
+                q.cursor());
     }
 
     @DELETE
@@ -218,15 +276,19 @@ public abstract class ResourceEndpoint {
     private Response ok(ResourceRow row, AttributeSelection selection) {
         ObjectNode full = renderWithRelation(row, selection);
         URI location = location(full); // before selection, which edits the node in place
-        return ScimResponses.json(200, selection.apply(type(), full)).location(location)
-                .header("ETag", ETags.of(row.version())).build();
+        return ScimResponses.json(200, selection.apply(type(), full))
+                .location(location)
+                .header("ETag", ETags.of(row.version()))
+                .build();
     }
 
     /** The resource before attribute selection, so meta.location is known even when the client excluded meta. */
     private ObjectNode renderWithRelation(ResourceRow row, AttributeSelection selection) {
         String tenant = caller.tenant();
         List<Member> related = selection.wants(relationAttribute())
-                ? db.withConnection(conn -> relation(conn, tenant, Set.of(row.id())).get(row.id())) : null;
+                ? db.withConnection(
+                        conn -> relation(conn, tenant, Set.of(row.id())).get(row.id()))
+                : null;
         return render(baseUrl.get(), row, related);
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.Member;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.scim.schema.ScimSchemas;
@@ -18,8 +17,7 @@ import java.util.UUID;
 /** Turns projection rows into SCIM resources: schemas, id, attributes, groups or members, and meta. */
 public final class ResourceRenderer {
 
-    private ResourceRenderer() {
-    }
+    private ResourceRenderer() {}
 
     /** @param groups the user's groups, or null when not wanted (not read) */
     public static ObjectNode user(String baseUrl, ResourceRow row, List<Member> groups) {
@@ -27,8 +25,8 @@ public final class ResourceRenderer {
         if (groups != null && !groups.isEmpty()) {
             ArrayNode arr = out.putArray("groups");
             for (Member g : groups) {
-                ObjectNode o = arr.addObject().put("value", g.id().toString())
-                        .put("$ref", baseUrl + "/Groups/" + g.id());
+                ObjectNode o =
+                        arr.addObject().put("value", g.id().toString()).put("$ref", baseUrl + "/Groups/" + g.id());
                 if (g.display() != null) {
                     o.put("display", g.display());
                 }
@@ -49,7 +47,8 @@ public final class ResourceRenderer {
         if (members != null) {
             ArrayNode arr = out.putArray("members");
             for (Member m : members) {
-                ObjectNode o = arr.addObject().put("value", m.id().toString())
+                ObjectNode o = arr.addObject()
+                        .put("value", m.id().toString())
                         .put("$ref", baseUrl + ("Group".equals(m.type()) ? "/Groups/" : "/Users/") + m.id());
                 if (m.display() != null) {
                     o.put("display", m.display());
@@ -57,7 +56,9 @@ public final class ResourceRenderer {
                 o.put("type", m.type());
             }
         }
-        out.set("meta", meta("Group", baseUrl + "/Groups/" + row.id(), row.created(), row.lastModified(), row.version()));
+        out.set(
+                "meta",
+                meta("Group", baseUrl + "/Groups/" + row.id(), row.created(), row.lastModified(), row.version()));
         return out;
     }
 
@@ -82,7 +83,8 @@ public final class ResourceRenderer {
     }
 
     private static ObjectNode meta(String type, String location, Instant created, Instant lastModified, long version) {
-        return JsonNodeFactory.instance.objectNode()
+        return JsonNodeFactory.instance
+                .objectNode()
                 .put("resourceType", type)
                 .put("created", created.toString())
                 .put("lastModified", lastModified.toString())

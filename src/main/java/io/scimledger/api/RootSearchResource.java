@@ -15,7 +15,6 @@ import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.security.Caller;
 import io.scimledger.security.Scopes;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -36,12 +35,16 @@ public class RootSearchResource {
 
     @Inject
     Caller caller;
+
     @Inject
     Database db;
+
     @Inject
     ResourceSearch search;
+
     @Inject
     ResourceQueries queries;
+
     @Inject
     BaseUrl baseUrl;
 
@@ -52,7 +55,8 @@ public class RootSearchResource {
         SearchRequest q = SearchRequest.parse(ScimResponses.parseBody(body));
         String tenant = caller.tenant();
         int start = q.startIndex() == null || q.startIndex() < 1 ? 1 : q.startIndex();
-        int count = q.count() == null ? ResourceSearch.DEFAULT_COUNT
+        int count = q.count() == null
+                ? ResourceSearch.DEFAULT_COUNT
                 : Math.max(0, Math.min(q.count(), ResourceSearch.MAX_RESULTS));
         var userType = io.scimledger.tenants.TenantSchemas.userType(caller.registered());
         var groupType = io.scimledger.tenants.TenantSchemas.groupType(caller.registered());
@@ -82,9 +86,14 @@ public class RootSearchResource {
             if (userError == null && start <= users && remaining > 0) {
                 var page = search.users(conn, tenant, query(q, start, remaining));
                 Map<java.util.UUID, List<Member>> rel = userSelection.wants("groups")
-                        ? queries.groupsOf(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
+                        ? queries.groupsOf(
+                                conn,
+                                tenant,
+                                page.resources().stream().map(ResourceRow::id).toList())
+                        : Map.of();
                 for (ResourceRow r : page.resources()) {
-                    resources.add(userSelection.apply(userType, ResourceRenderer.user(baseUrl.get(), r, rel.get(r.id()))));
+                    resources.add(
+                            userSelection.apply(userType, ResourceRenderer.user(baseUrl.get(), r, rel.get(r.id()))));
                 }
                 remaining -= page.resources().size();
             }
@@ -92,9 +101,14 @@ public class RootSearchResource {
             if (groupError == null && remaining > 0 && groupStart <= groups) {
                 var page = search.groups(conn, tenant, query(q, (int) groupStart, remaining));
                 Map<java.util.UUID, List<Member>> rel = groupSelection.wants("members")
-                        ? queries.membersOf(conn, tenant, page.resources().stream().map(ResourceRow::id).toList()) : Map.of();
+                        ? queries.membersOf(
+                                conn,
+                                tenant,
+                                page.resources().stream().map(ResourceRow::id).toList())
+                        : Map.of();
                 for (ResourceRow r : page.resources()) {
-                    resources.add(groupSelection.apply(groupType, ResourceRenderer.group(baseUrl.get(), r, rel.get(r.id()))));
+                    resources.add(
+                            groupSelection.apply(groupType, ResourceRenderer.group(baseUrl.get(), r, rel.get(r.id()))));
                 }
             }
             ObjectNode out = JsonNodeFactory.instance.objectNode();

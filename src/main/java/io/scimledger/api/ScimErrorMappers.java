@@ -37,10 +37,13 @@ public class ScimErrorMappers {
     static Response databaseUnavailable(Throwable e) {
         boolean unknown = e instanceof DatabaseUnavailableException d && d.outcomeUnknown();
         LOG.warnf("database unavailable%s: %s", unknown ? " at commit (outcome unknown)" : "", rootMessage(e));
-        return ScimResponses.error(503, null, unknown
-                ? "the database connection was lost while committing: the change may or may not have been applied;"
-                        + " read the resource before retrying"
-                : "the database is unavailable; retry later");
+        return ScimResponses.error(
+                503,
+                null,
+                unknown
+                        ? "the database connection was lost while committing: the change may or may not have been applied;"
+                                + " read the resource before retrying"
+                        : "the database is unavailable; retry later");
     }
 
     private static String rootMessage(Throwable e) {
@@ -72,7 +75,9 @@ public class ScimErrorMappers {
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e) {
         Response r = ScimResponses.error(405, null, "method not allowed on this endpoint");
-        return Response.fromResponse(r).allow(e.getResponse().getAllowedMethods()).build();
+        return Response.fromResponse(r)
+                .allow(e.getResponse().getAllowedMethods())
+                .build();
     }
 
     @ServerExceptionMapper

@@ -6,6 +6,5 @@ public final class ScimMediaType {
     public static final String SCIM_JSON = "application/scim+json";
     public static final String JSON = "application/json";
 
-    private ScimMediaType() {
-    }
+    private ScimMediaType() {}
 }

@@ -17,12 +17,12 @@ import jakarta.ws.rs.core.Response;
  */
 public final class ScimResponses {
 
-    private ScimResponses() {
-    }
+    private ScimResponses() {}
 
     public static Response.ResponseBuilder json(int status, JsonNode body) {
         try {
-            return Response.status(status).entity(JsonSupport.MAPPER.writeValueAsBytes(body))
+            return Response.status(status)
+                    .entity(JsonSupport.MAPPER.writeValueAsBytes(body))
                     .type(ScimMediaType.SCIM_JSON + ";charset=UTF-8");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);

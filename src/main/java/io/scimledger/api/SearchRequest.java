@@ -6,8 +6,15 @@ import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.ScimSchemas;
 
 /** RFC 7644 section 3.4.3 SearchRequest body, read leniently (key case, attributes as array or comma list). */
-record SearchRequest(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
-                     String attributes, String excludedAttributes, String cursor) {
+record SearchRequest(
+        String filter,
+        Integer startIndex,
+        Integer count,
+        String sortBy,
+        String sortOrder,
+        String attributes,
+        String excludedAttributes,
+        String cursor) {
 
     static SearchRequest parse(JsonNode body) {
         JsonNode schemas = field(body, "schemas");
@@ -17,11 +24,18 @@ record SearchRequest(String filter, Integer startIndex, Integer count, String so
                 ok |= ScimSchemas.SEARCH_REQUEST_URN.equalsIgnoreCase(s.asText());
             }
             if (!ok) {
-                throw ScimException.invalidSyntax("a search body must use the schema " + ScimSchemas.SEARCH_REQUEST_URN);
+                throw ScimException.invalidSyntax(
+                        "a search body must use the schema " + ScimSchemas.SEARCH_REQUEST_URN);
             }
         }
-        return new SearchRequest(text(body, "filter"), integer(body, "startIndex"), integer(body, "count"),
-                text(body, "sortBy"), text(body, "sortOrder"), list(body, "attributes"), list(body, "excludedAttributes"),
+        return new SearchRequest(
+                text(body, "filter"),
+                integer(body, "startIndex"),
+                integer(body, "count"),
+                text(body, "sortBy"),
+                text(body, "sortOrder"),
+                list(body, "attributes"),
+                list(body, "excludedAttributes"),
                 text(body, "cursor"));
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
+import io.scimledger.events.RequestOrigin;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.security.Caller;
@@ -19,7 +20,6 @@ import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.tenants.TenantSettings;
 import io.scimledger.tenants.TrustedIssuer;
 import io.scimledger.write.UserEraser;
-import io.scimledger.events.RequestOrigin;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -53,14 +53,19 @@ public class TenantsResource {
 
     @Inject
     Caller caller;
+
     @Inject
     TenantRegistry registry;
+
     @Inject
     TenantAdministration administration;
+
     @Inject
     Database db;
+
     @Inject
     UserEraser eraser;
+
     @ConfigProperty(name = "mp.jwt.verify.issuer")
     String platformIssuer;
 
@@ -86,7 +91,10 @@ public class TenantsResource {
             settings = settings.with(given);
         }
         Tenant t = administration.create(caller.originIn(TenantName.require(name.asText())), settings);
-        return Response.created(URI.create("/admin/tenants/" + t.name())).entity(json(t).toString()).type(JSON).build();
+        return Response.created(URI.create("/admin/tenants/" + t.name()))
+                .entity(json(t).toString())
+                .type(JSON)
+                .build();
     }
 
     @GET
@@ -102,7 +110,9 @@ public class TenantsResource {
     @Path("{tenant}")
     @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
     public Response get(@PathParam("tenant") String tenant) {
-        return Response.ok(json(requireAdministered(caller, registry, tenant)).toString()).type(JSON).build();
+        return Response.ok(json(requireAdministered(caller, registry, tenant)).toString())
+                .type(JSON)
+                .build();
     }
 
     @PATCH
@@ -124,7 +134,10 @@ public class TenantsResource {
             JsonNode r = JsonMembers.get(ScimResponses.parseBody(body), "reason");
             reason = r == null || r.isNull() ? null : r.asText();
         }
-        return Response.ok(json(administration.suspend(caller.originIn(tenant), reason)).toString()).type(JSON).build();
+        return Response.ok(json(administration.suspend(caller.originIn(tenant), reason))
+                        .toString())
+                .type(JSON)
+                .build();
     }
 
     @POST
@@ -132,7 +145,9 @@ public class TenantsResource {
     @RolesAllowed(Scopes.PLATFORM_ADMIN)
     public Response resume(@PathParam("tenant") String tenant) {
         requireAdministered(caller, registry, tenant);
-        return Response.ok(json(administration.resume(caller.originIn(tenant))).toString()).type(JSON).build();
+        return Response.ok(json(administration.resume(caller.originIn(tenant))).toString())
+                .type(JSON)
+                .build();
     }
 
     @DELETE
@@ -150,7 +165,9 @@ public class TenantsResource {
     public Response trustIssuer(@PathParam("tenant") String tenant, String body) {
         requireAdministered(caller, registry, tenant);
         TrustedIssuer issuer = TrustedIssuer.parse(ScimResponses.parseBody(body), platformIssuer);
-        return Response.ok(json(administration.trustIssuer(caller.originIn(tenant), issuer)).toString()).type(JSON)
+        return Response.ok(json(administration.trustIssuer(caller.originIn(tenant), issuer))
+                        .toString())
+                .type(JSON)
                 .build();
     }
 
@@ -162,7 +179,9 @@ public class TenantsResource {
         if (issuer == null || issuer.isBlank()) {
             throw ScimException.invalidValue("name the issuer to remove: ?issuer=...");
         }
-        return Response.ok(json(administration.removeIssuer(caller.originIn(tenant), issuer)).toString()).type(JSON)
+        return Response.ok(json(administration.removeIssuer(caller.originIn(tenant), issuer))
+                        .toString())
+                .type(JSON)
                 .build();
     }
 
@@ -174,9 +193,13 @@ public class TenantsResource {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode list = out.putArray("credentials");
         db.withConnection(conn -> {
-            for (var r : Database.query(conn, "SELECT credential_id, label, scopes, created, expires_at, revoked_at, "
-                    + "last_used_at FROM tenant_credential WHERE tenant_id = $1 ORDER BY created", tenant)) {
-                ObjectNode c = list.addObject().put("id", r.getUUID("credential_id").toString())
+            for (var r : Database.query(
+                    conn,
+                    "SELECT credential_id, label, scopes, created, expires_at, revoked_at, "
+                            + "last_used_at FROM tenant_credential WHERE tenant_id = $1 ORDER BY created",
+                    tenant)) {
+                ObjectNode c = list.addObject()
+                        .put("id", r.getUUID("credential_id").toString())
                         .put("label", r.getString("label"));
                 ArrayNode scopes = c.putArray("scopes");
                 List.of(r.getString("scopes").split(" ")).forEach(scopes::add);
@@ -198,7 +221,9 @@ public class TenantsResource {
         requireAdministered(caller, registry, tenant);
         JsonNode json = ScimResponses.parseBody(body);
         JsonNode label = JsonMembers.get(json, "label");
-        if (label != null && !label.isNull() && (!label.isTextual() || label.asText().length() > 200)) {
+        if (label != null
+                && !label.isNull()
+                && (!label.isTextual() || label.asText().length() > 200)) {
             throw ScimException.invalidValue("'label' must be a string of at most 200 characters");
         }
         List<String> scopes = new ArrayList<>();
@@ -215,16 +240,22 @@ public class TenantsResource {
                 throw ScimException.invalidValue("'expiresAt' must be an ISO-8601 instant, e.g. 2027-06-30T00:00:00Z");
             }
         }
-        TenantAdministration.IssuedCredential c = administration.issueCredential(caller.originIn(tenant),
-                label == null || label.isNull() ? null : label.asText(), scopes, expiresAt);
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("id", c.id().toString()).put("token", c.token())
+        TenantAdministration.IssuedCredential c = administration.issueCredential(
+                caller.originIn(tenant), label == null || label.isNull() ? null : label.asText(), scopes, expiresAt);
+        ObjectNode out = JsonNodeFactory.instance
+                .objectNode()
+                .put("id", c.id().toString())
+                .put("token", c.token())
                 .put("label", c.label());
         ArrayNode sc = out.putArray("scopes");
         c.scopes().forEach(sc::add);
         out.put("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
         out.put("note", "store this token now: it is not kept and cannot be shown again");
-        return Response.status(201).entity(out.toString()).type(JSON)
-                .header("Cache-Control", "no-store").build();
+        return Response.status(201)
+                .entity(out.toString())
+                .type(JSON)
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     @DELETE
@@ -248,7 +279,9 @@ public class TenantsResource {
     @RolesAllowed({Scopes.ADMIN, Scopes.PLATFORM_ADMIN})
     public Response schemas(@PathParam("tenant") String tenant) {
         Tenant t = requireAdministered(caller, registry, tenant);
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("totalResults", t.schemas().size());
+        ObjectNode out = JsonNodeFactory.instance
+                .objectNode()
+                .put("totalResults", t.schemas().size());
         ArrayNode list = out.putArray("Resources");
         t.schemas().forEach(s -> list.add(schemaJson(t, s)));
         return Response.ok(out.toString()).type(JSON).build();
@@ -272,7 +305,9 @@ public class TenantsResource {
         ExtensionSchema s = parseSchema(body);
         Tenant t = administration.registerSchema(caller.originIn(tenant), s);
         return Response.created(URI.create("/admin/tenants/" + tenant + "/schemas/" + s.id()))
-                .entity(schemaJson(t, t.schema(s.id()).orElseThrow()).toString()).type(JSON).build();
+                .entity(schemaJson(t, t.schema(s.id()).orElseThrow()).toString())
+                .type(JSON)
+                .build();
     }
 
     /** Replaces a registered schema (same id, same resource type); see {@link TenantAdministration#changeSchema}. */
@@ -284,7 +319,9 @@ public class TenantsResource {
         before.schema(id).orElseThrow(() -> noSchema(tenant, id));
         ExtensionSchema s = parseSchema(body);
         Tenant t = administration.changeSchema(caller.originIn(tenant), id, s);
-        return Response.ok(schemaJson(t, t.schema(s.id()).orElseThrow()).toString()).type(JSON).build();
+        return Response.ok(schemaJson(t, t.schema(s.id()).orElseThrow()).toString())
+                .type(JSON)
+                .build();
     }
 
     @DELETE
@@ -338,8 +375,12 @@ public class TenantsResource {
         }
         RequestOrigin operator = caller.originIn(tenant);
         UserEraser.Result r = eraser.erase(operator, userId, reference);
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("userId", r.userId().toString())
-                .put("tenant", tenant).put("erasedNow", r.erasedNow()).put("eventsAppended", r.eventsAppended());
+        ObjectNode out = JsonNodeFactory.instance
+                .objectNode()
+                .put("userId", r.userId().toString())
+                .put("tenant", tenant)
+                .put("erasedNow", r.erasedNow())
+                .put("eventsAppended", r.eventsAppended());
         return Response.ok(out.toString()).type(JSON).build();
     }
 
@@ -348,13 +389,17 @@ public class TenantsResource {
     }
 
     static ObjectNode json(Tenant t) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode().put("name", t.name()).put("status", t.status().name());
+        ObjectNode o = JsonNodeFactory.instance
+                .objectNode()
+                .put("name", t.name())
+                .put("status", t.status().name());
         o.set("settings", t.settings().toJson());
         ArrayNode issuers = o.putArray("issuers");
         t.issuers().forEach(i -> issuers.add(i.toJson()));
         ArrayNode schemas = o.putArray("schemas");
         t.schemas().forEach(s -> schemas.add(s.id()));
-        o.put("version", t.version()).put("created", t.created().toString())
+        o.put("version", t.version())
+                .put("created", t.created().toString())
                 .put("lastModified", t.lastModified().toString());
         o.put("auditHistory", "/audit/Tenant/" + TenantName.streamId(t.name()) + "/history");
         return o;

@@ -9,9 +9,8 @@ import io.scimledger.projection.ResourceQueries;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
-import io.scimledger.scim.schema.ScimSchemas;
-import io.scimledger.write.UserWriter;
 import io.scimledger.write.ResourceWriter;
+import io.scimledger.write.UserWriter;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -51,9 +50,10 @@ public class UsersResource extends ResourceEndpoint {
     }
 
     @Override
-    protected Optional<ResourceQueries.WithRelation> findWithRelation(SqlClient conn, String tenant, UUID id,
-                                                                      boolean withGroups) {
-        return withGroups ? queries.findUserWithGroups(conn, tenant, id)
+    protected Optional<ResourceQueries.WithRelation> findWithRelation(
+            SqlClient conn, String tenant, UUID id, boolean withGroups) {
+        return withGroups
+                ? queries.findUserWithGroups(conn, tenant, id)
                 : find(conn, tenant, id).map(row -> new ResourceQueries.WithRelation(row, null));
     }
 

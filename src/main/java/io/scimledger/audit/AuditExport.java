@@ -28,7 +28,8 @@ public final class AuditExport {
     public static final String CSV = "text/csv";
 
     public enum Format {
-        NDJSON(AuditExport.NDJSON, "ndjson"), CSV(AuditExport.CSV, "csv");
+        NDJSON(AuditExport.NDJSON, "ndjson"),
+        CSV(AuditExport.CSV, "csv");
 
         public final String mediaType;
         public final String extension;
@@ -40,8 +41,7 @@ public final class AuditExport {
     }
 
     /** A batch of rows and the cursor after it (null when there are no more). */
-    public record Batch(List<? extends JsonNode> rows, Long nextAfter) {
-    }
+    public record Batch(List<? extends JsonNode> rows, Long nextAfter) {}
 
     /** Reads the batch of at most {@code limit} rows after {@code after}. */
     @FunctionalInterface
@@ -49,8 +49,7 @@ public final class AuditExport {
         Batch read(long after, int limit);
     }
 
-    private AuditExport() {
-    }
+    private AuditExport() {}
 
     /**
      * @param columns CSV columns as dotted paths into each row (e.g. {@code actor.subject}); ignored for NDJSON

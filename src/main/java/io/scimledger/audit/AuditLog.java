@@ -36,6 +36,7 @@ public class AuditLog {
 
     /** Default and maximum page size of {@link #history}. */
     public static final int DEFAULT_LIMIT = 100;
+
     public static final int MAX_LIMIT = 1000;
 
     static final int BATCH = 500;
@@ -55,8 +56,8 @@ public class AuditLog {
      * exists), the attribute changes it made, and, for users, whether personal data was readable (null for groups).
      * {@link HistoryJson} writes it.
      */
-    public record HistoryEntry(StoredEvent event, ObjectNode payload, ArrayNode changes, Boolean personalDataReadable) {
-    }
+    public record HistoryEntry(
+            StoredEvent event, ObjectNode payload, ArrayNode changes, Boolean personalDataReadable) {}
 
     /**
      * Feeds the events of the stream whose position is greater than {@code after}, at most {@code limit}, to
@@ -94,8 +95,8 @@ public class AuditLog {
                     if (e.type() == EventType.GroupMembersAdded || e.type() == EventType.GroupMembersRemoved) {
                         changes = membershipChange(e, payload);
                     } else {
-                        Map<String, JsonNode> beforeFlat = fold.currentFlat != null ? fold.currentFlat
-                                : StateDiff.flatten(fold.current);
+                        Map<String, JsonNode> beforeFlat =
+                                fold.currentFlat != null ? fold.currentFlat : StateDiff.flatten(fold.current);
                         afterFlat = afterState == fold.current ? beforeFlat : StateDiff.flatten(afterState);
                         changes = StateDiff.changes(beforeFlat, afterFlat);
                     }
@@ -146,10 +147,14 @@ public class AuditLog {
                 ObjectNode payload = e.payload();
                 state[0] = fold(e, payload, state[0]);
                 switch (e.type()) {
-                    case GroupMembersAdded -> payload.path("members").forEach(m -> members.put(m.path("value").asText(), m));
-                    case GroupMembersRemoved -> payload.path("members").forEach(m -> members.remove(m.path("value").asText()));
+                    case GroupMembersAdded ->
+                        payload.path("members")
+                                .forEach(m -> members.put(m.path("value").asText(), m));
+                    case GroupMembersRemoved ->
+                        payload.path("members")
+                                .forEach(m -> members.remove(m.path("value").asText()));
                     case GroupDeleted, UserDeleted, UserErased -> members.clear();
-                    default -> { }
+                    default -> {}
                 }
                 if (first[0] == null || e.type().name().endsWith("Created")) {
                     first[0] = e;
@@ -198,7 +203,7 @@ public class AuditLog {
     private static ObjectNode fold(StoredEvent e, ObjectNode payload, ObjectNode before) {
         return switch (e.type()) {
             case UserCreated, UserReplaced, UserPatched, GroupCreated, GroupReplaced, GroupPatched ->
-                    payload.get("state") instanceof ObjectNode s ? s : before;
+                payload.get("state") instanceof ObjectNode s ? s : before;
             case UserDeleted, GroupDeleted, UserErased -> null;
             default -> before;
         };
@@ -207,15 +212,16 @@ public class AuditLog {
     /** Opens an event's payload; with a memo, a ciphertext carried over from earlier events is decrypted once. */
     private static ObjectNode open(StoredEvent e, Optional<DataKey> key, Map<String, JsonNode> memo) {
         return PersonalDataCipher.containsSealed(e.payload())
-                ? (ObjectNode) PersonalDataCipher.open(e.payload(), key, memo) : e.payload();
+                ? (ObjectNode) PersonalDataCipher.open(e.payload(), key, memo)
+                : e.payload();
     }
 
     /**
      * Feeds the tenant's events of one stream to {@code visitor} in version order, batch by batch, until the
      * visitor returns false. With {@code until}, only events with {@code occurred_at <= until}.
      */
-    private void forEachEvent(SqlClient conn, String tenant, StreamType type, UUID id, Instant until,
-                              Predicate<StoredEvent> visitor) {
+    private void forEachEvent(
+            SqlClient conn, String tenant, StreamType type, UUID id, Instant until, Predicate<StoredEvent> visitor) {
         long afterVersion = 0;
         while (true) {
             List<StoredEvent> page = log.streamPage(conn, tenant, type, id, afterVersion, until, BATCH);

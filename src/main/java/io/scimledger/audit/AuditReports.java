@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scimledger.scim.schema.ScimSchemas;
-import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.db.Database;
 import io.scimledger.events.EventLogReader;
 import io.scimledger.events.StoredEvent;
+import io.scimledger.scim.resource.ChangedAttributes;
+import io.scimledger.scim.schema.ScimSchemas;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -29,6 +29,7 @@ public class AuditReports {
 
     /** Lowest and highest instants accepted as period bounds when none is given. */
     public static final Instant BEGINNING = Instant.parse("0001-01-01T00:00:00Z");
+
     public static final Instant END = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Database db;
@@ -40,12 +41,10 @@ public class AuditReports {
     }
 
     /** One page of rows; {@code nextAfter} is the position cursor of the next page, null on the last. */
-    public record Page(List<ObjectNode> rows, Long nextAfter) {
-    }
+    public record Page(List<ObjectNode> rows, Long nextAfter) {}
 
     /** Who made a change: at least one of the two is set. */
-    public record Actor(String subject, String clientId) {
-    }
+    public record Actor(String subject, String clientId) {}
 
     /**
      * Each {@code UserPatched}/{@code UserReplaced} that set {@code active} to false ({@code payload.changed}
@@ -53,18 +52,23 @@ public class AuditReports {
      * {@code from <= occurred_at < to}, in log order, after position {@code after}.
      */
     public Page deprovisionings(String tenant, Instant from, Instant to, long after, int limit) {
-        return page(conn -> log.deprovisionings(conn, tenant, from, to, after, limit + 1), limit,
+        return page(
+                conn -> log.deprovisionings(conn, tenant, from, to, after, limit + 1),
+                limit,
                 AuditReports::deprovisioning);
     }
 
     /** Every event whose actor matches (both given: both must match), with {@code from <= occurred_at < to}. */
     public Page changesBy(String tenant, Actor actor, Instant from, Instant to, long after, int limit) {
-        return page(conn -> log.changesBy(conn, tenant, actor.subject(), actor.clientId(), from, to, after, limit + 1),
-                limit, AuditReports::change);
+        return page(
+                conn -> log.changesBy(conn, tenant, actor.subject(), actor.clientId(), from, to, after, limit + 1),
+                limit,
+                AuditReports::change);
     }
 
     /** Reads {@code limit + 1} events to learn whether another page follows, and renders {@code limit} of them. */
-    private Page page(Function<SqlConnection, List<StoredEvent>> read, int limit, Function<StoredEvent, ObjectNode> render) {
+    private Page page(
+            Function<SqlConnection, List<StoredEvent>> read, int limit, Function<StoredEvent, ObjectNode> render) {
         return db.withConnection(conn -> {
             List<ObjectNode> rows = new ArrayList<>(Math.min(limit, 1000) + 1);
             Long next = null;
@@ -100,7 +104,9 @@ public class AuditReports {
             n.putNull("latencyMs");
         } else {
             n.put("requestReceivedAt", received);
-            long micros = java.time.Duration.between(Instant.parse(received), e.occurredAt()).toNanos() / 1_000;
+            long micros = java.time.Duration.between(Instant.parse(received), e.occurredAt())
+                            .toNanos()
+                    / 1_000;
             n.put("latencyMs", micros / 1_000.0);
         }
         return n;
@@ -136,13 +142,16 @@ public class AuditReports {
             out.add("members");
         } else if (e.type().name().endsWith("Created") && payload.get("state") instanceof ObjectNode state) {
             // what a creation set, in the granularity every other event records (sealed values count as set)
-            var type = e.streamType() == io.scimledger.events.StreamType.User ? ScimSchemas.USER_TYPE
+            var type = e.streamType() == io.scimledger.events.StreamType.User
+                    ? ScimSchemas.USER_TYPE
                     : ScimSchemas.GROUP_TYPE;
             boolean password = payload.path("request").path("passwordSupplied").asBoolean(false);
-            ChangedAttributes.between(type, JsonNodeFactory.instance.objectNode(), state, password).forEach(out::add);
+            ChangedAttributes.between(type, JsonNodeFactory.instance.objectNode(), state, password)
+                    .forEach(out::add);
             // a tenant's own extensions (registered then, perhaps removed since): what the state recorded under them
             state.fields().forEachRemaining(f -> {
-                if (f.getKey().regionMatches(true, 0, "urn:", 0, 4) && !type.knowsSchema(f.getKey())
+                if (f.getKey().regionMatches(true, 0, "urn:", 0, 4)
+                        && !type.knowsSchema(f.getKey())
                         && f.getValue().isObject()) {
                     f.getValue().fieldNames().forEachRemaining(n -> out.add(f.getKey() + ":" + n));
                 }

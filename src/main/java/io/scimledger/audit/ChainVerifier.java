@@ -46,13 +46,17 @@ public class ChainVerifier {
             long events = 0;
             long streams = 0;
             while (true) {
-                List<EventLogReader.ChainRow> rows = log.chainPage(conn, tenant, afterType, afterStream,
-                        afterVersion, BATCH);
+                List<EventLogReader.ChainRow> rows =
+                        log.chainPage(conn, tenant, afterType, afterStream, afterVersion, BATCH);
                 int n = 0;
                 for (EventLogReader.ChainRow row : rows) {
                     n++;
                     if (row.event() == null) {
-                        return broken(row.streamId(), row.version(), row.position(), row.eventId(),
+                        return broken(
+                                row.streamId(),
+                                row.version(),
+                                row.position(),
+                                row.eventId(),
                                 "the row cannot be read as an event: " + row.unreadable());
                     }
                     StoredEvent e = row.event();
@@ -66,9 +70,11 @@ public class ChainVerifier {
                         prevHash = null;
                     }
                     if (e.version() != expectedVersion) {
-                        return broken(e, expectedVersion == 1
-                                ? "the stream starts at version " + e.version() + ", not 1"
-                                : "version " + expectedVersion + " is missing (found " + e.version() + ")");
+                        return broken(
+                                e,
+                                expectedVersion == 1
+                                        ? "the stream starts at version " + e.version() + ", not 1"
+                                        : "version " + expectedVersion + " is missing (found " + e.version() + ")");
                     }
                     if (!HashChain.verifies(e, prevHash)) {
                         return broken(e, reason(e, prevHash));
@@ -90,10 +96,12 @@ public class ChainVerifier {
     }
 
     private static String reason(StoredEvent e, byte[] expectedPrev) {
-        boolean prevMatches = expectedPrev == null ? e.prevHash() == null
+        boolean prevMatches = expectedPrev == null
+                ? e.prevHash() == null
                 : e.prevHash() != null && MessageDigest.isEqual(e.prevHash(), expectedPrev);
         if (!prevMatches) {
-            return e.version() == 1 ? "version 1 must have no prev_hash"
+            return e.version() == 1
+                    ? "version 1 must have no prev_hash"
                     : "prev_hash does not equal the hash of version " + (e.version() - 1);
         }
         return "the stored hash does not match the event's content: the event was altered after it was written";

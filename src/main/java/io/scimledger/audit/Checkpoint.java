@@ -10,9 +10,18 @@ import java.util.HexFormat;
  * the events in {@code ((fromTxId, fromPosition), (toTxId, toPosition)]} in commit order; its root is
  * {@link RangeHash} over them, chained to {@code prevRoot}; the signature is over {@link #signedText}.
  */
-public record Checkpoint(long id, String fromTxId, long fromPosition, String toTxId, long toPosition,
-                         long eventCount, byte[] root, byte[] prevRoot, Instant createdAt, String keyId,
-                         byte[] signature) {
+public record Checkpoint(
+        long id,
+        String fromTxId,
+        long fromPosition,
+        String toTxId,
+        long toPosition,
+        long eventCount,
+        byte[] root,
+        byte[] prevRoot,
+        Instant createdAt,
+        String keyId,
+        byte[] signature) {
 
     static final String FORMAT = "scim-ledger-checkpoint-v1";
     private static final HexFormat HEX = HexFormat.of();

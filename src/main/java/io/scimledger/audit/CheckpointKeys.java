@@ -30,8 +30,10 @@ public class CheckpointKeys {
 
     @ConfigProperty(name = "scim.audit.checkpoint-key")
     Optional<String> privateKeyBase64;
+
     @ConfigProperty(name = "scim.audit.checkpoint-public-key")
     Optional<String> publicKeyBase64;
+
     @ConfigProperty(name = "scim.audit.checkpoint-key-id", defaultValue = "checkpoint-1")
     String keyId;
 
@@ -67,7 +69,8 @@ public class CheckpointKeys {
     }
 
     private static byte[] decode(String b64) {
-        return Base64.getMimeDecoder().decode(b64.replaceAll("-----[A-Z ]+-----", "").trim());
+        return Base64.getMimeDecoder()
+                .decode(b64.replaceAll("-----[A-Z ]+-----", "").trim());
     }
 
     private static boolean matches(PrivateKey priv, PublicKey pub) throws GeneralSecurityException {
@@ -123,8 +126,10 @@ public class CheckpointKeys {
 
     /** The public key as PEM (SubjectPublicKeyInfo), e.g. for {@code openssl pkeyutl -verify}. */
     public Optional<String> publicKeyPem() {
-        return publicKey().map(k -> "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(k.getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        return publicKey()
+                .map(k -> "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(k.getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
     }
 }

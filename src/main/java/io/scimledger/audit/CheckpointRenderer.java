@@ -12,8 +12,7 @@ public final class CheckpointRenderer {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private CheckpointRenderer() {
-    }
+    private CheckpointRenderer() {}
 
     /**
      * A page of checkpoints read with {@code limit + 1} rows: the first {@code limit} are listed and, when there

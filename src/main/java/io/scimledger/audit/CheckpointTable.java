@@ -28,7 +28,9 @@ public class CheckpointTable {
     /** One writer at a time across instances: a transaction advisory lock, released at commit or rollback. */
     boolean tryWriterLock(SqlClient conn) {
         return query(conn, "SELECT pg_try_advisory_xact_lock(hashtext('scim-ledger-checkpoint')) AS l")
-                .iterator().next().getBoolean("l");
+                .iterator()
+                .next()
+                .getBoolean("l");
     }
 
     Optional<Checkpoint> latest(SqlClient conn) {
@@ -37,15 +39,18 @@ public class CheckpointTable {
 
     /** The checkpoint just before {@code id}, if any. */
     Optional<Checkpoint> before(SqlClient conn, long id) {
-        return first(query(conn, "SELECT " + COLUMNS + " FROM log_checkpoint WHERE id < $1 ORDER BY id DESC LIMIT 1",
-                id));
+        return first(
+                query(conn, "SELECT " + COLUMNS + " FROM log_checkpoint WHERE id < $1 ORDER BY id DESC LIMIT 1", id));
     }
 
     /** Checkpoints with id > {@code afterId}, in id order, at most {@code limit}. */
     List<Checkpoint> page(SqlClient conn, long afterId, int limit) {
         List<Checkpoint> out = new ArrayList<>();
-        for (Row r : query(conn, "SELECT " + COLUMNS + " FROM log_checkpoint WHERE id > $1 ORDER BY id LIMIT $2",
-                afterId, limit)) {
+        for (Row r : query(
+                conn,
+                "SELECT " + COLUMNS + " FROM log_checkpoint WHERE id > $1 ORDER BY id LIMIT $2",
+                afterId,
+                limit)) {
             out.add(fromRow(r));
         }
         return out;
@@ -57,16 +62,30 @@ public class CheckpointTable {
     }
 
     long nextId(SqlClient conn) {
-        return query(conn, "SELECT nextval('log_checkpoint_id_seq') AS id").iterator().next().getLong("id");
+        return query(conn, "SELECT nextval('log_checkpoint_id_seq') AS id")
+                .iterator()
+                .next()
+                .getLong("id");
     }
 
     void insert(SqlClient conn, Checkpoint c) {
-        query(conn, "INSERT INTO log_checkpoint (id, from_tx_id, from_position, to_tx_id, to_position, "
+        query(
+                conn,
+                "INSERT INTO log_checkpoint (id, from_tx_id, from_position, to_tx_id, to_position, "
                         + "event_count, root, prev_root, created_at, key_id, signature) VALUES "
                         + "($1, $2::text::xid8, $3, $4::text::xid8, $5, $6, $7, $8, $9, $10, $11)",
-                List.of(c.id(), c.fromTxId(), c.fromPosition(), c.toTxId(), c.toPosition(), c.eventCount(),
-                        Buffer.buffer(c.root()), Buffer.buffer(c.prevRoot()), c.createdAt().atOffset(ZoneOffset.UTC),
-                        c.keyId(), Buffer.buffer(c.signature())));
+                List.of(
+                        c.id(),
+                        c.fromTxId(),
+                        c.fromPosition(),
+                        c.toTxId(),
+                        c.toPosition(),
+                        c.eventCount(),
+                        Buffer.buffer(c.root()),
+                        Buffer.buffer(c.prevRoot()),
+                        c.createdAt().atOffset(ZoneOffset.UTC),
+                        c.keyId(),
+                        Buffer.buffer(c.signature())));
     }
 
     private static Optional<Checkpoint> first(Iterable<Row> rows) {
@@ -75,10 +94,17 @@ public class CheckpointTable {
     }
 
     private static Checkpoint fromRow(Row r) {
-        return new Checkpoint(r.getLong("id"), r.getString("from_tx_id"), r.getLong("from_position"),
-                r.getString("to_tx_id"), r.getLong("to_position"), r.getLong("event_count"),
-                r.getBuffer("root").getBytes(), r.getBuffer("prev_root").getBytes(),
-                r.getOffsetDateTime("created_at").toInstant(), r.getString("key_id"),
+        return new Checkpoint(
+                r.getLong("id"),
+                r.getString("from_tx_id"),
+                r.getLong("from_position"),
+                r.getString("to_tx_id"),
+                r.getLong("to_position"),
+                r.getLong("event_count"),
+                r.getBuffer("root").getBytes(),
+                r.getBuffer("prev_root").getBytes(),
+                r.getOffsetDateTime("created_at").toInstant(),
+                r.getString("key_id"),
                 r.getBuffer("signature").getBytes());
     }
 }

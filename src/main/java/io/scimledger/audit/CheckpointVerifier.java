@@ -96,10 +96,14 @@ public class CheckpointVerifier {
             return "the range does not start where " + prevName + " ended: a checkpoint was removed or inserted";
         }
         if (!MessageDigest.isEqual(c.prevRoot(), prevRoot)) {
-            return "prev_root does not equal the root of " + prevName + ": a checkpoint was removed, inserted or altered";
+            return "prev_root does not equal the root of " + prevName
+                    + ": a checkpoint was removed, inserted or altered";
         }
         // No count limit here: the range's end bounds the read, and a range that grew must be seen to have grown.
-        RangeHash.Result range = RangeHash.over(c.prevRoot(), c.from(), Long.MAX_VALUE,
+        RangeHash.Result range = RangeHash.over(
+                c.prevRoot(),
+                c.from(),
+                Long.MAX_VALUE,
                 (after, limit) -> log.leavesAllTenantsUpTo(conn, after, c.to(), limit));
         if (range.count() != c.eventCount()) {
             return "its range now holds " + range.count() + " events, but " + c.eventCount() + " were signed: events "

@@ -49,19 +49,42 @@ public class CheckpointWriter {
             LogPoint from = last.map(Checkpoint::to).orElse(LogPoint.START);
             byte[] prevRoot = last.map(Checkpoint::root).orElse(RangeHash.ZERO_ROOT);
             String fence = log.commitFence(conn);
-            RangeHash.Result range = RangeHash.over(prevRoot, from, maxEvents,
+            RangeHash.Result range = RangeHash.over(
+                    prevRoot,
+                    from,
+                    maxEvents,
                     (after, limit) -> log.leavesAllTenantsBelowFence(conn, after, fence, limit));
             if (range.count() == 0) {
                 return Optional.<Long>empty();
             }
             long id = table.nextId(conn);
-            Checkpoint unsigned = new Checkpoint(id, from.txId(), from.position(), range.last().txId(),
-                    range.last().position(), range.count(), range.root(), prevRoot,
-                    Instant.now().truncatedTo(ChronoUnit.MICROS), keys.keyId(), null);
+            Checkpoint unsigned = new Checkpoint(
+                    id,
+                    from.txId(),
+                    from.position(),
+                    range.last().txId(),
+                    range.last().position(),
+                    range.count(),
+                    range.root(),
+                    prevRoot,
+                    Instant.now().truncatedTo(ChronoUnit.MICROS),
+                    keys.keyId(),
+                    null);
             byte[] signature = keys.sign(unsigned.signedBytes());
-            table.insert(conn, new Checkpoint(unsigned.id(), unsigned.fromTxId(), unsigned.fromPosition(),
-                    unsigned.toTxId(), unsigned.toPosition(), unsigned.eventCount(), unsigned.root(),
-                    unsigned.prevRoot(), unsigned.createdAt(), unsigned.keyId(), signature));
+            table.insert(
+                    conn,
+                    new Checkpoint(
+                            unsigned.id(),
+                            unsigned.fromTxId(),
+                            unsigned.fromPosition(),
+                            unsigned.toTxId(),
+                            unsigned.toPosition(),
+                            unsigned.eventCount(),
+                            unsigned.root(),
+                            unsigned.prevRoot(),
+                            unsigned.createdAt(),
+                            unsigned.keyId(),
+                            signature));
             return Optional.of(id);
         });
     }

@@ -15,8 +15,7 @@ import java.io.UncheckedIOException;
  */
 public final class HistoryJson {
 
-    private HistoryJson() {
-    }
+    private HistoryJson() {}
 
     /** Writes the entry as one JSON object. */
     public static void write(HistoryEntry h, JsonGenerator g) throws IOException {

@@ -51,12 +51,10 @@ public class MembershipIntervals {
         }
     }
 
-    private record Change(UUID group, UUID member, boolean added, Instant at, long position) {
-    }
+    private record Change(UUID group, UUID member, boolean added, Instant at, long position) {}
 
     /** Raw interval of one member in one group, before capping by deletions. */
-    private record Raw(UUID group, UUID member, Instant from, Instant to) {
-    }
+    private record Raw(UUID group, UUID member, Instant from, Instant to) {}
 
     /**
      * The user's membership intervals, ordered by group, then from. With {@code at}, only the intervals that
@@ -102,7 +100,8 @@ public class MembershipIntervals {
                             Interval i = intersect(p, c, depth);
                             if (i != null && !p.group().equals(child.getKey()) && seen.add(key(i))) {
                                 result.add(i);
-                                next.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(i);
+                                next.computeIfAbsent(p.group(), g -> new ArrayList<>())
+                                        .add(i);
                             }
                         }
                     }
@@ -155,8 +154,9 @@ public class MembershipIntervals {
 
     private static Interval intersect(Raw parent, Interval child, int depth) {
         Instant from = parent.from().isAfter(child.from()) ? parent.from() : child.from();
-        Instant to = parent.to() == null ? child.to() : child.to() == null ? parent.to()
-                : parent.to().isBefore(child.to()) ? parent.to() : child.to();
+        Instant to = parent.to() == null
+                ? child.to()
+                : child.to() == null ? parent.to() : parent.to().isBefore(child.to()) ? parent.to() : child.to();
         if (to != null && !to.isAfter(from)) {
             return null;
         }

@@ -16,11 +16,9 @@ final class RangeHash {
     static final int BATCH = 1000;
 
     /** The root over the events read, how many there were, and the last one's point ({@code from} if none). */
-    record Result(byte[] root, long count, LogPoint last) {
-    }
+    record Result(byte[] root, long count, LogPoint last) {}
 
-    private RangeHash() {
-    }
+    private RangeHash() {}
 
     /**
      * Hashes at most {@code maxEvents} events after {@code from}; {@code page} reads the next leaves after a point,

@@ -10,6 +10,7 @@ import io.scimledger.events.StreamType;
 import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Finds users and groups in a tenant's event log, including deleted and erased ones, which SCIM search (answered
@@ -63,7 +63,8 @@ public class ResourceFinder {
                 return null;
             }
             try {
-                return new Cursor(StreamType.valueOf(token.substring(0, colon)), UUID.fromString(token.substring(colon + 1)));
+                return new Cursor(
+                        StreamType.valueOf(token.substring(0, colon)), UUID.fromString(token.substring(colon + 1)));
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -71,8 +72,7 @@ public class ResourceFinder {
     }
 
     /** Matches found, and the cursor to continue from when the scan stopped before the end of the log. */
-    public record Result(List<ObjectNode> matches, int scanned, Cursor continueFrom) {
-    }
+    public record Result(List<ObjectNode> matches, int scanned, Cursor continueFrom) {}
 
     /**
      * Resources whose id equals {@code text}, or whose userName, displayName or externalId contains it (case
@@ -82,9 +82,13 @@ public class ResourceFinder {
         String needle = text.trim().toLowerCase(Locale.ROOT);
         UUID exact = uuidOrNull(needle);
         if (exact != null) {
-            return new Result(describe(tenant, Set.of(exact)).stream()
-                    .filter(m -> type == null || type.name().equals(m.path("resourceType").asText()))
-                    .collect(Collectors.toList()), 1, null);
+            return new Result(
+                    describe(tenant, Set.of(exact)).stream()
+                            .filter(m -> type == null
+                                    || type.name().equals(m.path("resourceType").asText()))
+                            .collect(Collectors.toList()),
+                    1,
+                    null);
         }
         return db.withConnection(conn -> {
             List<ObjectNode> matches = new ArrayList<>();
@@ -93,8 +97,12 @@ public class ResourceFinder {
             int scanned = 0;
             while (true) {
                 List<StreamSummary> batch = log.streamSummaries(conn, tenant, type, afterType, afterId, BATCH);
-                Map<UUID, DataKey> keys = dataKeys.findAll(conn, batch.stream()
-                        .filter(s -> s.type() == StreamType.User).map(StreamSummary::id).toList());
+                Map<UUID, DataKey> keys = dataKeys.findAll(
+                        conn,
+                        batch.stream()
+                                .filter(s -> s.type() == StreamType.User)
+                                .map(StreamSummary::id)
+                                .toList());
                 for (StreamSummary s : batch) {
                     scanned++;
                     afterType = s.type().name();
@@ -119,8 +127,12 @@ public class ResourceFinder {
     public List<ObjectNode> describe(String tenant, Set<UUID> ids) {
         return db.withConnection(conn -> {
             List<StreamSummary> found = log.streamSummaries(conn, tenant, new LinkedHashSet<>(ids));
-            Map<UUID, DataKey> keys = dataKeys.findAll(conn, found.stream()
-                    .filter(s -> s.type() == StreamType.User).map(StreamSummary::id).toList());
+            Map<UUID, DataKey> keys = dataKeys.findAll(
+                    conn,
+                    found.stream()
+                            .filter(s -> s.type() == StreamType.User)
+                            .map(StreamSummary::id)
+                            .toList());
             return found.stream().map(s -> describe(s, keys.get(s.id()))).collect(Collectors.toList());
         });
     }

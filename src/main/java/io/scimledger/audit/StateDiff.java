@@ -19,8 +19,7 @@ import java.util.TreeMap;
  */
 public final class StateDiff {
 
-    private StateDiff() {
-    }
+    private StateDiff() {}
 
     /** [{"attribute", "before", "after"}...] sorted by attribute; before/after are null when absent. */
     public static ArrayNode changes(ObjectNode before, ObjectNode after) {

@@ -30,8 +30,11 @@ public final class PeriodicWorker {
      * @param step       one unit of work; returns the pause before the next
      * @param onFailure  called with what a step threw while the worker runs; returns the pause before the next step
      */
-    public PeriodicWorker(String threadName, Duration firstPause, Supplier<Duration> step,
-                          Function<RuntimeException, Duration> onFailure) {
+    public PeriodicWorker(
+            String threadName,
+            Duration firstPause,
+            Supplier<Duration> step,
+            Function<RuntimeException, Duration> onFailure) {
         this.threadName = threadName;
         this.firstPause = firstPause;
         this.step = step;

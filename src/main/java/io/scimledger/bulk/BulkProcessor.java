@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.scimledger.scim.JsonMembers;
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.projection.ResourceRow;
+import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
-import io.scimledger.scim.resource.AttributeValues;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.write.ETags;
 import io.scimledger.write.GroupWriter;
@@ -51,6 +50,7 @@ public class BulkProcessor {
     public static final int MAX_OPERATIONS = 1_000;
     /** Advertised in /ServiceProviderConfig as bulk.maxPayloadSize: bytes of the request body. */
     public static final int MAX_PAYLOAD_SIZE = 1_048_576;
+
     public static final String RESPONSE_URN = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 
     private static final Logger LOG = Logger.getLogger(BulkProcessor.class);
@@ -79,7 +79,8 @@ public class BulkProcessor {
     }
 
     private enum Kind {
-        USER("/Users", "User"), GROUP("/Groups", "Group");
+        USER("/Users", "User"),
+        GROUP("/Groups", "Group");
 
         final String endpoint;
         final String name;
@@ -141,7 +142,10 @@ public class BulkProcessor {
                 Step next = pending.stream().filter(this::ready).findFirst().orElse(null);
                 if (next == null) {
                     // Every remaining operation waits for another remaining one: a cycle (RFC 7644 section 3.7.1).
-                    next = pending.stream().filter(this::breakCycleAt).findFirst().orElse(null);
+                    next = pending.stream()
+                            .filter(this::breakCycleAt)
+                            .findFirst()
+                            .orElse(null);
                     if (next == null) {
                         next = onACycle(pending.get(0));
                         next.unbreakableCycle = true;
@@ -170,14 +174,16 @@ public class BulkProcessor {
                 step.method = op.method().toUpperCase(Locale.ROOT);
                 if (!Set.of("POST", "PUT", "PATCH", "DELETE").contains(step.method)) {
                     step.method = op.method();
-                    step.error = ScimException.invalidSyntax("unsupported bulk method '" + op.method()
-                            + "'; use POST, PUT, PATCH or DELETE");
+                    step.error = ScimException.invalidSyntax(
+                            "unsupported bulk method '" + op.method() + "'; use POST, PUT, PATCH or DELETE");
                 }
             }
             if (step.error == null) {
                 step.error = parsePath(step);
             }
-            if (step.error == null && !step.method.equals("DELETE") && (op.data() == null || !op.data().isObject())) {
+            if (step.error == null
+                    && !step.method.equals("DELETE")
+                    && (op.data() == null || !op.data().isObject())) {
                 step.error = ScimException.invalidSyntax(step.method + " needs 'data' holding a JSON object");
             }
             if (step.error == null) {
@@ -216,8 +222,8 @@ public class BulkProcessor {
                 return ScimException.invalidPath("POST goes to " + step.kind.endpoint + ", not to a resource");
             }
             if (!step.method.equals("POST") && id == null) {
-                return ScimException.invalidPath(step.method + " needs a resource path such as "
-                        + step.kind.endpoint + "/{id}");
+                return ScimException.invalidPath(
+                        step.method + " needs a resource path such as " + step.kind.endpoint + "/{id}");
             }
             step.rawId = id;
             return null;
@@ -233,7 +239,8 @@ public class BulkProcessor {
             Set<Step> seen = new HashSet<>();
             Step step = start;
             while (seen.add(step)) {
-                String ref = refsOf(step).stream().filter(this::waiting).findFirst().orElse(null);
+                String ref =
+                        refsOf(step).stream().filter(this::waiting).findFirst().orElse(null);
                 if (ref == null) {
                     return step;
                 }
@@ -316,15 +323,20 @@ public class BulkProcessor {
                 if (id != null) {
                     result.put("location", location(step.kind, id.toString()));
                 }
-                JsonNode data = step.method.equals("DELETE") ? null
+                JsonNode data = step.method.equals("DELETE")
+                        ? null
                         : substitute(step.strippedData != null ? step.strippedData : step.op.data());
                 String ifMatch = step.op.version();
                 ResourceRow row = switch (step.method) {
                     case "POST" -> step.kind == Kind.USER ? users.create(origin, data) : groups.create(origin, data);
-                    case "PUT" -> step.kind == Kind.USER ? users.replace(origin, id, data, ifMatch)
-                            : groups.replace(origin, id, data, ifMatch);
-                    case "PATCH" -> step.kind == Kind.USER ? users.patch(origin, id, data, ifMatch)
-                            : groups.patch(origin, id, data, ifMatch);
+                    case "PUT" ->
+                        step.kind == Kind.USER
+                                ? users.replace(origin, id, data, ifMatch)
+                                : groups.replace(origin, id, data, ifMatch);
+                    case "PATCH" ->
+                        step.kind == Kind.USER
+                                ? users.patch(origin, id, data, ifMatch)
+                                : groups.patch(origin, id, data, ifMatch);
                     default -> {
                         if (step.kind == Kind.USER) {
                             users.delete(origin, id, ifMatch);
@@ -339,11 +351,13 @@ public class BulkProcessor {
                 if (row != null) {
                     result.put("version", ETags.of(row.version()));
                 }
-                result.put("status", switch (step.method) {
-                    case "POST" -> "201";
-                    case "DELETE" -> "204";
-                    default -> "200";
-                });
+                result.put(
+                        "status",
+                        switch (step.method) {
+                            case "POST" -> "201";
+                            case "DELETE" -> "204";
+                            default -> "200";
+                        });
                 if (step.op.bulkId() != null) {
                     resolved.put(step.op.bulkId(), step.resourceId);
                 }
@@ -368,17 +382,26 @@ public class BulkProcessor {
 
         private void checkReferences(Step step) {
             if (step.unbreakableCycle) {
-                throw new ScimException(409, "invalidValue", "the bulkId references "
-                        + refsOf(step).stream().filter(this::waiting).map(r -> PREFIX + r).toList()
-                        + " form a cycle that cannot be resolved");
+                throw new ScimException(
+                        409,
+                        "invalidValue",
+                        "the bulkId references "
+                                + refsOf(step).stream()
+                                        .filter(this::waiting)
+                                        .map(r -> PREFIX + r)
+                                        .toList()
+                                + " form a cycle that cannot be resolved");
             }
             for (String ref : refsOf(step)) {
                 if (resolved.containsKey(ref)) {
                     continue;
                 }
-                throw new ScimException(409, "invalidValue", failed.contains(ref)
-                        ? "'" + PREFIX + ref + "' refers to an operation that failed"
-                        : "no operation in this request has bulkId '" + ref + "'");
+                throw new ScimException(
+                        409,
+                        "invalidValue",
+                        failed.contains(ref)
+                                ? "'" + PREFIX + ref + "' refers to an operation that failed"
+                                : "no operation in this request has bulkId '" + ref + "'");
             }
         }
 
@@ -401,7 +424,8 @@ public class BulkProcessor {
             for (Iterator<Step> it = awaitingMembers.iterator(); it.hasNext(); ) {
                 Step step = it.next();
                 List<String> refs = step.deferredMembers.stream()
-                        .map(m -> referenceOf(JsonMembers.get(m, "value").asText())).toList();
+                        .map(m -> referenceOf(JsonMembers.get(m, "value").asText()))
+                        .toList();
                 if (!finalPass && refs.stream().anyMatch(this::waiting)) {
                     continue;
                 }
@@ -425,14 +449,20 @@ public class BulkProcessor {
                     if (!value.isEmpty()) {
                         ObjectNode patch = NODES.objectNode();
                         patch.putArray("schemas").add(ScimSchemas.PATCH_OP_URN);
-                        patch.putArray("Operations").addObject().put("op", "add").put("path", "members")
+                        patch.putArray("Operations")
+                                .addObject()
+                                .put("op", "add")
+                                .put("path", "members")
                                 .set("value", value);
                         ResourceRow row = groups.patch(origin, UUID.fromString(step.resourceId), patch, null);
                         result.put("version", ETags.of(row.version()));
                     }
                     if (!missing.isEmpty()) {
-                        throw new ScimException(409, "invalidValue", "the group was created, but members " + missing
-                                + " were not added: their operations failed or did not run");
+                        throw new ScimException(
+                                409,
+                                "invalidValue",
+                                "the group was created, but members " + missing
+                                        + " were not added: their operations failed or did not run");
                     }
                 } catch (ScimException e) {
                     setError(result, e);

@@ -3,7 +3,6 @@ package io.scimledger.bulk;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
-import io.scimledger.scim.resource.AttributeValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,9 +21,8 @@ public record BulkRequest(List<Operation> operations, int failOnErrors) {
      * One entry of Operations as sent. {@code error} is set when the entry itself is malformed (not an object,
      * method or bulkId not a string); such an operation fails with that error without being run.
      */
-    public record Operation(int index, String method, String bulkId, String path, String version, JsonNode data,
-                            ScimException error) {
-    }
+    public record Operation(
+            int index, String method, String bulkId, String path, String version, JsonNode data, ScimException error) {}
 
     public static BulkRequest parse(JsonNode body) {
         JsonNode schemas = JsonMembers.get(body, "schemas");
@@ -54,7 +52,13 @@ public record BulkRequest(List<Operation> operations, int failOnErrors) {
 
     private static Operation operation(int index, JsonNode node) {
         if (node == null || !node.isObject()) {
-            return new Operation(index, null, null, null, null, null,
+            return new Operation(
+                    index,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
                     ScimException.invalidSyntax("Operations[" + index + "] is not a JSON object"));
         }
         ScimException error = null;
@@ -63,7 +67,8 @@ public record BulkRequest(List<Operation> operations, int failOnErrors) {
         if (m != null && m.isTextual()) {
             method = m.asText().trim();
         } else {
-            error = ScimException.invalidSyntax("Operations[" + index + "] needs a 'method' (POST, PUT, PATCH, DELETE)");
+            error = ScimException.invalidSyntax(
+                    "Operations[" + index + "] needs a 'method' (POST, PUT, PATCH, DELETE)");
         }
         String bulkId = null;
         JsonNode b = JsonMembers.get(node, "bulkId");

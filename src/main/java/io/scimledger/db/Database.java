@@ -87,8 +87,7 @@ public class Database {
         }
     }
 
-    private record Open(SqlConnection conn, Transaction tx) {
-    }
+    private record Open(SqlConnection conn, Transaction tx) {}
 
     /** A connection with a begun transaction, retried like {@link #connect()}: BEGIN on a stale connection fails. */
     private Open openTransaction() {
@@ -164,7 +163,8 @@ public class Database {
 
     public static RowSet<Row> query(SqlClient client, String sql, Object... params) {
         long start = System.nanoTime();
-        RowSet<Row> rows = params.length == 0 ? await(client.query(sql).execute())
+        RowSet<Row> rows = params.length == 0
+                ? await(client.query(sql).execute())
                 : await(client.preparedQuery(sql).execute(Tuple.from(params)));
         Phases.since(Phases.DB_STATEMENT, start);
         return rows;

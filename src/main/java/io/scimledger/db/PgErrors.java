@@ -20,13 +20,13 @@ public final class PgErrors {
      */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03");
 
-    private PgErrors() {
-    }
+    private PgErrors() {}
 
     /** True if {@code e} (or a cause) is a unique violation of the named constraint. */
     public static boolean isUniqueViolation(Throwable e, String constraint) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+            if (t instanceof PgException pg
+                    && UNIQUE_VIOLATION.equals(pg.getSqlState())
                     && (constraint == null || constraint.equals(pg.getConstraint()))) {
                 return true;
             }
@@ -56,15 +56,19 @@ public final class PgErrors {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 20; t = t.getCause(), depth++) {
             if (t instanceof DatabaseUnavailableException
-                    || t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof UnknownHostException || t instanceof ClosedConnectionException
+                    || t instanceof ConnectException
+                    || t instanceof NoRouteToHostException
+                    || t instanceof UnknownHostException
+                    || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException
                     || t instanceof io.netty.channel.ConnectTimeoutException
                     || t instanceof io.smallrye.mutiny.TimeoutException) {
                 return true;
             }
-            if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (UNAVAILABLE_STATES.contains(pg.getSqlState()) || pg.getSqlState().startsWith("08"))) {
+            if (t instanceof PgException pg
+                    && pg.getSqlState() != null
+                    && (UNAVAILABLE_STATES.contains(pg.getSqlState())
+                            || pg.getSqlState().startsWith("08"))) {
                 return true;
             }
             if (isLostConnectionMessage(t.getMessage())) {

@@ -21,16 +21,22 @@ public class SchemaMigrations {
 
     @ConfigProperty(name = "scim.db.migrate-at-start")
     boolean migrateAtStart;
+
     @ConfigProperty(name = "scim.db.host")
     String host;
+
     @ConfigProperty(name = "scim.db.port")
     int port;
+
     @ConfigProperty(name = "scim.db.name")
     String database;
+
     @ConfigProperty(name = "scim.db.owner-user")
     String owner;
+
     @ConfigProperty(name = "scim.db.owner-password")
     String ownerPassword;
+
     @ConfigProperty(name = "scim.db.app-user")
     String appRole;
 
@@ -47,7 +53,8 @@ public class SchemaMigrations {
                 .connectRetries(10)
                 .load()
                 .migrate();
-        LOG.infof("database schema at version %s (%d migrations applied)", result.targetSchemaVersion,
-                result.migrationsExecuted);
+        LOG.infof(
+                "database schema at version %s (%d migrations applied)",
+                result.targetSchemaVersion, result.migrationsExecuted);
     }
 }

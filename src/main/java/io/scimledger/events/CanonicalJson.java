@@ -24,8 +24,7 @@ public final class CanonicalJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     public static byte[] bytes(JsonNode node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);

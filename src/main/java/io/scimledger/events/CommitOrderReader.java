@@ -54,7 +54,10 @@ public class CommitOrderReader {
 
     /** The xid fence now: every transaction below it has committed or aborted. */
     public String commitFence(SqlClient conn) {
-        return query(conn, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS f").iterator().next().getString("f");
+        return query(conn, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS f")
+                .iterator()
+                .next()
+                .getString("f");
     }
 
     /** Leaves of every tenant after {@code after} with {@code tx_id < fence}, in commit order, at most {@code limit}. */
@@ -70,7 +73,10 @@ public class CommitOrderReader {
     private static List<Leaf> leaves(Iterable<Row> rows) {
         List<Leaf> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(new Leaf(r.getLong("position"), r.getString("tx_id"), r.getBuffer("hash").getBytes()));
+            out.add(new Leaf(
+                    r.getLong("position"),
+                    r.getString("tx_id"),
+                    r.getBuffer("hash").getBytes()));
         }
         return out;
     }
@@ -80,8 +86,7 @@ public class CommitOrderReader {
      * checkpoint's age; for the operator's gauges (ops.LogGauges). One statement; the checkpoint defaults to the start
      * of the log before the relay first ran. Seconds are null where there is nothing to measure.
      */
-    public record RelayLag(long published, long lagEvents, Double lagSeconds, Double checkpointAgeSeconds) {
-    }
+    public record RelayLag(long published, long lagEvents, Double lagSeconds, Double checkpointAgeSeconds) {}
 
     private static final String RELAY_LAG = """
             WITH cp AS (
@@ -96,8 +101,13 @@ public class CommitOrderReader {
             FROM cp""";
 
     public RelayLag relayLagAllTenants(SqlClient conn, String subscription) {
-        var r = io.scimledger.db.Database.query(conn, RELAY_LAG, subscription).iterator().next();
-        return new RelayLag(r.getLong("published"), r.getLong("lag_events"), r.getDouble("lag_seconds"),
+        var r = io.scimledger.db.Database.query(conn, RELAY_LAG, subscription)
+                .iterator()
+                .next();
+        return new RelayLag(
+                r.getLong("published"),
+                r.getLong("lag_events"),
+                r.getDouble("lag_seconds"),
                 r.getDouble("checkpoint_age"));
     }
 }

@@ -29,45 +29,59 @@ public class EventLogReader {
      * One row of a tenant's log in chain order: the event, or, when the row cannot be read as an event, its key
      * columns and why ({@code event == null}), so a verifier can point at it.
      */
-    public record ChainRow(StoredEvent event, UUID streamId, long version, long position, UUID eventId,
-                           String unreadable) {
-    }
+    public record ChainRow(
+            StoredEvent event, UUID streamId, long version, long position, UUID eventId, String unreadable) {}
 
     /** A user stream's event count and the time of its last UserDeleted (null if never deleted). */
-    public record UserLifetime(long events, Instant deletedAt) {
-    }
+    public record UserLifetime(long events, Instant deletedAt) {}
 
     /** A group's last recorded displayName and the time of its deletion (null if never deleted). */
-    public record GroupFacts(String displayName, Instant deletedAt) {
-    }
+    public record GroupFacts(String displayName, Instant deletedAt) {}
 
     /**
      * What the log says about one resource, for finding it: its last recorded state (sealed values still sealed;
      * null if no event carried a state), last version and event time, and when it was deleted or whether it was
      * erased.
      */
-    public record StreamSummary(StreamType type, UUID id, JsonNode lastState, long version, Instant lastEventAt,
-                                Instant deletedAt, boolean erased) {
-    }
+    public record StreamSummary(
+            StreamType type,
+            UUID id,
+            JsonNode lastState,
+            long version,
+            Instant lastEventAt,
+            Instant deletedAt,
+            boolean erased) {}
 
     /** One GroupMembersAdded/Removed event: which group, added or removed, when, and its members array. */
-    public record MembershipChange(UUID groupId, boolean added, Instant occurredAt, long position, JsonNode members) {
-    }
+    public record MembershipChange(UUID groupId, boolean added, Instant occurredAt, long position, JsonNode members) {}
 
     /**
      * Events of one tenant's stream with version > {@code afterVersion}, in version order, at most {@code limit};
      * with {@code until}, only those with {@code occurred_at <= until}. Index: event_tenant_stream_idx.
      */
-    public List<StoredEvent> streamPage(SqlClient conn, String tenant, StreamType type, UUID id, long afterVersion,
-                                        Instant until, int limit) {
+    public List<StoredEvent> streamPage(
+            SqlClient conn, String tenant, StreamType type, UUID id, long afterVersion, Instant until, int limit) {
         var rows = until == null
-                ? query(conn, "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
-                        + "AND stream_id = $3 AND stream_version > $4 ORDER BY stream_version LIMIT $5",
-                        tenant, type.name(), id, afterVersion, limit)
-                : query(conn, "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
-                        + "AND stream_id = $3 AND stream_version > $4 AND occurred_at <= $6 "
-                        + "ORDER BY stream_version LIMIT $5",
-                        tenant, type.name(), id, afterVersion, limit, time(until));
+                ? query(
+                        conn,
+                        "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                                + "AND stream_id = $3 AND stream_version > $4 ORDER BY stream_version LIMIT $5",
+                        tenant,
+                        type.name(),
+                        id,
+                        afterVersion,
+                        limit)
+                : query(
+                        conn,
+                        "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                                + "AND stream_id = $3 AND stream_version > $4 AND occurred_at <= $6 "
+                                + "ORDER BY stream_version LIMIT $5",
+                        tenant,
+                        type.name(),
+                        id,
+                        afterVersion,
+                        limit,
+                        time(until));
         return events(rows);
     }
 
@@ -75,19 +89,30 @@ public class EventLogReader {
      * The tenant's events after the key {@code (afterType, afterStream, afterVersion)} in (stream type, stream id,
      * version) order, at most {@code limit} (keyset paging). Index: event_tenant_stream_idx.
      */
-    public List<ChainRow> chainPage(SqlClient conn, String tenant, String afterType, UUID afterStream,
-                                    long afterVersion, int limit) {
+    public List<ChainRow> chainPage(
+            SqlClient conn, String tenant, String afterType, UUID afterStream, long afterVersion, int limit) {
         List<ChainRow> out = new ArrayList<>(limit);
-        for (Row r : query(conn, "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 "
+        for (Row r : query(
+                conn,
+                "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 "
                         + "AND (stream_type, stream_id, stream_version) > ($2, $3, $4) "
                         + "ORDER BY stream_type, stream_id, stream_version LIMIT $5",
-                tenant, afterType, afterStream, afterVersion, limit)) {
+                tenant,
+                afterType,
+                afterStream,
+                afterVersion,
+                limit)) {
             try {
                 StoredEvent e = EventStore.fromRow(r);
                 out.add(new ChainRow(e, e.streamId(), e.version(), e.position(), e.eventId(), null));
             } catch (RuntimeException ex) {
-                out.add(new ChainRow(null, r.getUUID("stream_id"), r.getLong("stream_version"), r.getLong("position"),
-                        r.getUUID("event_id"), ex.getMessage()));
+                out.add(new ChainRow(
+                        null,
+                        r.getUUID("stream_id"),
+                        r.getLong("stream_version"),
+                        r.getLong("position"),
+                        r.getUUID("event_id"),
+                        ex.getMessage()));
             }
         }
         return out;
@@ -98,16 +123,19 @@ public class EventLogReader {
      * {@code limit}, each summarised in one aggregate; with {@code type}, only that type. Index:
      * event_tenant_stream_idx (read in order, grouped as it goes, so the LIMIT stops the scan).
      */
-    public List<StreamSummary> streamSummaries(SqlClient conn, String tenant, StreamType type, String afterType,
-                                               UUID afterId, int limit) {
+    public List<StreamSummary> streamSummaries(
+            SqlClient conn, String tenant, StreamType type, String afterType, UUID afterId, int limit) {
         List<Object> params = new ArrayList<>(List.of(tenant, afterType, afterId, limit));
         String typeFilter = "";
         if (type != null) {
             params.add(type.name());
             typeFilter = " AND stream_type = $5";
         }
-        return summaries(query(conn, SUMMARY_SELECT + "WHERE tenant_id = $1 AND (stream_type, stream_id) > ($2, $3)"
-                + typeFilter + " GROUP BY stream_type, stream_id ORDER BY stream_type, stream_id LIMIT $4", params));
+        return summaries(query(
+                conn,
+                SUMMARY_SELECT + "WHERE tenant_id = $1 AND (stream_type, stream_id) > ($2, $3)" + typeFilter
+                        + " GROUP BY stream_type, stream_id ORDER BY stream_type, stream_id LIMIT $4",
+                params));
     }
 
     /** The tenant's streams among {@code ids} (any type), summarised. Index: event_tenant_stream_idx. */
@@ -115,8 +143,12 @@ public class EventLogReader {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return summaries(query(conn, SUMMARY_SELECT + "WHERE tenant_id = $1 AND stream_id = ANY($2::uuid[]) "
-                + "GROUP BY stream_type, stream_id ORDER BY stream_type, stream_id", tenant, ids.toArray(UUID[]::new)));
+        return summaries(query(
+                conn,
+                SUMMARY_SELECT + "WHERE tenant_id = $1 AND stream_id = ANY($2::uuid[]) "
+                        + "GROUP BY stream_type, stream_id ORDER BY stream_type, stream_id",
+                tenant,
+                ids.toArray(UUID[]::new)));
     }
 
     private static final String SUMMARY_SELECT = "SELECT stream_type, stream_id, "
@@ -129,9 +161,13 @@ public class EventLogReader {
         List<StreamSummary> out = new ArrayList<>();
         for (Row r : rows) {
             Object state = r.getValue("state");
-            out.add(new StreamSummary(StreamType.valueOf(r.getString("stream_type")), r.getUUID("stream_id"),
-                    state == null ? null : JsonSupport.toJsonNode(state), r.getLong("version"),
-                    instant(r.getOffsetDateTime("last_at")), instant(r.getOffsetDateTime("deleted_at")),
+            out.add(new StreamSummary(
+                    StreamType.valueOf(r.getString("stream_type")),
+                    r.getUUID("stream_id"),
+                    state == null ? null : JsonSupport.toJsonNode(state),
+                    r.getLong("version"),
+                    instant(r.getOffsetDateTime("last_at")),
+                    instant(r.getOffsetDateTime("deleted_at")),
                     Boolean.TRUE.equals(r.getBoolean("erased"))));
         }
         return out;
@@ -139,9 +175,14 @@ public class EventLogReader {
 
     /** Index: event_tenant_stream_idx. */
     public UserLifetime userLifetime(SqlClient conn, String tenant, UUID userId) {
-        Row r = query(conn, "SELECT max(occurred_at) FILTER (WHERE event_type = 'UserDeleted') AS deleted, "
-                + "count(*) AS n FROM event WHERE tenant_id = $1 AND stream_type = 'User' AND stream_id = $2",
-                tenant, userId).iterator().next();
+        Row r = query(
+                        conn,
+                        "SELECT max(occurred_at) FILTER (WHERE event_type = 'UserDeleted') AS deleted, "
+                                + "count(*) AS n FROM event WHERE tenant_id = $1 AND stream_type = 'User' AND stream_id = $2",
+                        tenant,
+                        userId)
+                .iterator()
+                .next();
         return new UserLifetime(r.getLong("n"), instant(r.getOffsetDateTime("deleted")));
     }
 
@@ -151,13 +192,18 @@ public class EventLogReader {
         if (groups.isEmpty()) {
             return out;
         }
-        for (Row r : query(conn, "SELECT stream_id, "
-                + "(array_agg(payload->'state'->>'displayName' ORDER BY stream_version DESC) "
-                + "   FILTER (WHERE payload ? 'state'))[1] AS display_name, "
-                + "max(occurred_at) FILTER (WHERE event_type = 'GroupDeleted') AS deleted "
-                + "FROM event WHERE tenant_id = $1 AND stream_type = 'Group' AND stream_id = ANY($2::uuid[]) "
-                + "GROUP BY stream_id", tenant, groups.toArray(UUID[]::new))) {
-            out.put(r.getUUID("stream_id"),
+        for (Row r : query(
+                conn,
+                "SELECT stream_id, "
+                        + "(array_agg(payload->'state'->>'displayName' ORDER BY stream_version DESC) "
+                        + "   FILTER (WHERE payload ? 'state'))[1] AS display_name, "
+                        + "max(occurred_at) FILTER (WHERE event_type = 'GroupDeleted') AS deleted "
+                        + "FROM event WHERE tenant_id = $1 AND stream_type = 'Group' AND stream_id = ANY($2::uuid[]) "
+                        + "GROUP BY stream_id",
+                tenant,
+                groups.toArray(UUID[]::new))) {
+            out.put(
+                    r.getUUID("stream_id"),
                     new GroupFacts(r.getString("display_name"), instant(r.getOffsetDateTime("deleted"))));
         }
         return out;
@@ -172,15 +218,21 @@ public class EventLogReader {
         if (members.isEmpty()) {
             return out;
         }
-        String[] probes = members.stream()
-                .map(m -> "[{\"value\":\"" + m + "\"}]")
-                .toArray(String[]::new);
-        for (Row r : query(conn, "SELECT stream_id, event_type, occurred_at, position, payload->'members' AS members "
-                + "FROM event WHERE tenant_id = $1 AND stream_type = 'Group' "
-                + "AND event_type IN ('GroupMembersAdded', 'GroupMembersRemoved') "
-                + "AND payload->'members' @> ANY(CAST($2::text[] AS jsonb[])) ORDER BY position", tenant, probes)) {
-            out.add(new MembershipChange(r.getUUID("stream_id"), "GroupMembersAdded".equals(r.getString("event_type")),
-                    r.getOffsetDateTime("occurred_at").toInstant(), r.getLong("position"),
+        String[] probes =
+                members.stream().map(m -> "[{\"value\":\"" + m + "\"}]").toArray(String[]::new);
+        for (Row r : query(
+                conn,
+                "SELECT stream_id, event_type, occurred_at, position, payload->'members' AS members "
+                        + "FROM event WHERE tenant_id = $1 AND stream_type = 'Group' "
+                        + "AND event_type IN ('GroupMembersAdded', 'GroupMembersRemoved') "
+                        + "AND payload->'members' @> ANY(CAST($2::text[] AS jsonb[])) ORDER BY position",
+                tenant,
+                probes)) {
+            out.add(new MembershipChange(
+                    r.getUUID("stream_id"),
+                    "GroupMembersAdded".equals(r.getString("event_type")),
+                    r.getOffsetDateTime("occurred_at").toInstant(),
+                    r.getLong("position"),
                     JsonSupport.toJsonNode(r.getValue("members"))));
         }
         return out;
@@ -191,13 +243,20 @@ public class EventLogReader {
      * changed {@code active} to false) with {@code from <= occurred_at < to} and position > {@code after}, in log
      * order, at most {@code limit}. Index: event_tenant_user_deprovision_idx (partial, V4).
      */
-    public List<StoredEvent> deprovisionings(SqlClient conn, String tenant, Instant from, Instant to, long after,
-                                             int limit) {
-        return events(query(conn, "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 "
-                + "AND stream_type = 'User' AND occurred_at >= $2 AND occurred_at < $3 AND position > $4 "
-                + "AND (event_type = 'UserDeleted' OR (event_type IN ('UserPatched', 'UserReplaced') "
-                + "     AND payload->'changed' ? 'active' AND payload->'state'->>'active' = 'false')) "
-                + "ORDER BY position LIMIT $5", tenant, time(from), time(to), after, limit));
+    public List<StoredEvent> deprovisionings(
+            SqlClient conn, String tenant, Instant from, Instant to, long after, int limit) {
+        return events(query(
+                conn,
+                "SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 "
+                        + "AND stream_type = 'User' AND occurred_at >= $2 AND occurred_at < $3 AND position > $4 "
+                        + "AND (event_type = 'UserDeleted' OR (event_type IN ('UserPatched', 'UserReplaced') "
+                        + "     AND payload->'changed' ? 'active' AND payload->'state'->>'active' = 'false')) "
+                        + "ORDER BY position LIMIT $5",
+                tenant,
+                time(from),
+                time(to),
+                after,
+                limit));
     }
 
     /**
@@ -205,8 +264,15 @@ public class EventLogReader {
      * {@code from <= occurred_at < to} and position > {@code after}, in log order, at most {@code limit}.
      * Indexes: event_tenant_subject_idx, event_tenant_client_idx (V4).
      */
-    public List<StoredEvent> changesBy(SqlClient conn, String tenant, String subject, String clientId, Instant from,
-                                       Instant to, long after, int limit) {
+    public List<StoredEvent> changesBy(
+            SqlClient conn,
+            String tenant,
+            String subject,
+            String clientId,
+            Instant from,
+            Instant to,
+            long after,
+            int limit) {
         List<Object> params = new ArrayList<>(List.of(tenant, time(from), time(to), after, limit));
         StringBuilder sql = new StringBuilder("SELECT " + EventStore.COLUMNS + " FROM event WHERE tenant_id = $1 "
                 + "AND occurred_at >= $2 AND occurred_at < $3 AND position > $4");

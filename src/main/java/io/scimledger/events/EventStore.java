@@ -76,34 +76,82 @@ public class EventStore {
         Map<UUID, byte[]> lastHashInBatch = new HashMap<>();
         List<StoredEvent> stored = new ArrayList<>(events.size());
         for (NewEvent e : events) {
-            byte[] prevHash = e.version() == 1 ? null
-                    : lastHashInBatch.containsKey(e.streamId()) ? lastHashInBatch.get(e.streamId())
-                    : hashOf(conn, origin.tenant(), e.streamId(), e.version() - 1);
-            StoredEvent unsigned = new StoredEvent(0, null, UUID.randomUUID(), origin.tenant(), e.streamType(),
-                    e.streamId(), e.version(), e.type(), EventType.CURRENT_SCHEMA_VERSION, occurredAt,
-                    origin.subject(), origin.clientId(), origin.requestId(), origin.clientAddress(), txnId,
-                    e.payload(), prevHash, null);
+            byte[] prevHash = e.version() == 1
+                    ? null
+                    : lastHashInBatch.containsKey(e.streamId())
+                            ? lastHashInBatch.get(e.streamId())
+                            : hashOf(conn, origin.tenant(), e.streamId(), e.version() - 1);
+            StoredEvent unsigned = new StoredEvent(
+                    0,
+                    null,
+                    UUID.randomUUID(),
+                    origin.tenant(),
+                    e.streamType(),
+                    e.streamId(),
+                    e.version(),
+                    e.type(),
+                    EventType.CURRENT_SCHEMA_VERSION,
+                    occurredAt,
+                    origin.subject(),
+                    origin.clientId(),
+                    origin.requestId(),
+                    origin.clientAddress(),
+                    txnId,
+                    e.payload(),
+                    prevHash,
+                    null);
             byte[] hash = HashChain.hash(prevHash, HashChain.canonicalBytes(unsigned));
             long position;
             try {
-                position = query(conn, INSERT, unsigned.eventId(), unsigned.tenant(), e.streamType().name(),
-                        e.streamId(), e.version(), e.type().name(), unsigned.schemaVersion(),
-                        OffsetDateTime.ofInstant(occurredAt, ZoneOffset.UTC), origin.subject(), origin.clientId(),
-                        origin.requestId(), origin.clientAddress(), txnId, JsonSupport.toJsonb(e.payload()),
-                        prevHash == null ? null : io.vertx.core.buffer.Buffer.buffer(prevHash),
-                        io.vertx.core.buffer.Buffer.buffer(hash))
-                        .iterator().next().getLong("position");
+                position = query(
+                                conn,
+                                INSERT,
+                                unsigned.eventId(),
+                                unsigned.tenant(),
+                                e.streamType().name(),
+                                e.streamId(),
+                                e.version(),
+                                e.type().name(),
+                                unsigned.schemaVersion(),
+                                OffsetDateTime.ofInstant(occurredAt, ZoneOffset.UTC),
+                                origin.subject(),
+                                origin.clientId(),
+                                origin.requestId(),
+                                origin.clientAddress(),
+                                txnId,
+                                JsonSupport.toJsonb(e.payload()),
+                                prevHash == null ? null : io.vertx.core.buffer.Buffer.buffer(prevHash),
+                                io.vertx.core.buffer.Buffer.buffer(hash))
+                        .iterator()
+                        .next()
+                        .getLong("position");
             } catch (RuntimeException ex) {
                 if (PgErrors.isUniqueViolation(ex, "event_stream_version_key")) {
-                    throw new StreamConflictException("stream " + e.streamId() + " already has version "
-                            + e.version(), ex);
+                    throw new StreamConflictException(
+                            "stream " + e.streamId() + " already has version " + e.version(), ex);
                 }
                 throw ex;
             }
             lastHashInBatch.put(e.streamId(), hash);
-            stored.add(new StoredEvent(position, null, unsigned.eventId(), unsigned.tenant(), e.streamType(),
-                    e.streamId(), e.version(), e.type(), unsigned.schemaVersion(), occurredAt, origin.subject(),
-                    origin.clientId(), origin.requestId(), origin.clientAddress(), txnId, e.payload(), prevHash, hash));
+            stored.add(new StoredEvent(
+                    position,
+                    null,
+                    unsigned.eventId(),
+                    unsigned.tenant(),
+                    e.streamType(),
+                    e.streamId(),
+                    e.version(),
+                    e.type(),
+                    unsigned.schemaVersion(),
+                    occurredAt,
+                    origin.subject(),
+                    origin.clientId(),
+                    origin.requestId(),
+                    origin.clientAddress(),
+                    txnId,
+                    e.payload(),
+                    prevHash,
+                    hash));
         }
         if (metrics != null) {
             metrics.appended(conn, stored);
@@ -112,8 +160,12 @@ public class EventStore {
     }
 
     private static byte[] hashOf(SqlClient conn, String tenant, UUID streamId, long version) {
-        var rows = query(conn, "SELECT hash FROM event WHERE tenant_id = $1 AND stream_id = $2 AND stream_version = $3",
-                tenant, streamId, version);
+        var rows = query(
+                conn,
+                "SELECT hash FROM event WHERE tenant_id = $1 AND stream_id = $2 AND stream_version = $3",
+                tenant,
+                streamId,
+                version);
         if (rows.size() == 0) {
             throw new IllegalStateException("stream " + streamId + " has no version " + version + " in its tenant");
         }
@@ -122,8 +174,16 @@ public class EventStore {
 
     /** The highest version of one tenant's stream of that type, or empty if the log has no such stream. */
     public Optional<Long> lastVersion(SqlClient conn, String tenant, StreamType type, UUID streamId) {
-        Long v = query(conn, "SELECT max(stream_version) AS v FROM event WHERE tenant_id = $1 AND stream_type = $2 "
-                + "AND stream_id = $3", tenant, type.name(), streamId).iterator().next().getLong("v");
+        Long v = query(
+                        conn,
+                        "SELECT max(stream_version) AS v FROM event WHERE tenant_id = $1 AND stream_type = $2 "
+                                + "AND stream_id = $3",
+                        tenant,
+                        type.name(),
+                        streamId)
+                .iterator()
+                .next()
+                .getLong("v");
         return Optional.ofNullable(v);
     }
 
@@ -132,8 +192,13 @@ public class EventStore {
      * event records none. Writers carry unchanged ciphertexts over from it.
      */
     public ObjectNode recordedState(SqlClient conn, String tenant, UUID streamId, long version) {
-        var rows = query(conn, "SELECT (payload -> 'state')::text AS s FROM event WHERE tenant_id = $1 "
-                + "AND stream_id = $2 AND stream_version = $3", tenant, streamId, version);
+        var rows = query(
+                conn,
+                "SELECT (payload -> 'state')::text AS s FROM event WHERE tenant_id = $1 "
+                        + "AND stream_id = $2 AND stream_version = $3",
+                tenant,
+                streamId,
+                version);
         String s = rows.size() == 0 ? null : rows.iterator().next().getString("s");
         return s == null ? null : JsonSupport.toObjectNode(s);
     }
@@ -141,8 +206,12 @@ public class EventStore {
     /** All events of one tenant's stream, in version order. */
     public List<StoredEvent> readStream(SqlClient conn, String tenant, UUID streamId) {
         List<StoredEvent> out = new ArrayList<>();
-        for (Row r : query(conn, "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_id = $2 "
-                + "ORDER BY stream_version", tenant, streamId)) {
+        for (Row r : query(
+                conn,
+                "SELECT " + COLUMNS + " FROM event WHERE tenant_id = $1 AND stream_id = $2 "
+                        + "ORDER BY stream_version",
+                tenant,
+                streamId)) {
             out.add(fromRow(r));
         }
         return out;
@@ -154,8 +223,11 @@ public class EventStore {
      */
     public List<StoredEvent> readAllTenantsAfter(SqlClient conn, long afterPosition, int limit) {
         List<StoredEvent> out = new ArrayList<>(limit);
-        for (Row r : query(conn, "SELECT " + COLUMNS + " FROM event WHERE position > $1 ORDER BY position LIMIT $2",
-                afterPosition, limit)) {
+        for (Row r : query(
+                conn,
+                "SELECT " + COLUMNS + " FROM event WHERE position > $1 ORDER BY position LIMIT $2",
+                afterPosition,
+                limit)) {
             out.add(fromRow(r));
         }
         return out;

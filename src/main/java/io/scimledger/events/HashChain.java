@@ -17,8 +17,7 @@ public final class HashChain {
 
     private static final byte[] GENESIS = new byte[32];
 
-    private HashChain() {
-    }
+    private HashChain() {}
 
     public static byte[] hash(byte[] prevHash, byte[] canonicalEvent) {
         try {

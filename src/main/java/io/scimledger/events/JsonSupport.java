@@ -12,8 +12,7 @@ public final class JsonSupport {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JsonSupport() {
-    }
+    private JsonSupport() {}
 
     public static ObjectNode toObjectNode(Object jsonb) {
         JsonNode n = toJsonNode(jsonb);

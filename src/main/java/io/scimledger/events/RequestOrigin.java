@@ -14,6 +14,5 @@ import java.time.Instant;
  * @param receivedAt    when the service received the request (recorded in the payload's request object, so the
  *                      audit trail can tell how long a deprovisioning took to take effect); null if unknown
  */
-public record RequestOrigin(String tenant, String subject, String clientId, String requestId, String clientAddress,
-                            Instant receivedAt) {
-}
+public record RequestOrigin(
+        String tenant, String subject, String clientId, String requestId, String clientAddress, Instant receivedAt) {}

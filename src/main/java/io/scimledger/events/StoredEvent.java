@@ -23,5 +23,4 @@ public record StoredEvent(
         UUID txnId,
         ObjectNode payload,
         byte[] prevHash,
-        byte[] hash) {
-}
+        byte[] hash) {}

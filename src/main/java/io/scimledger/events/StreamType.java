@@ -2,7 +2,8 @@ package io.scimledger.events;
 
 /** The kinds of stream in the log: one stream per SCIM resource, and one per tenant for its administration. */
 public enum StreamType {
-    User("/Users"), Group("/Groups"),
+    User("/Users"),
+    Group("/Groups"),
     /** The admin plane: a tenant's registration, settings, trusted issuers and provisioning tokens (docs/tenants.md). */
     Tenant("/admin/tenants");
 

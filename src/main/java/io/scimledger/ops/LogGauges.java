@@ -1,17 +1,14 @@
 package io.scimledger.ops;
 
-import static io.scimledger.db.Database.query;
-
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.scimledger.db.Database;
-import io.scimledger.events.CommitOrderReader;
 import io.scimledger.db.SchemaMigrations;
+import io.scimledger.events.CommitOrderReader;
 import io.scimledger.publish.KafkaRelay;
-import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -41,21 +38,27 @@ public class LogGauges {
     private volatile Sample last = Sample.NONE;
 
     /** One sample of the log; NaN where there is nothing to measure (no checkpoint yet). */
-    public record Sample(long published, long lagEvents, double lagSeconds, double checkpointAgeSeconds,
-                         long takenAtMillis) {
+    public record Sample(
+            long published, long lagEvents, double lagSeconds, double checkpointAgeSeconds, long takenAtMillis) {
         static final Sample NONE = new Sample(0, 0, 0, Double.NaN, 0);
     }
 
-    public LogGauges(Database db, CommitOrderReader log, KafkaRelay relay, MeterRegistry registry,
-                     @ConfigProperty(name = "scim.ops.sample-interval") Duration interval) {
+    public LogGauges(
+            Database db,
+            CommitOrderReader log,
+            KafkaRelay relay,
+            MeterRegistry registry,
+            @ConfigProperty(name = "scim.ops.sample-interval") Duration interval) {
         this.db = db;
         this.log = log;
         this.relay = relay;
         this.interval = interval;
         Gauge.builder("scim.relay.lag.events", this, g -> g.last.lagEvents())
-                .description("Events in the log not yet acknowledged by Kafka").register(registry);
+                .description("Events in the log not yet acknowledged by Kafka")
+                .register(registry);
         Gauge.builder("scim.relay.lag.seconds", this, g -> g.last.lagSeconds())
-                .description("Age of the oldest event not yet on Kafka (0 when caught up)").baseUnit("seconds")
+                .description("Age of the oldest event not yet on Kafka (0 when caught up)")
+                .baseUnit("seconds")
                 .register(registry);
         FunctionCounter.builder("scim.relay.published", this, g -> g.last.published())
                 .description("Events the relay published, over all instances (rate() gives the publish rate)")
@@ -67,7 +70,8 @@ public class LogGauges {
                 .description("1 on the instance that holds the relay lock and publishes, 0 on standbys")
                 .register(registry);
         Gauge.builder("scim.audit.checkpoint.age", this, g -> g.last.checkpointAgeSeconds())
-                .description("Age of the newest signed checkpoint (NaN before the first)").baseUnit("seconds")
+                .description("Age of the newest signed checkpoint (NaN before the first)")
+                .baseUnit("seconds")
                 .register(registry);
     }
 
@@ -94,7 +98,10 @@ public class LogGauges {
         try {
             last = db.withConnection(conn -> {
                 CommitOrderReader.RelayLag r = log.relayLagAllTenants(conn, relay.subscription());
-                return new Sample(r.published(), r.lagEvents(), r.lagSeconds() == null ? 0 : r.lagSeconds(),
+                return new Sample(
+                        r.published(),
+                        r.lagEvents(),
+                        r.lagSeconds() == null ? 0 : r.lagSeconds(),
                         r.checkpointAgeSeconds() == null ? Double.NaN : r.checkpointAgeSeconds(),
                         System.currentTimeMillis());
             });

@@ -24,12 +24,13 @@ public final class Phases {
     public static final Timer DB_COMMIT = timer("db.commit");
     public static final Timer DB_RELEASE = timer("db.release");
 
-    private Phases() {
-    }
+    private Phases() {}
 
     private static Timer timer(String phase) {
-        return Timer.builder("scim.phase").description("Time spent in one phase of a request")
-                .tag("phase", phase).register(Metrics.globalRegistry);
+        return Timer.builder("scim.phase")
+                .description("Time spent in one phase of a request")
+                .tag("phase", phase)
+                .register(Metrics.globalRegistry);
     }
 
     /** Records the time since {@code startNanos} (a {@code System.nanoTime()} value). */

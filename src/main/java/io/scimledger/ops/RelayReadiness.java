@@ -23,8 +23,10 @@ public class RelayReadiness implements HealthCheck {
     private final LogGauges gauges;
     private final Duration degradedAfter;
 
-    public RelayReadiness(KafkaRelay relay, LogGauges gauges,
-                          @ConfigProperty(name = "scim.ops.relay-degraded-after") Duration degradedAfter) {
+    public RelayReadiness(
+            KafkaRelay relay,
+            LogGauges gauges,
+            @ConfigProperty(name = "scim.ops.relay-degraded-after") Duration degradedAfter) {
         this.relay = relay;
         this.gauges = gauges;
         this.degradedAfter = degradedAfter;
@@ -33,7 +35,8 @@ public class RelayReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         LogGauges.Sample s = gauges.last();
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("Kafka relay").up()
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("Kafka relay")
+                .up()
                 .withData("state", state(relay.isEnabled(), relay.isActive(), s.lagSeconds(), degradedAfter))
                 .withData("publishingHere", relay.isActive())
                 .withData("lagEvents", s.lagEvents())

@@ -1,7 +1,5 @@
 package io.scimledger.ops;
 
-import io.quarkus.security.identity.SecurityIdentity;
-import io.scimledger.security.BearerTokenMechanism;
 import io.scimledger.security.Caller;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;

@@ -25,16 +25,22 @@ public class WriteMetrics {
 
     public WriteMetrics(MeterRegistry registry) {
         for (EventType type : EventType.values()) {
-            appended.put(type, Counter.builder("scim.events.appended")
-                    .description("Events committed to the log, by event type")
-                    .tag("type", type.name()).register(registry));
+            appended.put(
+                    type,
+                    Counter.builder("scim.events.appended")
+                            .description("Events committed to the log, by event type")
+                            .tag("type", type.name())
+                            .register(registry));
         }
         conflicts = Counter.builder("scim.write.conflicts")
-                .description("Write transactions that lost a race for a stream version").register(registry);
+                .description("Write transactions that lost a race for a stream version")
+                .register(registry);
         retries = Counter.builder("scim.write.retries")
-                .description("Write transactions started again after a conflict").register(registry);
+                .description("Write transactions started again after a conflict")
+                .register(registry);
         exhausted = Counter.builder("scim.write.conflicts.exhausted")
-                .description("Writes answered 503 after too many conflicting attempts").register(registry);
+                .description("Writes answered 503 after too many conflicting attempts")
+                .register(registry);
     }
 
     /**
@@ -47,7 +53,7 @@ public class WriteMetrics {
             count(events);
             return;
         }
-        tx.completion().subscribe().with(committed -> count(events), rolledBack -> { });
+        tx.completion().subscribe().with(committed -> count(events), rolledBack -> {});
     }
 
     private void count(List<StoredEvent> events) {

@@ -25,8 +25,7 @@ final class Aead {
         }
     });
 
-    private Aead() {
-    }
+    private Aead() {}
 
     static byte[] encrypt(SecretKey key, byte[] plaintext, String associatedData) {
         try {

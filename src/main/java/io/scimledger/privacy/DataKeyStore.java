@@ -42,8 +42,12 @@ public class DataKeyStore {
      * must stay the first write of the transaction (see EventStore).
      */
     public void store(SqlClient conn, String tenant, DataKey key) {
-        query(conn, "INSERT INTO data_key (tenant_id, subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)",
-                tenant, key.subject(), io.vertx.core.buffer.Buffer.buffer(masterKey.wrap(key.key().getEncoded(), key.subject())),
+        query(
+                conn,
+                "INSERT INTO data_key (tenant_id, subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)",
+                tenant,
+                key.subject(),
+                io.vertx.core.buffer.Buffer.buffer(masterKey.wrap(key.key().getEncoded(), key.subject())),
                 masterKey.id());
     }
 
@@ -58,7 +62,8 @@ public class DataKeyStore {
         if (wrapped == null) {
             return Optional.empty();
         }
-        return Optional.of(new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES")));
+        return Optional.of(
+                new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES")));
     }
 
     /**
@@ -70,8 +75,11 @@ public class DataKeyStore {
         if (subjects.isEmpty()) {
             return out;
         }
-        for (Row row : query(conn, "SELECT subject_id, wrapped_key FROM data_key WHERE subject_id = ANY($1::uuid[]) "
-                + "AND wrapped_key IS NOT NULL", (Object) subjects.toArray(UUID[]::new))) {
+        for (Row row : query(
+                conn,
+                "SELECT subject_id, wrapped_key FROM data_key WHERE subject_id = ANY($1::uuid[]) "
+                        + "AND wrapped_key IS NOT NULL",
+                (Object) subjects.toArray(UUID[]::new))) {
             UUID subject = row.getUUID("subject_id");
             byte[] raw = masterKey.unwrap(row.getBuffer("wrapped_key").getBytes(), subject);
             out.put(subject, new DataKey(subject, new SecretKeySpec(raw, "AES")));
@@ -81,8 +89,11 @@ public class DataKeyStore {
 
     /** True if the tenant's subject had a key and it was destroyed (the person was erased). */
     public boolean isDestroyed(SqlClient conn, String tenant, UUID subject) {
-        var rows = query(conn, "SELECT wrapped_key IS NULL AS destroyed FROM data_key WHERE tenant_id = $1 "
-                + "AND subject_id = $2", tenant, subject);
+        var rows = query(
+                conn,
+                "SELECT wrapped_key IS NULL AS destroyed FROM data_key WHERE tenant_id = $1 " + "AND subject_id = $2",
+                tenant,
+                subject);
         return rows.size() > 0 && rows.iterator().next().getBoolean("destroyed");
     }
 
@@ -91,8 +102,12 @@ public class DataKeyStore {
      * overwritten with NULL, so no copy of it remains in this database. Returns false if it was already destroyed.
      */
     public boolean destroy(SqlClient conn, String tenant, UUID subject) {
-        var rows = query(conn, "UPDATE data_key SET wrapped_key = NULL, destroyed_at = now() "
-                + "WHERE tenant_id = $1 AND subject_id = $2 AND wrapped_key IS NOT NULL RETURNING subject_id", tenant, subject);
+        var rows = query(
+                conn,
+                "UPDATE data_key SET wrapped_key = NULL, destroyed_at = now() "
+                        + "WHERE tenant_id = $1 AND subject_id = $2 AND wrapped_key IS NOT NULL RETURNING subject_id",
+                tenant,
+                subject);
         return rows.size() > 0;
     }
 }

@@ -18,13 +18,15 @@ public class MasterKey {
     private final SecretKey key;
     private final String id;
 
-    public MasterKey(@ConfigProperty(name = "scim.crypto.master-key") Optional<String> base64Key,
-                     @ConfigProperty(name = "scim.crypto.master-key-id") String id) {
+    public MasterKey(
+            @ConfigProperty(name = "scim.crypto.master-key") Optional<String> base64Key,
+            @ConfigProperty(name = "scim.crypto.master-key-id") String id) {
         String encoded = base64Key.orElseThrow(() -> new IllegalStateException(
                 "scim.crypto.master-key (env SCIM_CRYPTO_MASTER_KEY) must be set to 32 random bytes in base64"));
         byte[] raw = Base64.getDecoder().decode(encoded.trim());
         if (raw.length != 32) {
-            throw new IllegalStateException("scim.crypto.master-key must decode to 32 bytes (AES-256), got " + raw.length);
+            throw new IllegalStateException(
+                    "scim.crypto.master-key must decode to 32 bytes (AES-256), got " + raw.length);
         }
         this.key = new SecretKeySpec(raw, "AES");
         this.id = id;

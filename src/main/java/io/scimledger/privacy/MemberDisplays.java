@@ -16,8 +16,7 @@ import java.util.function.Function;
  */
 public final class MemberDisplays {
 
-    private MemberDisplays() {
-    }
+    private MemberDisplays() {}
 
     /** The payload's members[].display opened with each member's key; dropped where that key no longer exists. */
     public static ObjectNode open(ObjectNode payload, Function<UUID, Optional<DataKey>> keyOfMember) {
@@ -29,7 +28,9 @@ public final class MemberDisplays {
         for (JsonNode m : (ArrayNode) out.get("members")) {
             JsonNode display = m.get("display");
             if (m.isObject() && display != null && PersonalDataCipher.containsSealed(display)) {
-                JsonNode opened = PersonalDataCipher.open(display, keyOfMember.apply(UUID.fromString(m.path("value").asText())));
+                JsonNode opened = PersonalDataCipher.open(
+                        display,
+                        keyOfMember.apply(UUID.fromString(m.path("value").asText())));
                 if (opened == null || !opened.isTextual()) {
                     ((ObjectNode) m).remove("display");
                 } else {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.events.JsonSupport;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributePath;
-import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.ResolvedAttribute;
+import io.scimledger.scim.schema.ResourceTypeDefinition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,8 +28,7 @@ public final class PersonalDataCipher {
 
     public static final String SEALED = "$enc";
 
-    private PersonalDataCipher() {
-    }
+    private PersonalDataCipher() {}
 
     /** A copy of a stored-form resource with every personal attribute's value sealed. */
     public static ObjectNode sealResource(ResourceTypeDefinition type, ObjectNode resource, DataKey key) {
@@ -42,21 +41,29 @@ public final class PersonalDataCipher {
      * replay a stream then decrypt each distinct value once (see {@link #open(JsonNode, Optional, Map)}), and the
      * log does not grow a new ciphertext for a value that did not change (the `changed` list says so already).
      */
-    public static ObjectNode sealResource(ResourceTypeDefinition type, ObjectNode resource, DataKey key,
-                                          ObjectNode previousSealed, ObjectNode previousClear) {
+    public static ObjectNode sealResource(
+            ResourceTypeDefinition type,
+            ObjectNode resource,
+            DataKey key,
+            ObjectNode previousSealed,
+            ObjectNode previousClear) {
         ObjectNode out = resource.deepCopy();
         for (Iterator<Map.Entry<String, JsonNode>> it = resource.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             Optional<ResolvedAttribute> attr = type.find(new AttributePath(null, field.getKey(), null));
             if (attr.isPresent() && attr.get().attribute().personal()) {
-                JsonNode carried = previousSealed == null || previousClear == null ? null
-                        : previousSealed.get(field.getKey());
-                boolean unchanged = carried != null && carried.isObject() && carried.has(SEALED)
+                JsonNode carried =
+                        previousSealed == null || previousClear == null ? null : previousSealed.get(field.getKey());
+                boolean unchanged = carried != null
+                        && carried.isObject()
+                        && carried.has(SEALED)
                         && field.getValue().equals(previousClear.get(field.getKey()));
                 out.set(field.getKey(), unchanged ? carried.deepCopy() : seal(field.getValue(), key));
-            } else if (type.extension(field.getKey()).isPresent() && field.getValue().isObject()) {
+            } else if (type.extension(field.getKey()).isPresent()
+                    && field.getValue().isObject()) {
                 ObjectNode ext = (ObjectNode) out.get(field.getKey());
-                for (AttributeDefinition a : type.extension(field.getKey()).get().attributes()) {
+                for (AttributeDefinition a :
+                        type.extension(field.getKey()).get().attributes()) {
                     if (a.personal() && ext.has(a.name())) {
                         ext.set(a.name(), seal(ext.get(a.name()), key));
                     }
@@ -85,7 +92,8 @@ public final class PersonalDataCipher {
                 if (memo == null) {
                     return decrypt(ciphertext, key.get());
                 }
-                return memo.computeIfAbsent(ciphertext, c -> decrypt(c, key.get())).deepCopy();
+                return memo.computeIfAbsent(ciphertext, c -> decrypt(c, key.get()))
+                        .deepCopy();
             }
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -128,7 +136,9 @@ public final class PersonalDataCipher {
     public static ObjectNode seal(JsonNode value, DataKey key) {
         byte[] plain = value.toString().getBytes(StandardCharsets.UTF_8);
         byte[] sealed = Aead.encrypt(key.key(), plain, associatedData(key.subject()));
-        return JsonNodeFactory.instance.objectNode().put(SEALED, Base64.getEncoder().encodeToString(sealed));
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put(SEALED, Base64.getEncoder().encodeToString(sealed));
     }
 
     private static JsonNode decrypt(String base64, DataKey key) {

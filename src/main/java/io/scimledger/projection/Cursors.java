@@ -25,17 +25,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Cursors {
 
     /** Where the next page starts: after this (created, id). */
-    public record Position(Instant created, UUID id) {
-    }
+    public record Position(Instant created, UUID id) {}
 
-    private record Payload(String t, String r, String f, String c, String i, long e) {
-    }
+    private record Payload(String t, String r, String f, String c, String i, long e) {}
 
     private final byte[] secret;
     private final Duration timeout;
 
-    public Cursors(@ConfigProperty(name = "scim.cursor.secret") Optional<String> configured,
-                   @ConfigProperty(name = "scim.cursor.timeout", defaultValue = "PT1H") Duration timeout) {
+    public Cursors(
+            @ConfigProperty(name = "scim.cursor.secret") Optional<String> configured,
+            @ConfigProperty(name = "scim.cursor.timeout", defaultValue = "PT1H") Duration timeout) {
         // Without a configured secret cursors are valid for this process only (and its restarts invalidate them).
         this.secret = configured.map(s -> s.getBytes(StandardCharsets.UTF_8)).orElseGet(() -> {
             byte[] random = new byte[32];
@@ -50,7 +49,12 @@ public class Cursors {
     }
 
     public String issue(String tenant, String resourceType, String filter, Position after) {
-        Payload p = new Payload(tenant, resourceType, digest(filter), after.created().toString(), after.id().toString(),
+        Payload p = new Payload(
+                tenant,
+                resourceType,
+                digest(filter),
+                after.created().toString(),
+                after.id().toString(),
                 Instant.now().plus(timeout).getEpochSecond());
         try {
             byte[] body = JsonSupport.MAPPER.writeValueAsBytes(p);
@@ -104,7 +108,8 @@ public class Cursors {
 
     private static String digest(String filter) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((filter == null ? "" : filter).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest((filter == null ? "" : filter).getBytes(StandardCharsets.UTF_8));
             return b64(d).substring(0, 22);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -29,8 +29,7 @@ public class ProjectionRebuilder {
     private static final Logger LOG = Logger.getLogger(ProjectionRebuilder.class);
     private static final int BATCH = 2_000;
 
-    public record Report(long eventsReplayed, long users, long groups, long memberships, long millis) {
-    }
+    public record Report(long eventsReplayed, long users, long groups, long memberships, long millis) {}
 
     private final Database db;
     private final EventStore events;
@@ -47,8 +46,10 @@ public class ProjectionRebuilder {
     public Report rebuild() {
         long start = System.nanoTime();
         Report report = db.inTransaction(conn -> {
-            query(conn, "LOCK TABLE scim_user, scim_group, group_membership, user_name_claim, tenant, tenant_credential "
-                    + "IN EXCLUSIVE MODE");
+            query(
+                    conn,
+                    "LOCK TABLE scim_user, scim_group, group_membership, user_name_claim, tenant, tenant_credential "
+                            + "IN EXCLUSIVE MODE");
             // The registry is a projection too. A token's last use is not in the log and starts over.
             query(conn, "DELETE FROM tenant_credential");
             query(conn, "DELETE FROM tenant");
@@ -68,11 +69,12 @@ public class ProjectionRebuilder {
                     ObjectNode payload = e.payload();
                     if (e.type() == io.scimledger.events.EventType.GroupMembersAdded) {
                         // members' displays are sealed under each member's key, not the group's
-                        payload = MemberDisplays.open(payload, id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
+                        payload = MemberDisplays.open(
+                                payload, id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
                     }
                     if (PersonalDataCipher.containsSealed(payload)) {
-                        payload = PersonalDataCipher.openObject(payload,
-                                keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id)));
+                        payload = PersonalDataCipher.openObject(
+                                payload, keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id)));
                     }
                     projector.apply(conn, e, payload, Projector.Mode.REBUILD);
                     after = e.position();
@@ -81,11 +83,13 @@ public class ProjectionRebuilder {
             }
             long unclaimed = Projector.rebuildClaims(conn);
             if (unclaimed > 0) {
-                LOG.warnf("rebuild: %d users share a userName with an earlier user of their tenant; "
-                        + "the earliest keeps it (the log holds a conflict this service never writes)", unclaimed);
+                LOG.warnf(
+                        "rebuild: %d users share a userName with an earlier user of their tenant; "
+                                + "the earliest keeps it (the log holds a conflict this service never writes)",
+                        unclaimed);
             }
-            return new Report(replayed, count(conn, "scim_user"), count(conn, "scim_group"),
-                    count(conn, "group_membership"), 0);
+            return new Report(
+                    replayed, count(conn, "scim_user"), count(conn, "scim_group"), count(conn, "group_membership"), 0);
         });
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.infof("projections rebuilt from %d events in %d ms", report.eventsReplayed(), millis);
@@ -93,6 +97,9 @@ public class ProjectionRebuilder {
     }
 
     private static long count(io.vertx.mutiny.sqlclient.SqlClient conn, String table) {
-        return query(conn, "SELECT count(*) AS n FROM " + table).iterator().next().getLong("n");
+        return query(conn, "SELECT count(*) AS n FROM " + table)
+                .iterator()
+                .next()
+                .getLong("n");
     }
 }

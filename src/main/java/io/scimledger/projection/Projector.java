@@ -26,7 +26,10 @@ import java.util.UUID;
 public class Projector {
 
     /** Live writes enforce userName uniqueness through the claims table; a rebuild recreates claims at the end. */
-    public enum Mode { LIVE, REBUILD }
+    public enum Mode {
+        LIVE,
+        REBUILD
+    }
 
     public void apply(SqlClient conn, StoredEvent e, ObjectNode payload, Mode mode) {
         switch (e.type()) {
@@ -38,29 +41,53 @@ public class Projector {
             case GroupMembersAdded -> addMembers(conn, e, payload.path("members"));
             case GroupMembersRemoved -> removeMembers(conn, e, payload.path("members"));
             case GroupDeleted -> deleteGroup(conn, e);
-            case TenantCreated, TenantSettingsChanged, TenantSuspended, TenantResumed, TenantDeleted,
-                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked,
-                    TenantSchemaRegistered, TenantSchemaChanged, TenantSchemaRemoved ->
-                    TenantProjection.apply(conn, e, payload);
+            case TenantCreated,
+                    TenantSettingsChanged,
+                    TenantSuspended,
+                    TenantResumed,
+                    TenantDeleted,
+                    TenantIssuerTrusted,
+                    TenantIssuerRemoved,
+                    TenantCredentialIssued,
+                    TenantCredentialRevoked,
+                    TenantSchemaRegistered,
+                    TenantSchemaChanged,
+                    TenantSchemaRemoved -> TenantProjection.apply(conn, e, payload);
             default -> throw new IllegalStateException("no projection for " + e.type());
         }
     }
 
     private static void insertUser(SqlClient conn, StoredEvent e, JsonNode state, Mode mode) {
-        query(conn, "INSERT INTO scim_user (tenant_id, id, user_name, external_id, active, doc, version, created, "
+        query(
+                conn,
+                "INSERT INTO scim_user (tenant_id, id, user_name, external_id, active, doc, version, created, "
                         + "last_modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-                e.tenant(), e.streamId(), userName(state), text(state, "externalId"), bool(state, "active"),
-                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+                e.tenant(),
+                e.streamId(),
+                userName(state),
+                text(state, "externalId"),
+                bool(state, "active"),
+                JsonSupport.toJsonb((ObjectNode) state),
+                e.version(),
+                time(e));
         if (mode == Mode.LIVE) {
             claimUserName(conn, e.tenant(), e.streamId(), userName(state));
         }
     }
 
     private static void updateUser(SqlClient conn, StoredEvent e, JsonNode state, Mode mode) {
-        query(conn, "UPDATE scim_user SET user_name = $3, external_id = $4, active = $5, doc = $6, version = $7, "
+        query(
+                conn,
+                "UPDATE scim_user SET user_name = $3, external_id = $4, active = $5, doc = $6, version = $7, "
                         + "last_modified = $8 WHERE tenant_id = $1 AND id = $2",
-                e.tenant(), e.streamId(), userName(state), text(state, "externalId"), bool(state, "active"),
-                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+                e.tenant(),
+                e.streamId(),
+                userName(state),
+                text(state, "externalId"),
+                bool(state, "active"),
+                JsonSupport.toJsonb((ObjectNode) state),
+                e.version(),
+                time(e));
         if (mode == Mode.LIVE) {
             query(conn, "DELETE FROM user_name_claim WHERE tenant_id = $1 AND user_id = $2", e.tenant(), e.streamId());
             claimUserName(conn, e.tenant(), e.streamId(), userName(state));
@@ -75,17 +102,31 @@ public class Projector {
     }
 
     private static void insertGroup(SqlClient conn, StoredEvent e, JsonNode state) {
-        query(conn, "INSERT INTO scim_group (tenant_id, id, display_name, external_id, doc, version, created, "
+        query(
+                conn,
+                "INSERT INTO scim_group (tenant_id, id, display_name, external_id, doc, version, created, "
                         + "last_modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-                e.tenant(), e.streamId(), state.path("displayName").asText(""), text(state, "externalId"),
-                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+                e.tenant(),
+                e.streamId(),
+                state.path("displayName").asText(""),
+                text(state, "externalId"),
+                JsonSupport.toJsonb((ObjectNode) state),
+                e.version(),
+                time(e));
     }
 
     private static void updateGroup(SqlClient conn, StoredEvent e, JsonNode state) {
-        query(conn, "UPDATE scim_group SET display_name = $3, external_id = $4, doc = $5, version = $6, "
+        query(
+                conn,
+                "UPDATE scim_group SET display_name = $3, external_id = $4, doc = $5, version = $6, "
                         + "last_modified = $7 WHERE tenant_id = $1 AND id = $2",
-                e.tenant(), e.streamId(), state.path("displayName").asText(""), text(state, "externalId"),
-                JsonSupport.toJsonb((ObjectNode) state), e.version(), time(e));
+                e.tenant(),
+                e.streamId(),
+                state.path("displayName").asText(""),
+                text(state, "externalId"),
+                JsonSupport.toJsonb((ObjectNode) state),
+                e.version(),
+                time(e));
     }
 
     private static void addMembers(SqlClient conn, StoredEvent e, JsonNode members) {
@@ -100,13 +141,18 @@ public class Projector {
         }
         // Only members that exist at this point of the log: a member deleted concurrently with this add was
         // removed by its UserDeleted/GroupDeleted, whichever way the two events are ordered in a replay.
-        query(conn, "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type, display) "
+        query(
+                conn,
+                "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type, display) "
                         + "SELECT $1, $2, m.id, m.type, m.display "
                         + "FROM unnest($3::uuid[], $4::text[], $5::text[]) AS m(id, type, display) "
                         + "WHERE EXISTS (SELECT 1 FROM scim_user u WHERE u.tenant_id = $1 AND u.id = m.id) "
                         + "OR EXISTS (SELECT 1 FROM scim_group g WHERE g.tenant_id = $1 AND g.id = m.id) "
                         + "ON CONFLICT DO NOTHING",
-                e.tenant(), e.streamId(), ids.toArray(new UUID[0]), types.toArray(new String[0]),
+                e.tenant(),
+                e.streamId(),
+                ids.toArray(new UUID[0]),
+                types.toArray(new String[0]),
                 displays.toArray(new String[0]));
         touchGroup(conn, e);
     }
@@ -116,26 +162,42 @@ public class Projector {
         for (JsonNode m : members) {
             ids.add(UUID.fromString(m.path("value").asText()));
         }
-        query(conn, "DELETE FROM group_membership WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3)",
-                e.tenant(), e.streamId(), ids.toArray(new UUID[0]));
+        query(
+                conn,
+                "DELETE FROM group_membership WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3)",
+                e.tenant(),
+                e.streamId(),
+                ids.toArray(new UUID[0]));
         touchGroup(conn, e);
     }
 
     private static void deleteGroup(SqlClient conn, StoredEvent e) {
         query(conn, "DELETE FROM scim_group WHERE tenant_id = $1 AND id = $2", e.tenant(), e.streamId());
-        query(conn, "DELETE FROM group_membership WHERE tenant_id = $1 AND (group_id = $2 OR member_id = $2)",
-                e.tenant(), e.streamId());
+        query(
+                conn,
+                "DELETE FROM group_membership WHERE tenant_id = $1 AND (group_id = $2 OR member_id = $2)",
+                e.tenant(),
+                e.streamId());
     }
 
     private static void touchGroup(SqlClient conn, StoredEvent e) {
-        query(conn, "UPDATE scim_group SET version = $3, last_modified = $4 WHERE tenant_id = $1 AND id = $2",
-                e.tenant(), e.streamId(), e.version(), time(e));
+        query(
+                conn,
+                "UPDATE scim_group SET version = $3, last_modified = $4 WHERE tenant_id = $1 AND id = $2",
+                e.tenant(),
+                e.streamId(),
+                e.version(),
+                time(e));
     }
 
     private static void claimUserName(SqlClient conn, String tenant, UUID userId, String userName) {
         try {
-            query(conn, "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) VALUES ($1, lower($2), $3)",
-                    tenant, userName, userId);
+            query(
+                    conn,
+                    "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) VALUES ($1, lower($2), $3)",
+                    tenant,
+                    userName,
+                    userId);
         } catch (RuntimeException ex) {
             if (PgErrors.isUniqueViolation(ex, "user_name_claim_pkey")) {
                 throw ScimException.uniqueness("userName '" + userName + "' is already taken in this tenant");
@@ -152,10 +214,16 @@ public class Projector {
      * @return how many users could not claim their userName
      */
     static long rebuildClaims(SqlClient conn) {
-        long inserted = query(conn, "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) "
-                + "SELECT DISTINCT ON (tenant_id, lower(user_name)) tenant_id, lower(user_name), id FROM scim_user "
-                + "WHERE user_name <> '' ORDER BY tenant_id, lower(user_name), created, id").rowCount();
-        long named = query(conn, "SELECT count(*) AS n FROM scim_user WHERE user_name <> ''").iterator().next().getLong("n");
+        long inserted = query(
+                        conn,
+                        "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) "
+                                + "SELECT DISTINCT ON (tenant_id, lower(user_name)) tenant_id, lower(user_name), id FROM scim_user "
+                                + "WHERE user_name <> '' ORDER BY tenant_id, lower(user_name), created, id")
+                .rowCount();
+        long named = query(conn, "SELECT count(*) AS n FROM scim_user WHERE user_name <> ''")
+                .iterator()
+                .next()
+                .getLong("n");
         return named - inserted;
     }
 

@@ -22,14 +22,15 @@ public class ResourceQueries {
     static final String COLUMNS = "r.id, r.doc, r.version, r.created, r.last_modified";
 
     public Optional<ResourceRow> findUser(SqlClient conn, String tenant, UUID id) {
-        var rows = query(conn, "SELECT " + COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2",
-                tenant, id);
-        return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
+        var rows =
+                query(conn, "SELECT " + COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2", tenant, id);
+        return rows.size() == 0
+                ? Optional.empty()
+                : Optional.of(row(rows.iterator().next()));
     }
 
     /** A resource row with its relation (a user's groups, a group's members), read by one statement or two. */
-    public record WithRelation(ResourceRow row, List<Member> related) {
-    }
+    public record WithRelation(ResourceRow row, List<Member> related) {}
 
     /**
      * A user and its groups (as {@link #groupsOf} computes them, in the same order) in ONE statement: the groups are
@@ -37,7 +38,9 @@ public class ResourceQueries {
      * (docs/performance.md). The user's document repeats on each of its group rows; it is read from the first.
      */
     public Optional<WithRelation> findUserWithGroups(SqlClient conn, String tenant, UUID id) {
-        var rows = query(conn, "SELECT " + COLUMNS + ", x.group_id, x.indirect, x.display_name FROM scim_user r"
+        var rows = query(
+                conn,
+                "SELECT " + COLUMNS + ", x.group_id, x.indirect, x.display_name FROM scim_user r"
                         + " LEFT JOIN LATERAL (WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
                         + " SELECT m.member_id, m.group_id, false FROM group_membership m"
                         + "  WHERE m.tenant_id = $1 AND m.member_id = $2"
@@ -50,7 +53,8 @@ public class ResourceQueries {
                         + " GROUP BY reach.group_id, g.display_name) x ON true"
                         + " WHERE r.tenant_id = $1 AND r.id = $2"
                         + " ORDER BY x.display_name, x.group_id",
-                tenant, id);
+                tenant,
+                id);
         if (rows.size() == 0) {
             return Optional.empty();
         }
@@ -62,17 +66,19 @@ public class ResourceQueries {
             }
             UUID group = r.getUUID("group_id");
             if (group != null) {
-                groups.add(new Member(group, r.getBoolean("indirect") ? "indirect" : "direct",
-                        r.getString("display_name")));
+                groups.add(new Member(
+                        group, r.getBoolean("indirect") ? "indirect" : "direct", r.getString("display_name")));
             }
         }
         return Optional.of(new WithRelation(user, groups));
     }
 
     public Optional<ResourceRow> findGroup(SqlClient conn, String tenant, UUID id) {
-        var rows = query(conn, "SELECT " + COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2",
-                tenant, id);
-        return rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next()));
+        var rows = query(
+                conn, "SELECT " + COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2", tenant, id);
+        return rows.size() == 0
+                ? Optional.empty()
+                : Optional.of(row(rows.iterator().next()));
     }
 
     /**
@@ -87,15 +93,18 @@ public class ResourceQueries {
         if (groupIds.isEmpty()) {
             return out;
         }
-        for (Row r : query(conn, "SELECT m.group_id, m.member_id, m.member_type, "
+        for (Row r : query(
+                conn,
+                "SELECT m.group_id, m.member_id, m.member_type, "
                         + "COALESCE(m.display, u.doc ->> 'displayName', u.user_name, g.display_name) AS display "
                         + "FROM group_membership m "
                         + "LEFT JOIN scim_user u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
                         + "LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "
                         + "WHERE m.tenant_id = $1 AND m.group_id = ANY($2) ORDER BY m.group_id, m.member_id",
-                tenant, groupIds.toArray(new UUID[0]))) {
-            out.get(r.getUUID("group_id")).add(new Member(r.getUUID("member_id"), r.getString("member_type"),
-                    r.getString("display")));
+                tenant,
+                groupIds.toArray(new UUID[0]))) {
+            out.get(r.getUUID("group_id"))
+                    .add(new Member(r.getUUID("member_id"), r.getString("member_type"), r.getString("display")));
         }
         return out;
     }
@@ -112,7 +121,9 @@ public class ResourceQueries {
         if (memberIds.isEmpty()) {
             return out;
         }
-        for (Row r : query(conn, "WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
+        for (Row r : query(
+                conn,
+                "WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
                         + " SELECT m.member_id, m.group_id, false FROM group_membership m"
                         + "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2)"
                         + " UNION"
@@ -123,9 +134,13 @@ public class ResourceQueries {
                         + " WHERE reach.group_id <> reach.member_id"
                         + " GROUP BY reach.member_id, reach.group_id, g.display_name"
                         + " ORDER BY reach.member_id, g.display_name, reach.group_id",
-                tenant, memberIds.toArray(new UUID[0]))) {
-            out.get(r.getUUID("member_id")).add(new Member(r.getUUID("group_id"),
-                    r.getBoolean("indirect") ? "indirect" : "direct", r.getString("display_name")));
+                tenant,
+                memberIds.toArray(new UUID[0]))) {
+            out.get(r.getUUID("member_id"))
+                    .add(new Member(
+                            r.getUUID("group_id"),
+                            r.getBoolean("indirect") ? "indirect" : "direct",
+                            r.getString("display_name")));
         }
         return out;
     }
@@ -136,9 +151,13 @@ public class ResourceQueries {
         if (candidates.isEmpty()) {
             return out;
         }
-        for (Row r : query(conn, "SELECT member_id, member_type FROM group_membership "
+        for (Row r : query(
+                conn,
+                "SELECT member_id, member_type FROM group_membership "
                         + "WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3)",
-                tenant, groupId, candidates.toArray(new UUID[0]))) {
+                tenant,
+                groupId,
+                candidates.toArray(new UUID[0]))) {
             out.put(r.getUUID("member_id"), r.getString("member_type"));
         }
         return out;
@@ -147,8 +166,11 @@ public class ResourceQueries {
     /** Every member of one group; only full replacements (replace members, PUT) need this. */
     public Map<UUID, String> allMembers(SqlClient conn, String tenant, UUID groupId) {
         Map<UUID, String> out = new HashMap<>();
-        for (Row r : query(conn, "SELECT member_id, member_type FROM group_membership WHERE tenant_id = $1 AND group_id = $2",
-                tenant, groupId)) {
+        for (Row r : query(
+                conn,
+                "SELECT member_id, member_type FROM group_membership WHERE tenant_id = $1 AND group_id = $2",
+                tenant,
+                groupId)) {
             out.put(r.getUUID("member_id"), r.getString("member_type"));
         }
         return out;
@@ -157,9 +179,12 @@ public class ResourceQueries {
     /** The groups that contain the given member (user or group), with their versions for the removal events. */
     public Map<UUID, Long> groupsContaining(SqlClient conn, String tenant, UUID memberId) {
         Map<UUID, Long> out = new HashMap<>();
-        for (Row r : query(conn, "SELECT g.id, g.version FROM group_membership m JOIN scim_group g "
+        for (Row r : query(
+                conn,
+                "SELECT g.id, g.version FROM group_membership m JOIN scim_group g "
                         + "ON g.tenant_id = m.tenant_id AND g.id = m.group_id WHERE m.tenant_id = $1 AND m.member_id = $2",
-                tenant, memberId)) {
+                tenant,
+                memberId)) {
             out.put(r.getUUID("id"), r.getLong("version"));
         }
         return out;
@@ -172,8 +197,12 @@ public class ResourceQueries {
             return out;
         }
         UUID[] arr = ids.toArray(new UUID[0]);
-        for (Row r : query(conn, "SELECT id, 'User' AS type FROM scim_user WHERE tenant_id = $1 AND id = ANY($2) "
-                + "UNION ALL SELECT id, 'Group' FROM scim_group WHERE tenant_id = $1 AND id = ANY($2)", tenant, arr)) {
+        for (Row r : query(
+                conn,
+                "SELECT id, 'User' AS type FROM scim_user WHERE tenant_id = $1 AND id = ANY($2) "
+                        + "UNION ALL SELECT id, 'Group' FROM scim_group WHERE tenant_id = $1 AND id = ANY($2)",
+                tenant,
+                arr)) {
             out.put(r.getUUID("id"), r.getString("type"));
         }
         return out;
@@ -190,17 +219,23 @@ public class ResourceQueries {
             return out;
         }
         UUID[] arr = ids.toArray(new UUID[0]);
-        for (Row r : query(conn, "SELECT id FROM scim_user WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE", tenant, arr)) {
+        for (Row r : query(
+                conn, "SELECT id FROM scim_user WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE", tenant, arr)) {
             out.add(r.getUUID("id"));
         }
-        for (Row r : query(conn, "SELECT id FROM scim_group WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE", tenant, arr)) {
+        for (Row r : query(
+                conn, "SELECT id FROM scim_group WHERE tenant_id = $1 AND id = ANY($2) FOR KEY SHARE", tenant, arr)) {
             out.add(r.getUUID("id"));
         }
         return out;
     }
 
     static ResourceRow row(Row r) {
-        return new ResourceRow(r.getUUID("id"), JsonSupport.toObjectNode(r.getValue("doc")), r.getLong("version"),
-                r.getOffsetDateTime("created").toInstant(), r.getOffsetDateTime("last_modified").toInstant());
+        return new ResourceRow(
+                r.getUUID("id"),
+                JsonSupport.toObjectNode(r.getValue("doc")),
+                r.getLong("version"),
+                r.getOffsetDateTime("created").toInstant(),
+                r.getOffsetDateTime("last_modified").toInstant());
     }
 }

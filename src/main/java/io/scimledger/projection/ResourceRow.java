@@ -8,5 +8,4 @@ import java.util.UUID;
  * A user or group as the read model holds it: the stored-form resource (for groups without members, which live in
  * group_membership) plus what meta needs.
  */
-public record ResourceRow(UUID id, ObjectNode doc, long version, Instant created, Instant lastModified) {
-}
+public record ResourceRow(UUID id, ObjectNode doc, long version, Instant created, Instant lastModified) {}

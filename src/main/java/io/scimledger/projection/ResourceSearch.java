@@ -7,7 +7,6 @@ import io.scimledger.scim.filter.Filter;
 import io.scimledger.scim.filter.FilterParser;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
-import io.scimledger.scim.schema.ScimSchemas;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,18 +22,20 @@ public class ResourceSearch {
 
     /** Advertised as filter.maxResults in /ServiceProviderConfig; larger counts are capped to it. */
     public static final int MAX_RESULTS = 200;
+
     public static final int DEFAULT_COUNT = 100;
 
     /** @param cursor null for index paging (RFC 7644); "" or a cursor for cursor paging (RFC 9865) */
-    public record Query(String filter, Integer startIndex, Integer count, String sortBy, String sortOrder,
-                        String cursor) {
+    public record Query(
+            String filter, Integer startIndex, Integer count, String sortBy, String sortOrder, String cursor) {
 
         /** RFC 7644 section 3.4.2.3: sortOrder is "ascending" or "descending"; anything else is 400 invalidValue. */
         public Query {
-            if (sortOrder != null && !sortOrder.isEmpty() && !sortOrder.equalsIgnoreCase("ascending")
+            if (sortOrder != null
+                    && !sortOrder.isEmpty()
+                    && !sortOrder.equalsIgnoreCase("ascending")
                     && !sortOrder.equalsIgnoreCase("descending")) {
-                throw io.scimledger.scim.ScimException.invalidValue(
-                        "sortOrder must be 'ascending' or 'descending'");
+                throw io.scimledger.scim.ScimException.invalidValue("sortOrder must be 'ascending' or 'descending'");
             }
         }
 
@@ -67,8 +68,13 @@ public class ResourceSearch {
         return search(conn, tenant, q, schemas.groupType(tenant), "scim_group", ResourceQueries::row);
     }
 
-    private <T> Page<T> search(SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table,
-                               java.util.function.Function<Row, T> mapper) {
+    private <T> Page<T> search(
+            SqlClient conn,
+            String tenant,
+            Query q,
+            ResourceTypeDefinition type,
+            String table,
+            java.util.function.Function<Row, T> mapper) {
         List<Object> params = new ArrayList<>();
         params.add(tenant);
         String where = "r.tenant_id = $1";
@@ -77,7 +83,9 @@ public class ResourceSearch {
             where += " AND (" + SqlFilterTranslator.toSql(filter, type, params) + ")";
         }
         long total = query(conn, "SELECT count(*) AS n FROM " + table + " r WHERE " + where, params)
-                .iterator().next().getLong("n");
+                .iterator()
+                .next()
+                .getLong("n");
         int count = q.count() == null ? DEFAULT_COUNT : Math.max(0, Math.min(q.count(), MAX_RESULTS));
         if (q.cursor() != null) {
             return cursorPage(conn, tenant, q, type, table, where, params, count, total, mapper);
@@ -91,8 +99,8 @@ public class ResourceSearch {
             List<Object> pageParams = new ArrayList<>(params);
             pageParams.add((long) startIndex - 1);
             pageParams.add((long) count);
-            String sql = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where
-                    + " ORDER BY " + order + " OFFSET $" + (pageParams.size() - 1) + " LIMIT $" + pageParams.size();
+            String sql = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where + " ORDER BY "
+                    + order + " OFFSET $" + (pageParams.size() - 1) + " LIMIT $" + pageParams.size();
             for (Row r : query(conn, sql, pageParams)) {
                 page.add(mapper.apply(r));
             }
@@ -104,9 +112,17 @@ public class ResourceSearch {
      * Keyset paging in creation order: the page after the cursor's (created, id), read through the
      * (tenant_id, created, id) index however deep the client has paged, and stable under concurrent inserts.
      */
-    private <T> Page<T> cursorPage(SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table,
-                                   String where, List<Object> params, int count, long total,
-                                   java.util.function.Function<Row, T> mapper) {
+    private <T> Page<T> cursorPage(
+            SqlClient conn,
+            String tenant,
+            Query q,
+            ResourceTypeDefinition type,
+            String table,
+            String where,
+            List<Object> params,
+            int count,
+            long total,
+            java.util.function.Function<Row, T> mapper) {
         if (q.sortBy() != null && !q.sortBy().isBlank()) {
             throw ScimException.invalidValue("cursor pagination is in creation order; sortBy needs index pagination");
         }
@@ -128,8 +144,11 @@ public class ResourceSearch {
             rows = rows.subList(0, count);
             if (count > 0) {
                 Row last = rows.get(count - 1);
-                next = cursors.issue(tenant, type.name(), q.filter(), new Cursors.Position(
-                        last.getOffsetDateTime("created").toInstant(), last.getUUID("id")));
+                next = cursors.issue(
+                        tenant,
+                        type.name(),
+                        q.filter(),
+                        new Cursors.Position(last.getOffsetDateTime("created").toInstant(), last.getUUID("id")));
             } else {
                 next = q.cursor();
             }

@@ -12,7 +12,6 @@ import io.scimledger.scim.schema.ResolvedAttribute;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.Returned;
 import io.scimledger.scim.schema.ScimSchemas;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -34,17 +33,25 @@ public final class SqlFilterTranslator {
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_$.:-]+");
 
-    private enum Resource { USER, GROUP }
+    private enum Resource {
+        USER,
+        GROUP
+    }
 
     /** How an operand is stored, which decides the SQL shape of comparisons on it. */
-    private enum Storage { TEXT, BOOLEAN, TIMESTAMP, UUID, JSON }
+    private enum Storage {
+        TEXT,
+        BOOLEAN,
+        TIMESTAMP,
+        UUID,
+        JSON
+    }
 
     /**
      * @param expr for JSON, the text extraction ({@code ->>}); otherwise a typed SQL expression
      * @param json for JSON, the jsonb expression ({@code ->}); otherwise null
      */
-    private record Operand(String label, AttributeDefinition def, Storage storage, String expr, String json) {
-    }
+    private record Operand(String label, AttributeDefinition def, Storage storage, String expr, String json) {}
 
     /** Resolves the paths of Compare / Present nodes: the resource row, an array element, or a membership row. */
     private interface Scope {
@@ -149,8 +156,9 @@ public final class SqlFilterTranslator {
                     if (!attr.isComplex()) {
                         return elementsExist(a, compareOperand(elementSelf(attr, label), c.op(), c.value()));
                     }
-                    target = attr.subAttribute("value").orElseThrow(() -> ScimException.invalidFilter(
-                            "complex attribute '" + label + "' cannot be compared; name a sub-attribute"));
+                    target = attr.subAttribute("value")
+                            .orElseThrow(() -> ScimException.invalidFilter(
+                                    "complex attribute '" + label + "' cannot be compared; name a sub-attribute"));
                 }
                 return elementsExist(a, compareOperand(jsonOperand("e", target, label), c.op(), c.value()));
             }
@@ -222,8 +230,9 @@ public final class SqlFilterTranslator {
             if (!parent.isComplex() && p.attribute().equalsIgnoreCase("value")) {
                 return elementSelf(parent, parentLabel);
             }
-            AttributeDefinition sub = parent.subAttribute(p.attribute()).orElseThrow(() -> ScimException.invalidFilter(
-                    "'" + parentLabel + "' has no sub-attribute '" + p.attribute() + "'"));
+            AttributeDefinition sub = parent.subAttribute(p.attribute())
+                    .orElseThrow(() -> ScimException.invalidFilter(
+                            "'" + parentLabel + "' has no sub-attribute '" + p.attribute() + "'"));
             return jsonOperand("e", sub, parentLabel + "." + sub.name());
         }
 
@@ -252,11 +261,13 @@ public final class SqlFilterTranslator {
         }
 
         private Operand operand(String subName, String label) {
-            AttributeDefinition sub = parent.subAttribute(subName).orElseThrow(() -> ScimException.invalidFilter(
-                    "'" + parent.name() + "' has no sub-attribute '" + subName + "'"));
+            AttributeDefinition sub = parent.subAttribute(subName)
+                    .orElseThrow(() -> ScimException.invalidFilter(
+                            "'" + parent.name() + "' has no sub-attribute '" + subName + "'"));
             String l = parent.name() + "." + sub.name();
             if (sub.name().equals("value")) {
-                return new Operand(l, sub, Storage.UUID, resource == Resource.GROUP ? "m.member_id" : "m.group_id", null);
+                return new Operand(
+                        l, sub, Storage.UUID, resource == Resource.GROUP ? "m.member_id" : "m.group_id", null);
             }
             if (sub.name().equals("type") && resource == Resource.GROUP) {
                 return new Operand(l, sub, Storage.TEXT, "m.member_type", null);
@@ -298,8 +309,9 @@ public final class SqlFilterTranslator {
     // ------------------------------------------------------------------ resolution
 
     private ResolvedAttribute resolve(AttributePath path) {
-        ResolvedAttribute ra = type.find(path).orElseThrow(() -> ScimException.invalidFilter(
-                "unknown attribute '" + path + "' for resource type " + type.name()));
+        ResolvedAttribute ra = type.find(path)
+                .orElseThrow(() -> ScimException.invalidFilter(
+                        "unknown attribute '" + path + "' for resource type " + type.name()));
         if (ra.attribute().returned() == Returned.NEVER
                 || (ra.subAttribute() != null && ra.subAttribute().returned() == Returned.NEVER)) {
             throw ScimException.invalidFilter("attribute '" + ra.canonicalPath() + "' cannot be filtered");
@@ -396,7 +408,11 @@ public final class SqlFilterTranslator {
             }
         }
         String key = sqlKey(def.name());
-        return new Operand(label, def, Storage.JSON, "(" + containerJson + " ->> '" + key + "')",
+        return new Operand(
+                label,
+                def,
+                Storage.JSON,
+                "(" + containerJson + " ->> '" + key + "')",
                 "(" + containerJson + " -> '" + key + "')");
     }
 
@@ -469,8 +485,7 @@ public final class SqlFilterTranslator {
                 if (d.isComplex()) {
                     return "(jsonb_typeof(" + o.json() + ") = 'object' AND " + o.json() + " <> '{}'::jsonb)";
                 }
-                return "(jsonb_typeof(" + o.json() + ") NOT IN ('null', 'array', 'object') AND "
-                        + o.expr() + " <> '')";
+                return "(jsonb_typeof(" + o.json() + ") NOT IN ('null', 'array', 'object') AND " + o.expr() + " <> '')";
             }
             default:
                 return "(" + o.expr() + " IS NOT NULL)";
@@ -611,14 +626,16 @@ public final class SqlFilterTranslator {
         if (attr.multiValued()) {
             AttributeDefinition target = sub;
             if (target == null) {
-                target = attr.subAttribute("value").orElseThrow(
-                        () -> ScimException.invalidFilter("cannot sort by complex attribute '" + label + "'"));
+                target = attr.subAttribute("value")
+                        .orElseThrow(
+                                () -> ScimException.invalidFilter("cannot sort by complex attribute '" + label + "'"));
             }
             String a = attrJson(ra);
             String key = sqlKey(target.name());
             // RFC 7644 3.4.2.3: a multi-valued attribute sorts by its primary value, else its first
             String text = "coalesce((SELECT e ->> '" + key + "' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(" + a
-                    + ") = 'array' THEN " + a + " ELSE '[]'::jsonb END) e WHERE e -> 'primary' = 'true'::jsonb LIMIT 1), "
+                    + ") = 'array' THEN " + a
+                    + " ELSE '[]'::jsonb END) e WHERE e -> 'primary' = 'true'::jsonb LIMIT 1), "
                     + a + " -> 0 ->> '" + key + "')";
             return sortExpr(text, target);
         }

@@ -18,35 +18,68 @@ import java.util.UUID;
  */
 final class TenantProjection {
 
-    private TenantProjection() {
-    }
+    private TenantProjection() {}
 
     static void apply(SqlClient conn, StoredEvent e, ObjectNode payload) {
         OffsetDateTime at = e.occurredAt().atOffset(ZoneOffset.UTC);
         switch (e.type()) {
-            case TenantCreated -> query(conn, "INSERT INTO tenant (tenant_id, status, settings, issuers, version, "
-                            + "created, last_modified) VALUES ($1, 'active', $2::text::jsonb, '[]'::jsonb, $3, $4, $4)",
-                    e.tenant(), payload.path("settings").toString(), e.version(), at);
-            case TenantSettingsChanged -> touch(conn, e, at, "settings = $4::text::jsonb", payload.path("settings").toString());
+            case TenantCreated ->
+                query(
+                        conn,
+                        "INSERT INTO tenant (tenant_id, status, settings, issuers, version, "
+                                + "created, last_modified) VALUES ($1, 'active', $2::text::jsonb, '[]'::jsonb, $3, $4, $4)",
+                        e.tenant(),
+                        payload.path("settings").toString(),
+                        e.version(),
+                        at);
+            case TenantSettingsChanged ->
+                touch(
+                        conn,
+                        e,
+                        at,
+                        "settings = $4::text::jsonb",
+                        payload.path("settings").toString());
             case TenantSuspended -> touch(conn, e, at, "status = 'suspended'", null);
             case TenantResumed -> touch(conn, e, at, "status = 'active'", null);
             case TenantIssuerTrusted, TenantIssuerRemoved ->
-                    touch(conn, e, at, "issuers = $4::text::jsonb", payload.path("issuers").toString());
+                touch(
+                        conn,
+                        e,
+                        at,
+                        "issuers = $4::text::jsonb",
+                        payload.path("issuers").toString());
             case TenantSchemaRegistered, TenantSchemaChanged, TenantSchemaRemoved ->
-                    touch(conn, e, at, "schemas = $4::text::jsonb", payload.path("schemas").toString());
+                touch(
+                        conn,
+                        e,
+                        at,
+                        "schemas = $4::text::jsonb",
+                        payload.path("schemas").toString());
             case TenantCredentialIssued -> {
                 JsonNode c = payload.path("credential");
-                query(conn, "INSERT INTO tenant_credential (credential_id, tenant_id, token_hash, label, scopes, "
+                query(
+                        conn,
+                        "INSERT INTO tenant_credential (credential_id, tenant_id, token_hash, label, scopes, "
                                 + "created, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        UUID.fromString(c.path("id").asText()), e.tenant(),
-                        io.vertx.core.buffer.Buffer.buffer(HexFormat.of().parseHex(payload.path("tokenHash").asText())),
-                        c.hasNonNull("label") ? c.get("label").asText() : null, scopes(c),
-                        at, c.hasNonNull("expiresAt") ? OffsetDateTime.parse(c.get("expiresAt").asText()) : null);
+                        UUID.fromString(c.path("id").asText()),
+                        e.tenant(),
+                        io.vertx.core.buffer.Buffer.buffer(HexFormat.of()
+                                .parseHex(payload.path("tokenHash").asText())),
+                        c.hasNonNull("label") ? c.get("label").asText() : null,
+                        scopes(c),
+                        at,
+                        c.hasNonNull("expiresAt")
+                                ? OffsetDateTime.parse(c.get("expiresAt").asText())
+                                : null);
                 touch(conn, e, at, null, null);
             }
             case TenantCredentialRevoked -> {
-                query(conn, "UPDATE tenant_credential SET revoked_at = $3 WHERE tenant_id = $1 AND credential_id = $2",
-                        e.tenant(), UUID.fromString(payload.path("credentialId").asText()), at);
+                query(
+                        conn,
+                        "UPDATE tenant_credential SET revoked_at = $3 WHERE tenant_id = $1 AND credential_id = $2",
+                        e.tenant(),
+                        UUID.fromString(payload.path("credentialId").asText()),
+                        at);
                 touch(conn, e, at, null, null);
             }
             case TenantDeleted -> {
@@ -59,7 +92,9 @@ final class TenantProjection {
 
     private static String scopes(JsonNode credential) {
         StringBuilder b = new StringBuilder();
-        credential.path("scopes").forEach(s -> b.append(b.length() == 0 ? "" : " ").append(s.asText()));
+        credential
+                .path("scopes")
+                .forEach(s -> b.append(b.length() == 0 ? "" : " ").append(s.asText()));
         return b.toString();
     }
 

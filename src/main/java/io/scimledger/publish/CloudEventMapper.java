@@ -30,13 +30,13 @@ public final class CloudEventMapper {
     static final String DATA_SCHEMA = "urn:scim-ledger:events:v1";
     static final String ADMIN = "urn:scim-ledger:event:admin:";
 
-    private CloudEventMapper() {
-    }
+    private CloudEventMapper() {}
 
     /**
      * @param opened the event's payload with personal values decrypted (or dropped if the person was erased)
      */
-    public static ProducerRecord<String, byte[]> toRecord(StoredEvent e, ObjectNode opened, String topic, String source) {
+    public static ProducerRecord<String, byte[]> toRecord(
+            StoredEvent e, ObjectNode opened, String topic, String source) {
         RecordHeaders headers = new RecordHeaders();
         Map<String, String> ce = attributes(e, opened, source);
         ce.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
@@ -48,8 +48,8 @@ public final class CloudEventMapper {
      * The record for the compacted state topic: the resource after the event, or a tombstone (null value) when the
      * resource is gone, which is what makes compaction forget it.
      */
-    public static ProducerRecord<String, byte[]> toStateRecord(StoredEvent e, ObjectNode opened, String topic,
-                                                               String source) {
+    public static ProducerRecord<String, byte[]> toStateRecord(
+            StoredEvent e, ObjectNode opened, String topic, String source) {
         ProducerRecord<String, byte[]> full = toRecord(e, opened, topic, source);
         byte[] value = e.type().isDeletion() ? null : full.value();
         // The compacted topic keeps each user's last record indefinitely: it says what the user is, not who asked
@@ -69,8 +69,12 @@ public final class CloudEventMapper {
         ce.put("ce_id", e.eventId().toString());
         ce.put("ce_source", source);
         ce.put("ce_type", ceType(e, opened));
-        ce.put("ce_subject", e.streamType().endpoint() + "/"
-                + (e.streamType() == StreamType.Tenant ? e.tenant() : e.streamId().toString()));
+        ce.put(
+                "ce_subject",
+                e.streamType().endpoint() + "/"
+                        + (e.streamType() == StreamType.Tenant
+                                ? e.tenant()
+                                : e.streamId().toString()));
         ce.put("ce_time", e.occurredAt().toString());
         ce.put("ce_dataschema", DATA_SCHEMA);
         // Extensions (lower-case alphanumerics, per the CloudEvents naming rule).
@@ -104,17 +108,27 @@ public final class CloudEventMapper {
             // RFC 9967 has no erasure event: for a consumer it is a deletion (ce_ledgerevent says UserErased).
             case UserDeleted, GroupDeleted, UserErased -> PROV + "delete";
             // RFC 9967 covers provisioning only; the admin plane has its own event types.
-            case TenantCreated, TenantSettingsChanged, TenantSuspended, TenantResumed, TenantDeleted,
-                    TenantIssuerTrusted, TenantIssuerRemoved, TenantCredentialIssued, TenantCredentialRevoked,
-                    TenantSchemaRegistered, TenantSchemaChanged, TenantSchemaRemoved ->
-                    ADMIN + e.type().name();
+            case TenantCreated,
+                    TenantSettingsChanged,
+                    TenantSuspended,
+                    TenantResumed,
+                    TenantDeleted,
+                    TenantIssuerTrusted,
+                    TenantIssuerRemoved,
+                    TenantCredentialIssued,
+                    TenantCredentialRevoked,
+                    TenantSchemaRegistered,
+                    TenantSchemaChanged,
+                    TenantSchemaRemoved -> ADMIN + e.type().name();
         };
     }
 
     /** A PATCH whose only effect is on `active` is an activation or deactivation (RFC 9967). */
     private static java.util.Optional<String> activationType(ObjectNode opened) {
         JsonNode changed = opened.path("changed");
-        if (changed.isArray() && changed.size() == 1 && "active".equals(changed.get(0).asText())) {
+        if (changed.isArray()
+                && changed.size() == 1
+                && "active".equals(changed.get(0).asText())) {
             boolean active = opened.path("state").path("active").asBoolean(false);
             return java.util.Optional.of(PROV + (active ? "activate" : "deactivate"));
         }
@@ -132,7 +146,8 @@ public final class CloudEventMapper {
                 data.put("id", e.streamId().toString());
                 ArrayNode attrs = data.putArray("attributes");
                 attrs.add("members");
-                data.set(e.type() == EventType.GroupMembersAdded ? "membersAdded" : "membersRemoved",
+                data.set(
+                        e.type() == EventType.GroupMembersAdded ? "membersAdded" : "membersRemoved",
                         opened.path("members").deepCopy());
                 if (opened.has("reason")) {
                     data.put("reason", opened.get("reason").asText());
@@ -141,7 +156,8 @@ public final class CloudEventMapper {
             case UserDeleted, GroupDeleted -> data.put("id", e.streamId().toString());
             case UserErased -> data.put("id", e.streamId().toString()).put("erased", true);
             default -> {
-                data.putArray("schemas").add(e.streamType() == StreamType.User ? ScimSchemas.USER_URN : ScimSchemas.GROUP_URN);
+                data.putArray("schemas")
+                        .add(e.streamType() == StreamType.User ? ScimSchemas.USER_URN : ScimSchemas.GROUP_URN);
                 data.put("id", e.streamId().toString());
                 JsonNode state = opened.path("state");
                 for (Iterator<Map.Entry<String, JsonNode>> it = state.fields(); it.hasNext(); ) {
@@ -158,8 +174,11 @@ public final class CloudEventMapper {
                 }
             }
         }
-        data.putObject("meta").put("resourceType", e.streamType().name()).put("location", location)
-                .put("lastModified", e.occurredAt().toString()).put("version", ETags.of(e.version()));
+        data.putObject("meta")
+                .put("resourceType", e.streamType().name())
+                .put("location", location)
+                .put("lastModified", e.occurredAt().toString())
+                .put("version", ETags.of(e.version()));
         try {
             return JsonSupport.MAPPER.writeValueAsBytes(data);
         } catch (JsonProcessingException ex) {
@@ -178,8 +197,11 @@ public final class CloudEventMapper {
                 data.set(f.getKey(), f.getValue().deepCopy());
             }
         });
-        data.putObject("meta").put("resourceType", "Tenant").put("location", "/admin/tenants/" + e.tenant())
-                .put("lastModified", e.occurredAt().toString()).put("version", ETags.of(e.version()));
+        data.putObject("meta")
+                .put("resourceType", "Tenant")
+                .put("location", "/admin/tenants/" + e.tenant())
+                .put("lastModified", e.occurredAt().toString())
+                .put("version", ETags.of(e.version()));
         try {
             return JsonSupport.MAPPER.writeValueAsBytes(data);
         } catch (JsonProcessingException ex) {

@@ -57,34 +57,47 @@ public class KafkaRelay {
 
     @Inject
     Pool pool;
+
     @Inject
     CommitOrderReader log;
+
     @Inject
     DataKeyStore dataKeys;
+
     @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
     @ConfigProperty(name = "scim.publish.enabled")
     boolean enabled;
+
     @ConfigProperty(name = "scim.publish.subscription")
     String subscription;
+
     @ConfigProperty(name = "scim.publish.users-topic")
     String usersTopic;
+
     @ConfigProperty(name = "scim.publish.groups-topic")
     String groupsTopic;
+
     @ConfigProperty(name = "scim.publish.tenants-topic")
     String tenantsTopic;
+
     @ConfigProperty(name = "scim.publish.users-state-topic")
     String usersStateTopic;
+
     @ConfigProperty(name = "scim.publish.topic-partitions")
     int partitions;
+
     @ConfigProperty(name = "scim.publish.topic-replication-factor")
     short replicationFactor;
+
     @ConfigProperty(name = "scim.publish.batch-size")
     int batchSize;
+
     @ConfigProperty(name = "scim.publish.idle-poll-ms")
     long idlePollMs;
+
     @ConfigProperty(name = "scim.publish.source")
     String source;
 
@@ -110,8 +123,8 @@ public class KafkaRelay {
 
     public synchronized void start() {
         if (worker == null) {
-            worker = new PeriodicWorker("kafka-relay-" + subscription, Duration.ZERO, this::leadWhileAllowed,
-                    this::pauseAfterFailure);
+            worker = new PeriodicWorker(
+                    "kafka-relay-" + subscription, Duration.ZERO, this::leadWhileAllowed, this::pauseAfterFailure);
         }
         worker.start();
     }
@@ -166,18 +179,25 @@ public class KafkaRelay {
         SqlConnection conn = await(pool.getConnection());
         boolean locked = false;
         try {
-            locked = query(conn, "SELECT pg_try_advisory_lock(hashtext('scim-ledger-relay'), hashtext($1)) AS locked",
-                    subscription).iterator().next().getBoolean("locked");
+            locked = query(
+                            conn,
+                            "SELECT pg_try_advisory_lock(hashtext('scim-ledger-relay'), hashtext($1)) AS locked",
+                            subscription)
+                    .iterator()
+                    .next()
+                    .getBoolean("locked");
             if (!locked) {
                 worker.pause(1_000); // another instance publishes; stay a hot standby
                 return;
             }
             query(conn, "INSERT INTO relay_checkpoint (subscription) VALUES ($1) ON CONFLICT DO NOTHING", subscription);
-            TopicSetup.ensure(kafkaConfig, List.of(
-                    TopicSetup.changelog(usersTopic, partitions, replicationFactor),
-                    TopicSetup.changelog(groupsTopic, partitions, replicationFactor),
-                    TopicSetup.changelog(tenantsTopic, partitions, replicationFactor),
-                    TopicSetup.state(usersStateTopic, partitions, replicationFactor)));
+            TopicSetup.ensure(
+                    kafkaConfig,
+                    List.of(
+                            TopicSetup.changelog(usersTopic, partitions, replicationFactor),
+                            TopicSetup.changelog(groupsTopic, partitions, replicationFactor),
+                            TopicSetup.changelog(tenantsTopic, partitions, replicationFactor),
+                            TopicSetup.state(usersStateTopic, partitions, replicationFactor)));
             try (KafkaProducer<String, byte[]> producer = newProducer()) {
                 active = true;
                 while (worker.isRunning()) {
@@ -203,8 +223,8 @@ public class KafkaRelay {
     int publishBatch(SqlConnection conn, KafkaProducer<String, byte[]> producer) {
         RelayCheckpoint cp = checkpoint(conn);
         // The relay publishes every tenant's events: one subscription carries the whole log.
-        List<StoredEvent> batch = log.readAllTenantsCommittedAfter(conn, new LogPoint(cp.txId(), cp.position()),
-                batchSize);
+        List<StoredEvent> batch =
+                log.readAllTenantsCommittedAfter(conn, new LogPoint(cp.txId(), cp.position()), batchSize);
         if (batch.isEmpty()) {
             return 0;
         }
@@ -219,8 +239,8 @@ public class KafkaRelay {
             ObjectNode opened = e.payload();
             if (e.type() == io.scimledger.events.EventType.GroupMembersAdded) {
                 // members' displays are sealed under each member's key, not the group's
-                opened = io.scimledger.privacy.MemberDisplays.open(opened,
-                        id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
+                opened = io.scimledger.privacy.MemberDisplays.open(
+                        opened, id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
             }
             if (PersonalDataCipher.containsSealed(opened)) {
                 Optional<io.scimledger.privacy.DataKey> key =
@@ -259,20 +279,33 @@ public class KafkaRelay {
         }
         if (LOG.isDebugEnabled()) { // one line per batch: enough to see a checkpoint that goes backwards
             StoredEvent first = batch.get(0);
-            LOG.debugf("relay %s: checkpoint (%s, %d), read %d, acknowledged %d, first (%s, %d), last acked (%s, %d)",
-                    subscription, cp.txId(), cp.position(), batch.size(), acknowledged, first.txId(), first.position(),
+            LOG.debugf(
+                    "relay %s: checkpoint (%s, %d), read %d, acknowledged %d, first (%s, %d), last acked (%s, %d)",
+                    subscription,
+                    cp.txId(),
+                    cp.position(),
+                    batch.size(),
+                    acknowledged,
+                    first.txId(),
+                    first.position(),
                     acknowledged == 0 ? "-" : batch.get(acknowledged - 1).txId(),
                     acknowledged == 0 ? 0 : batch.get(acknowledged - 1).position());
         }
         if (acknowledged > 0) {
             StoredEvent last = batch.get(acknowledged - 1);
-            query(conn, "UPDATE relay_checkpoint SET last_tx_id = $2::text::xid8, last_position = $3, "
-                    + "published = published + $4, updated_at = now() WHERE subscription = $1",
-                    subscription, last.txId(), last.position(), (long) acknowledged);
+            query(
+                    conn,
+                    "UPDATE relay_checkpoint SET last_tx_id = $2::text::xid8, last_position = $3, "
+                            + "published = published + $4, updated_at = now() WHERE subscription = $1",
+                    subscription,
+                    last.txId(),
+                    last.position(),
+                    (long) acknowledged);
         }
         if (failure != null || acknowledged < batch.size()) {
-            throw new IllegalStateException("broker did not acknowledge: "
-                    + (failure == null ? "batch cut short" : failure.getMessage()), failure);
+            throw new IllegalStateException(
+                    "broker did not acknowledge: " + (failure == null ? "batch cut short" : failure.getMessage()),
+                    failure);
         }
         return batch.size();
     }
@@ -291,8 +324,12 @@ public class KafkaRelay {
     }
 
     private RelayCheckpoint checkpoint(SqlConnection conn) {
-        Row r = query(conn, "SELECT last_tx_id::text AS tx, last_position FROM relay_checkpoint WHERE subscription = $1",
-                subscription).iterator().next();
+        Row r = query(
+                        conn,
+                        "SELECT last_tx_id::text AS tx, last_position FROM relay_checkpoint WHERE subscription = $1",
+                        subscription)
+                .iterator()
+                .next();
         return new RelayCheckpoint(r.getString("tx"), r.getLong("last_position"));
     }
 
@@ -314,5 +351,4 @@ public class KafkaRelay {
         props.keySet().removeIf(k -> k.startsWith("group.") || k.equals("auto.offset.reset"));
         return new KafkaProducer<>(props);
     }
-
 }

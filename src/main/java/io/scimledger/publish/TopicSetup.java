@@ -20,27 +20,30 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class TopicSetup {
 
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     static NewTopic changelog(String name, int partitions, short replicationFactor) {
         return new NewTopic(name, partitions, replicationFactor).configs(Map.of("cleanup.policy", "delete"));
     }
 
     static NewTopic state(String name, int partitions, short replicationFactor) {
-        return new NewTopic(name, partitions, replicationFactor).configs(Map.of(
-                "cleanup.policy", "compact",
-                // Bound how long a superseded value (or an erased person's last state) may stay readable.
-                "max.compaction.lag.ms", "3600000",
-                "segment.ms", "3600000",
-                "delete.retention.ms", "86400000"));
+        return new NewTopic(name, partitions, replicationFactor)
+                .configs(Map.of(
+                        "cleanup.policy", "compact",
+                        // Bound how long a superseded value (or an erased person's last state) may stay readable.
+                        "max.compaction.lag.ms", "3600000",
+                        "segment.ms", "3600000",
+                        "delete.retention.ms", "86400000"));
     }
 
     static void ensure(Map<String, Object> kafkaConfig, List<NewTopic> topics) {
         // The same connection settings as the producer (bootstrap, TLS, SASL), minus client-type specific ones.
         Map<String, Object> props = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
-            if (k.startsWith("bootstrap.") || k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+            if (k.startsWith("bootstrap.")
+                    || k.startsWith("security.")
+                    || k.startsWith("ssl.")
+                    || k.startsWith("sasl.")) {
                 props.put(k, v);
             }
         });

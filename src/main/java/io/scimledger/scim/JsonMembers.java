@@ -29,8 +29,7 @@ public final class JsonMembers {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .reader();
 
-    private JsonMembers() {
-    }
+    private JsonMembers() {}
 
     /**
      * Parses a request body (or a JSON text found inside one) into a tree in which no object names a member twice.
@@ -75,7 +74,8 @@ public final class JsonMembers {
                         throw ambiguous(where, other, member.getKey());
                     }
                 }
-                requireUnambiguous(member.getValue(), where.isEmpty() ? member.getKey() : where + "." + member.getKey());
+                requireUnambiguous(
+                        member.getValue(), where.isEmpty() ? member.getKey() : where + "." + member.getKey());
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {

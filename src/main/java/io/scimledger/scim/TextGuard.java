@@ -11,8 +11,7 @@ import java.util.Map;
  */
 public final class TextGuard {
 
-    private TextGuard() {
-    }
+    private TextGuard() {}
 
     public static boolean hasNul(CharSequence text) {
         if (text == null) {

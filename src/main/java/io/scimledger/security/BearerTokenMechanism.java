@@ -46,8 +46,10 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     private final String platformIssuer;
     private final VerifiedJwtCache verifiedJwts = new VerifiedJwtCache();
 
-    public BearerTokenMechanism(ProvisioningTokens provisioningTokens, TenantIssuerTokens tenantIssuerTokens,
-                                @ConfigProperty(name = "mp.jwt.verify.issuer") String platformIssuer) {
+    public BearerTokenMechanism(
+            ProvisioningTokens provisioningTokens,
+            TenantIssuerTokens tenantIssuerTokens,
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String platformIssuer) {
         this.provisioningTokens = provisioningTokens;
         this.tenantIssuerTokens = tenantIssuerTokens;
         this.platformIssuer = platformIssuer;
@@ -71,16 +73,20 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         }
         long start = System.nanoTime();
         if (token.startsWith(ProvisioningTokens.PREFIX)) {
-            return provisioningTokens.verify(token).invoke(() -> Phases.since(Phases.AUTH_PROVISIONING, start))
+            return provisioningTokens
+                    .verify(token)
+                    .invoke(() -> Phases.since(Phases.AUTH_PROVISIONING, start))
                     .map(found -> found.map(c -> {
-                QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal("token:" + c.id()))
-                        .addRoles(Set.copyOf(c.scopes()))
-                        .addAttribute(TENANT, c.tenant())
-                        .addAttribute(SUBJECT, "token:" + c.id())
-                        .addAttribute(CLIENT, c.label() == null ? "provisioning-token" : c.label());
-                return (SecurityIdentity) b.build();
-            }).orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired provisioning token")));
+                                QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
+                                        .setPrincipal(new QuarkusPrincipal("token:" + c.id()))
+                                        .addRoles(Set.copyOf(c.scopes()))
+                                        .addAttribute(TENANT, c.tenant())
+                                        .addAttribute(SUBJECT, "token:" + c.id())
+                                        .addAttribute(CLIENT, c.label() == null ? "provisioning-token" : c.label());
+                                return (SecurityIdentity) b.build();
+                            })
+                            .orElseThrow(() -> new AuthenticationFailedException(
+                                    "unknown, revoked or expired provisioning token")));
         }
         String issuer = UnverifiedJwt.issuer(token);
         if (issuer == null) {
@@ -93,7 +99,8 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
                 Phases.since(Phases.AUTH_JWT_CACHED, start);
                 return Uni.createFrom().item(known);
             }
-            return identityProviderManager.authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(token)))
+            return identityProviderManager
+                    .authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(token)))
                     .invoke(identity -> {
                         verifiedJwts.put(key, identity, Instant.now());
                         Phases.since(Phases.AUTH_JWT, start);

@@ -162,7 +162,8 @@ public class Caller {
         if (attribute != null) {
             return attribute.toString();
         }
-        return jwt().map(JsonWebToken::getSubject).orElse(identity.getPrincipal().getName());
+        return jwt().map(JsonWebToken::getSubject)
+                .orElse(identity.getPrincipal().getName());
     }
 
     /**
@@ -189,7 +190,9 @@ public class Caller {
     public static final String REGISTERED_ON_FIRST_USE = "scim-ledger:register-on-first-use";
 
     private String address() {
-        return request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return request == null || request.remoteAddress() == null
+                ? null
+                : request.remoteAddress().hostAddress();
     }
 
     /** Set by {@link RequestIds} before the request is matched, so it excludes our own processing time. */

@@ -40,16 +40,22 @@ public class ProvisioningTokens {
     public static final String PREFIX = "slpt_";
 
     /** What a token may grant: never the platform operator's scope. */
-    public static final Set<String> GRANTABLE = Set.of(Scopes.SCIM_READ, Scopes.SCIM_WRITE, Scopes.AUDIT_READ,
-            Scopes.ADMIN);
+    public static final Set<String> GRANTABLE =
+            Set.of(Scopes.SCIM_READ, Scopes.SCIM_WRITE, Scopes.AUDIT_READ, Scopes.ADMIN);
 
     private static final Logger LOG = Logger.getLogger(ProvisioningTokens.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
     /** A live token as the registry holds it. */
-    public record Credential(UUID id, String tenant, String label, List<String> scopes, Instant expiresAt,
-                             Instant revokedAt, Instant lastUsedAt) {
+    public record Credential(
+            UUID id,
+            String tenant,
+            String label,
+            List<String> scopes,
+            Instant expiresAt,
+            Instant revokedAt,
+            Instant lastUsedAt) {
 
         boolean usableAt(Instant now) {
             return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
@@ -82,13 +88,13 @@ public class ProvisioningTokens {
 
     public static void requireGrantable(List<String> scopes) {
         if (scopes == null || scopes.isEmpty()) {
-            throw ScimException.invalidValue("'scopes' must list what the token may do, e.g. [\"scim:read\", "
-                    + "\"scim:write\"]");
+            throw ScimException.invalidValue(
+                    "'scopes' must list what the token may do, e.g. [\"scim:read\", " + "\"scim:write\"]");
         }
         for (String s : scopes) {
             if (!GRANTABLE.contains(s)) {
-                throw ScimException.invalidValue("a provisioning token may hold only " + String.join(", ",
-                        GRANTABLE.stream().sorted().toList()));
+                throw ScimException.invalidValue("a provisioning token may hold only "
+                        + String.join(", ", GRANTABLE.stream().sorted().toList()));
             }
         }
     }
@@ -98,7 +104,8 @@ public class ProvisioningTokens {
         String hash = hashHex(token);
         Instant now = Instant.now();
         Credential cached = registry.cacheable() ? cache.get(hash) : null;
-        Uni<Optional<Credential>> found = cached != null ? Uni.createFrom().item(Optional.of(cached))
+        Uni<Optional<Credential>> found = cached != null
+                ? Uni.createFrom().item(Optional.of(cached))
                 : pool.preparedQuery("SELECT credential_id, tenant_id, label, scopes, expires_at, revoked_at, "
                                 + "last_used_at FROM tenant_credential WHERE token_hash = $1")
                         .execute(Tuple.of(Buffer.buffer(sha256(token))))
@@ -120,20 +127,25 @@ public class ProvisioningTokens {
         if (c.lastUsedAt() != null && c.lastUsedAt().plus(LAST_USED_GRANULARITY).isAfter(now)) {
             return c;
         }
-        Credential updated = new Credential(c.id(), c.tenant(), c.label(), c.scopes(), c.expiresAt(), c.revokedAt(),
-                now);
+        Credential updated =
+                new Credential(c.id(), c.tenant(), c.label(), c.scopes(), c.expiresAt(), c.revokedAt(), now);
         cache.computeIfPresent(hash, (h, old) -> updated);
         pool.preparedQuery("UPDATE tenant_credential SET last_used_at = $2 WHERE credential_id = $1")
                 .execute(Tuple.of(c.id(), now.atOffset(ZoneOffset.UTC)))
-                .subscribe().with(ok -> { }, failure -> LOG.debugf("last use of a token not recorded: %s",
-                        failure.getMessage()));
+                .subscribe()
+                .with(ok -> {}, failure -> LOG.debugf("last use of a token not recorded: %s", failure.getMessage()));
         return updated;
     }
 
     private static Credential fromRow(Row r) {
-        return new Credential(r.getUUID("credential_id"), r.getString("tenant_id"), r.getString("label"),
-                List.of(r.getString("scopes").split(" ")), instant(r.getOffsetDateTime("expires_at")),
-                instant(r.getOffsetDateTime("revoked_at")), instant(r.getOffsetDateTime("last_used_at")));
+        return new Credential(
+                r.getUUID("credential_id"),
+                r.getString("tenant_id"),
+                r.getString("label"),
+                List.of(r.getString("scopes").split(" ")),
+                instant(r.getOffsetDateTime("expires_at")),
+                instant(r.getOffsetDateTime("revoked_at")),
+                instant(r.getOffsetDateTime("last_used_at")));
     }
 
     private static Instant instant(OffsetDateTime t) {

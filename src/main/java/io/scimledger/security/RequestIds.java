@@ -21,7 +21,10 @@ public class RequestIds {
 
     @ServerRequestFilter(preMatching = true)
     public void assign(HttpServerRequest request) {
-        request.headers().set(RECEIVED_AT_HEADER, Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
+        request.headers()
+                .set(
+                        RECEIVED_AT_HEADER,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
         ensure(request);
     }
 
@@ -44,7 +47,10 @@ public class RequestIds {
             return UUID.randomUUID().toString();
         }
         String id = request.getHeader(Caller.REQUEST_ID_HEADER);
-        if (id == null || id.isBlank() || id.length() > MAX_LENGTH || !id.chars().allMatch(c -> c > 32 && c < 127)) {
+        if (id == null
+                || id.isBlank()
+                || id.length() > MAX_LENGTH
+                || !id.chars().allMatch(c -> c > 32 && c < 127)) {
             id = UUID.randomUUID().toString();
             request.headers().set(Caller.REQUEST_ID_HEADER, id);
         }

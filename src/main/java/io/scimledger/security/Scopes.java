@@ -17,6 +17,5 @@ public final class Scopes {
      */
     public static final String PLATFORM_ADMIN = "platform:admin";
 
-    private Scopes() {
-    }
+    private Scopes() {}
 }

@@ -44,8 +44,12 @@ public class StartupChecks {
     }
 
     /** Pure decision, separated for tests. */
-    static void check(LaunchMode mode, Optional<String> location, Optional<String> inlineKey,
-                      Optional<String> keyLocation, String devKey) {
+    static void check(
+            LaunchMode mode,
+            Optional<String> location,
+            Optional<String> inlineKey,
+            Optional<String> keyLocation,
+            String devKey) {
         if (mode == LaunchMode.DEVELOPMENT || mode == LaunchMode.TEST) {
             return;
         }
@@ -53,8 +57,10 @@ public class StartupChecks {
             throw new IllegalStateException("no JWT verification key configured: set mp.jwt.verify.publickey.location "
                     + "(a PEM file or a JWKS URL) and mp.jwt.verify.issuer");
         }
-        String configured = inlineKey.orElseGet(() -> location.map(StartupChecks::readQuietly).orElse(""));
-        boolean isDevKey = !normalise(configured).isEmpty() && normalise(configured).equals(normalise(devKey));
+        String configured = inlineKey.orElseGet(
+                () -> location.map(StartupChecks::readQuietly).orElse(""));
+        boolean isDevKey =
+                !normalise(configured).isEmpty() && normalise(configured).equals(normalise(devKey));
         if (isDevKey || location.filter(DEV_PUBLIC_KEY_RESOURCE::equals).isPresent()) {
             throw new IllegalStateException("the development JWT key is refused outside the dev and test profiles");
         }

@@ -42,7 +42,8 @@ public class TenantIssuerTokens {
 
     public Uni<SecurityIdentity> verify(String token, String issuer) {
         JsonNode claims = UnverifiedJwt.claims(token);
-        return Uni.createFrom().item(() -> identity(token, issuer, claims))
+        return Uni.createFrom()
+                .item(() -> identity(token, issuer, claims))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -56,7 +57,9 @@ public class TenantIssuerTokens {
                     continue;
                 }
                 boolean claimMatches = i.tenantClaim() == null
-                        || (claims != null && i.tenantClaimValue().equals(claims.path(i.tenantClaim()).asText(null)));
+                        || (claims != null
+                                && i.tenantClaimValue()
+                                        .equals(claims.path(i.tenantClaim()).asText(null)));
                 if (claimMatches) {
                     if (tenant != null) {
                         throw new AuthenticationFailedException("issuer " + issuer + " maps to more than one tenant");

@@ -10,8 +10,7 @@ import java.util.Base64;
  */
 final class UnverifiedJwt {
 
-    private UnverifiedJwt() {
-    }
+    private UnverifiedJwt() {}
 
     /** The {@code iss} claim, or null when the token is not a compact JWS with a JSON payload. */
     static String issuer(String token) {

@@ -28,8 +28,7 @@ final class VerifiedJwtCache {
     static final int MAX_ENTRIES = 10_000;
     private static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
 
-    private record Entry(SecurityIdentity identity, Instant expires) {
-    }
+    private record Entry(SecurityIdentity identity, Instant expires) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -48,7 +47,8 @@ final class VerifiedJwtCache {
 
     /** Remembers a verified identity until its token's {@code exp}; tokens without one are not kept. */
     void put(String key, SecurityIdentity identity, Instant now) {
-        if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || !(jwt.getClaim("exp") instanceof Number exp)
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt)
+                || !(jwt.getClaim("exp") instanceof Number exp)
                 || identity.getAttribute(ROUTING_CONTEXT) != null) {
             return; // no expiry, or an identity tied to the request it was made for: never shared
         }

@@ -33,6 +33,7 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
 
     /** At most this many attributes (sub-attributes count) in one schema, and this many schemas per tenant. */
     public static final int MAX_ATTRIBUTES = 100;
+
     public static final int MAX_SCHEMAS = 20;
     /** The largest schema document accepted, in bytes of the request body. */
     public static final int MAX_BYTES = 64 * 1024;
@@ -42,11 +43,23 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
      * projection's SQL names the extension's jsonb key with it, so nothing else may appear.
      */
     private static final Pattern URN = Pattern.compile("urn:[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+");
-    private static final Set<String> TOP_MEMBERS = Set.of("schemas", "id", "name", "description", "attributes",
-            "resourceType", "meta");
-    private static final Set<String> ATTRIBUTE_MEMBERS = Set.of("name", "type", "multiValued", "description",
-            "required", "caseExact", "mutability", "returned", "uniqueness", "canonicalValues", "referenceTypes",
-            "subAttributes", "personal");
+
+    private static final Set<String> TOP_MEMBERS =
+            Set.of("schemas", "id", "name", "description", "attributes", "resourceType", "meta");
+    private static final Set<String> ATTRIBUTE_MEMBERS = Set.of(
+            "name",
+            "type",
+            "multiValued",
+            "description",
+            "required",
+            "caseExact",
+            "mutability",
+            "returned",
+            "uniqueness",
+            "canonicalValues",
+            "referenceTypes",
+            "subAttributes",
+            "personal");
 
     public String id() {
         return schema.id();
@@ -61,8 +74,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
      */
     public static ExtensionSchema parse(JsonNode body, int bodyBytes) {
         if (bodyBytes > MAX_BYTES) {
-            throw ScimException.invalidValue("schema document is " + bodyBytes + " bytes; at most " + MAX_BYTES
-                    + " are accepted");
+            throw ScimException.invalidValue(
+                    "schema document is " + bodyBytes + " bytes; at most " + MAX_BYTES + " are accepted");
         }
         if (body == null || !body.isObject()) {
             throw ScimException.invalidSyntax("a schema must be a JSON object (RFC 7643 section 7)");
@@ -97,8 +110,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
         for (AttributeDefinition a : parsed) {
             if (a.personal() && resourceType.equals("Group")) {
                 // personal values are sealed under a person's data key; a Group has none
-                throw ScimException.invalidValue("attribute '" + a.name() + "': 'personal' applies to User "
-                        + "extensions only");
+                throw ScimException.invalidValue(
+                        "attribute '" + a.name() + "': 'personal' applies to User " + "extensions only");
             }
             String clash = clashWithCore(resourceType, a.name());
             if (clash != null) {
@@ -106,22 +119,31 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
                         + " attribute of the same name; choose another name");
             }
         }
-        return new ExtensionSchema(resourceType, new SchemaDefinition(id, name == null ? lastSegment : name,
-                description == null ? "" : description, parsed));
+        return new ExtensionSchema(
+                resourceType,
+                new SchemaDefinition(
+                        id, name == null ? lastSegment : name, description == null ? "" : description, parsed));
     }
 
     /** A schema as stored in the log and the registry (written by {@link #toJson()}); trusted, not re-checked. */
     public static ExtensionSchema fromStored(JsonNode o) {
         List<AttributeDefinition> attrs = new ArrayList<>();
         o.path("attributes").forEach(a -> attrs.add(storedAttribute(a)));
-        return new ExtensionSchema(o.path("resourceType").asText("User"), new SchemaDefinition(o.path("id").asText(),
-                o.path("name").asText(), o.path("description").asText(""), attrs));
+        return new ExtensionSchema(
+                o.path("resourceType").asText("User"),
+                new SchemaDefinition(
+                        o.path("id").asText(),
+                        o.path("name").asText(),
+                        o.path("description").asText(""),
+                        attrs));
     }
 
     /** RFC 7643 section 7 form, with {@code resourceType} and each attribute's {@code personal}. */
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("id", schema.id()).put("name", schema.name()).put("description", schema.description())
+        o.put("id", schema.id())
+                .put("name", schema.name())
+                .put("description", schema.description())
                 .put("resourceType", resourceType);
         ArrayNode attrs = o.putArray("attributes");
         schema.attributes().forEach(a -> attrs.add(attributeJson(a)));
@@ -149,7 +171,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
 
     private static boolean reserved(String id) {
         String lower = id.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("urn:ietf:params:scim:schemas:core:") || lower.startsWith("urn:ietf:params:scim:api:")
+        if (lower.startsWith("urn:ietf:params:scim:schemas:core:")
+                || lower.startsWith("urn:ietf:params:scim:api:")
                 || lower.startsWith("urn:scim-ledger:")) {
             return true;
         }
@@ -162,8 +185,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
         List<AttributeDefinition> out = new ArrayList<>();
         for (JsonNode a : array) {
             if (++count[0] > MAX_ATTRIBUTES) {
-                throw ScimException.invalidValue("a schema holds at most " + MAX_ATTRIBUTES
-                        + " attributes (sub-attributes included)");
+                throw ScimException.invalidValue(
+                        "a schema holds at most " + MAX_ATTRIBUTES + " attributes (sub-attributes included)");
             }
             AttributeDefinition def = attribute(a, parent, count);
             if (out.stream().anyMatch(d -> d.name().equalsIgnoreCase(def.name()))) {
@@ -253,12 +276,12 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
         boolean hasSubs = subs != null && !subs.isNull() && !(subs.isArray() && subs.isEmpty());
         if (type == AttributeType.COMPLEX) {
             if (parent != null) {
-                throw ScimException.invalidValue("attribute '" + where + "': a sub-attribute cannot be complex "
-                        + "(RFC 7643 section 2.3.8)");
+                throw ScimException.invalidValue(
+                        "attribute '" + where + "': a sub-attribute cannot be complex " + "(RFC 7643 section 2.3.8)");
             }
             if (!hasSubs || !subs.isArray()) {
-                throw ScimException.invalidSyntax("complex attribute '" + where
-                        + "' needs 'subAttributes', a non-empty array");
+                throw ScimException.invalidSyntax(
+                        "complex attribute '" + where + "' needs 'subAttributes', a non-empty array");
             }
             b.subAttributes(attributes(subs, name, count).toArray(AttributeDefinition[]::new));
         } else if (hasSubs) {
@@ -275,7 +298,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
                 type = t;
             }
         }
-        AttributeDefinition.Builder b = AttributeDefinition.builder(a.path("name").asText(), type)
+        AttributeDefinition.Builder b = AttributeDefinition.builder(
+                        a.path("name").asText(), type)
                 .description(a.path("description").asText(""));
         if (a.path("multiValued").asBoolean()) {
             b.multiValued();
@@ -313,10 +337,16 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
 
     static ObjectNode attributeJson(AttributeDefinition a) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("name", a.name()).put("type", a.type().scimName()).put("multiValued", a.multiValued())
-                .put("description", a.description()).put("required", a.required()).put("caseExact", a.caseExact())
-                .put("mutability", a.mutability().scimName()).put("returned", a.returned().scimName())
-                .put("uniqueness", a.uniqueness().scimName()).put("personal", a.personal());
+        o.put("name", a.name())
+                .put("type", a.type().scimName())
+                .put("multiValued", a.multiValued())
+                .put("description", a.description())
+                .put("required", a.required())
+                .put("caseExact", a.caseExact())
+                .put("mutability", a.mutability().scimName())
+                .put("returned", a.returned().scimName())
+                .put("uniqueness", a.uniqueness().scimName())
+                .put("personal", a.personal());
         if (!a.canonicalValues().isEmpty()) {
             ArrayNode cv = o.putArray("canonicalValues");
             a.canonicalValues().forEach(cv::add);
@@ -354,8 +384,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
             throw ScimException.invalidSyntax("'" + member + "' of " + what + " must be a non-empty string");
         }
         if (v.asText().length() > maxLength) {
-            throw ScimException.invalidValue("'" + member + "' of " + what + " is longer than " + maxLength
-                    + " characters");
+            throw ScimException.invalidValue(
+                    "'" + member + "' of " + what + " is longer than " + maxLength + " characters");
         }
         return v.asText();
     }
@@ -377,8 +407,8 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
             return List.of();
         }
         if (!v.isArray() || v.size() > 100) {
-            throw ScimException.invalidSyntax("'" + member + "' of attribute '" + where
-                    + "' must be an array of at most 100 strings");
+            throw ScimException.invalidSyntax(
+                    "'" + member + "' of attribute '" + where + "' must be an array of at most 100 strings");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode s : v) {
@@ -391,15 +421,16 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
         return out;
     }
 
-    private static <E> E named(E[] values, String text, java.util.function.Function<E, String> scimName,
-                               String member, String where) {
+    private static <E> E named(
+            E[] values, String text, java.util.function.Function<E, String> scimName, String member, String where) {
         for (E e : values) {
             if (scimName.apply(e).equalsIgnoreCase(text)) {
                 return e;
             }
         }
         throw ScimException.invalidValue("attribute '" + where + "': unknown " + member + " '" + text + "'; one of "
-                + String.join(", ", java.util.Arrays.stream(values).map(scimName).toList()));
+                + String.join(
+                        ", ", java.util.Arrays.stream(values).map(scimName).toList()));
     }
 
     private static String qualified(String parent, String name) {

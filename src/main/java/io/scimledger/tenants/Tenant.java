@@ -4,10 +4,20 @@ import java.time.Instant;
 import java.util.List;
 
 /** A registered tenant as the registry projection holds it. */
-public record Tenant(String name, Status status, TenantSettings settings, List<TrustedIssuer> issuers,
-                     List<ExtensionSchema> schemas, long version, Instant created, Instant lastModified) {
+public record Tenant(
+        String name,
+        Status status,
+        TenantSettings settings,
+        List<TrustedIssuer> issuers,
+        List<ExtensionSchema> schemas,
+        long version,
+        Instant created,
+        Instant lastModified) {
 
-    public enum Status { active, suspended }
+    public enum Status {
+        active,
+        suspended
+    }
 
     public Tenant {
         issuers = List.copyOf(issuers);

@@ -37,8 +37,8 @@ public class TenantAdministration {
     private final Projector projector;
     private final TenantRegistry registry;
 
-    public TenantAdministration(WriteTransactions transactions, EventStore events, Projector projector,
-                                TenantRegistry registry) {
+    public TenantAdministration(
+            WriteTransactions transactions, EventStore events, Projector projector, TenantRegistry registry) {
         this.transactions = transactions;
         this.events = events;
         this.projector = projector;
@@ -46,8 +46,7 @@ public class TenantAdministration {
     }
 
     /** A token issued now: the secret is in {@code token} and nowhere else, ever. */
-    public record IssuedCredential(UUID id, String token, String label, List<String> scopes, Instant expiresAt) {
-    }
+    public record IssuedCredential(UUID id, String token, String label, List<String> scopes, Instant expiresAt) {}
 
     /**
      * Registers a tenant.
@@ -137,7 +136,9 @@ public class TenantAdministration {
         return committed(origin, conn -> {
             Tenant current = require(conn, origin.tenant());
             List<TrustedIssuer> next = new ArrayList<>();
-            current.issuers().stream().filter(i -> !i.issuer().equals(issuer.issuer())).forEach(next::add);
+            current.issuers().stream()
+                    .filter(i -> !i.issuer().equals(issuer.issuer()))
+                    .forEach(next::add);
             next.add(issuer);
             if (next.size() > 20) {
                 throw ScimException.invalidValue("a tenant trusts at most 20 issuers");
@@ -152,7 +153,9 @@ public class TenantAdministration {
     public Tenant removeIssuer(RequestOrigin origin, String issuer) {
         return committed(origin, conn -> {
             Tenant current = require(conn, origin.tenant());
-            List<TrustedIssuer> next = current.issuers().stream().filter(i -> !i.issuer().equals(issuer)).toList();
+            List<TrustedIssuer> next = current.issuers().stream()
+                    .filter(i -> !i.issuer().equals(issuer))
+                    .toList();
             if (next.size() == current.issuers().size()) {
                 throw ScimException.notFound("tenant '" + origin.tenant() + "' does not trust issuer '" + issuer + "'");
             }
@@ -167,8 +170,8 @@ public class TenantAdministration {
      * Issues a provisioning token. The log and the registry keep only its SHA-256, so the token is shown once, in
      * the answer to this request.
      */
-    public IssuedCredential issueCredential(RequestOrigin origin, String label, List<String> scopes,
-                                            Instant expiresAt) {
+    public IssuedCredential issueCredential(
+            RequestOrigin origin, String label, List<String> scopes, Instant expiresAt) {
         ProvisioningTokens.requireGrantable(scopes);
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw ScimException.invalidValue("'expiresAt' must be in the future");
@@ -177,8 +180,14 @@ public class TenantAdministration {
         UUID id = UUID.randomUUID();
         return committed(origin, conn -> {
             require(conn, origin.tenant());
-            long live = query(conn, "SELECT count(*) AS n FROM tenant_credential WHERE tenant_id = $1 "
-                    + "AND revoked_at IS NULL", origin.tenant()).iterator().next().getLong("n");
+            long live = query(
+                            conn,
+                            "SELECT count(*) AS n FROM tenant_credential WHERE tenant_id = $1 "
+                                    + "AND revoked_at IS NULL",
+                            origin.tenant())
+                    .iterator()
+                    .next()
+                    .getLong("n");
             if (live >= 50) {
                 throw ScimException.invalidValue("a tenant holds at most 50 unrevoked provisioning tokens; revoke one");
             }
@@ -202,11 +211,14 @@ public class TenantAdministration {
     public void revokeCredential(RequestOrigin origin, UUID credentialId) {
         committed(origin, conn -> {
             require(conn, origin.tenant());
-            var rows = query(conn, "SELECT revoked_at FROM tenant_credential WHERE tenant_id = $1 AND credential_id = $2",
-                    origin.tenant(), credentialId);
+            var rows = query(
+                    conn,
+                    "SELECT revoked_at FROM tenant_credential WHERE tenant_id = $1 AND credential_id = $2",
+                    origin.tenant(),
+                    credentialId);
             if (rows.size() == 0) {
-                throw ScimException.notFound("no provisioning token " + credentialId + " in tenant '" + origin.tenant()
-                        + "'");
+                throw ScimException.notFound(
+                        "no provisioning token " + credentialId + " in tenant '" + origin.tenant() + "'");
             }
             if (rows.iterator().next().getValue("revoked_at") == null) {
                 ObjectNode payload = JsonNodeFactory.instance.objectNode().put("credentialId", credentialId.toString());
@@ -225,12 +237,15 @@ public class TenantAdministration {
         return committed(origin, conn -> {
             Tenant current = require(conn, origin.tenant());
             if (current.schema(schema.id()).isPresent()) {
-                throw new ScimException(409, "uniqueness", "tenant '" + current.name() + "' has a schema '"
-                        + schema.id() + "' already; change it with PUT");
+                throw new ScimException(
+                        409,
+                        "uniqueness",
+                        "tenant '" + current.name() + "' has a schema '" + schema.id()
+                                + "' already; change it with PUT");
             }
             if (current.schemas().size() >= ExtensionSchema.MAX_SCHEMAS) {
-                throw ScimException.invalidValue("a tenant registers at most " + ExtensionSchema.MAX_SCHEMAS
-                        + " extension schemas");
+                throw ScimException.invalidValue(
+                        "a tenant registers at most " + ExtensionSchema.MAX_SCHEMAS + " extension schemas");
             }
             List<ExtensionSchema> next = new ArrayList<>(current.schemas());
             next.add(schema);
@@ -251,15 +266,16 @@ public class TenantAdministration {
     public Tenant changeSchema(RequestOrigin origin, String id, ExtensionSchema schema) {
         return committed(origin, conn -> {
             Tenant current = require(conn, origin.tenant());
-            ExtensionSchema old = current.schema(id).orElseThrow(() -> ScimException.notFound(
-                    "tenant '" + current.name() + "' has no schema '" + id + "'"));
+            ExtensionSchema old = current.schema(id)
+                    .orElseThrow(
+                            () -> ScimException.notFound("tenant '" + current.name() + "' has no schema '" + id + "'"));
             if (!old.id().equals(schema.id())) {
                 throw ScimException.invalidValue("a schema's id cannot change ('" + old.id() + "' in the path, '"
                         + schema.id() + "' in the body); register a new schema instead");
             }
             if (!old.resourceType().equals(schema.resourceType())) {
-                throw ScimException.invalidValue("schema '" + id + "' extends " + old.resourceType()
-                        + "; its resourceType cannot change");
+                throw ScimException.invalidValue(
+                        "schema '" + id + "' extends " + old.resourceType() + "; its resourceType cannot change");
             }
             String table = old.resourceType().equals("User") ? "scim_user" : "scim_group";
             ObjectNode payload = JsonNodeFactory.instance.objectNode();
@@ -289,7 +305,8 @@ public class TenantAdministration {
             if (added.isEmpty() && removed.isEmpty() && redefined.isEmpty() && old.equals(schema)) {
                 return current;
             }
-            List<ExtensionSchema> next = current.schemas().stream().map(s -> s.id().equals(old.id()) ? schema : s)
+            List<ExtensionSchema> next = current.schemas().stream()
+                    .map(s -> s.id().equals(old.id()) ? schema : s)
                     .toList();
             payload.setAll(schemasPayload(next));
             payload.set("schema", schema.toJson());
@@ -305,9 +322,12 @@ public class TenantAdministration {
     public Tenant removeSchema(RequestOrigin origin, String id) {
         return committed(origin, conn -> {
             Tenant current = require(conn, origin.tenant());
-            ExtensionSchema old = current.schema(id).orElseThrow(() -> ScimException.notFound(
-                    "tenant '" + current.name() + "' has no schema '" + id + "'"));
-            List<ExtensionSchema> next = current.schemas().stream().filter(s -> !s.id().equals(old.id())).toList();
+            ExtensionSchema old = current.schema(id)
+                    .orElseThrow(
+                            () -> ScimException.notFound("tenant '" + current.name() + "' has no schema '" + id + "'"));
+            List<ExtensionSchema> next = current.schemas().stream()
+                    .filter(s -> !s.id().equals(old.id()))
+                    .toList();
             ObjectNode payload = schemasPayload(next);
             payload.put("removedSchema", old.id());
             append(conn, origin, EventType.TenantSchemaRemoved, payload);
@@ -334,10 +354,17 @@ public class TenantAdministration {
     }
 
     /** Whether any current resource of the tenant holds a value of the attribute (the projection's documents). */
-    private static boolean hasValues(SqlConnection conn, String table, String tenant, String schemaId,
-                                     AttributeDefinition attribute) {
-        return query(conn, "SELECT 1 FROM " + table + " WHERE tenant_id = $1 AND (doc -> $2 -> $3) IS NOT NULL "
-                + "AND (doc -> $2 -> $3) <> 'null'::jsonb LIMIT 1", tenant, schemaId, attribute.name()).size() > 0;
+    private static boolean hasValues(
+            SqlConnection conn, String table, String tenant, String schemaId, AttributeDefinition attribute) {
+        return query(
+                                conn,
+                                "SELECT 1 FROM " + table + " WHERE tenant_id = $1 AND (doc -> $2 -> $3) IS NOT NULL "
+                                        + "AND (doc -> $2 -> $3) <> 'null'::jsonb LIMIT 1",
+                                tenant,
+                                schemaId,
+                                attribute.name())
+                        .size()
+                > 0;
     }
 
     private static ObjectNode schemasPayload(List<ExtensionSchema> schemas) {
@@ -375,11 +402,14 @@ public class TenantAdministration {
         if (origin.receivedAt() != null) {
             request.put("receivedAt", origin.receivedAt().toString());
         }
-        List<StoredEvent> stored = events.append(conn, origin, UUID.randomUUID(),
-                List.of(new NewEvent(type, stream, version, payload)));
+        List<StoredEvent> stored =
+                events.append(conn, origin, UUID.randomUUID(), List.of(new NewEvent(type, stream, version, payload)));
         projector.apply(conn, stored.get(0), payload, Projector.Mode.LIVE);
-        String what = type == EventType.TenantCredentialIssued || type == EventType.TenantCredentialRevoked
-                || type == EventType.TenantDeleted ? "credentials" : null;
+        String what = type == EventType.TenantCredentialIssued
+                        || type == EventType.TenantCredentialRevoked
+                        || type == EventType.TenantDeleted
+                ? "credentials"
+                : null;
         query(conn, "SELECT pg_notify($1, $2)", TenantRegistry.CHANNEL, "tenant:" + name);
         if (what != null) {
             query(conn, "SELECT pg_notify($1, $2)", TenantRegistry.CHANNEL, what);

@@ -11,8 +11,7 @@ public final class TenantName {
     /** Safe in a URL path segment, a Kafka header and a log line; long enough for a UUID with a prefix. */
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
-    private TenantName() {
-    }
+    private TenantName() {}
 
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
@@ -21,8 +20,8 @@ public final class TenantName {
     /** @throws ScimException 400 invalidValue naming the rule */
     public static String require(String name) {
         if (!isValid(name)) {
-            throw ScimException.invalidValue("a tenant name is 1 to 200 letters, digits, '.', '_' or '-', starting with a"
-                    + " letter or digit");
+            throw ScimException.invalidValue(
+                    "a tenant name is 1 to 200 letters, digits, '.', '_' or '-', starting with a" + " letter or digit");
         }
         return name;
     }

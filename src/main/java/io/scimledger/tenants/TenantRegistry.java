@@ -6,13 +6,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.scimledger.db.Database;
 import io.scimledger.events.JsonSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -52,12 +52,16 @@ public class TenantRegistry {
 
     @ConfigProperty(name = "scim.db.host")
     String host;
+
     @ConfigProperty(name = "scim.db.port")
     int port;
+
     @ConfigProperty(name = "scim.db.name")
     String database;
+
     @ConfigProperty(name = "scim.db.app-user")
     String user;
+
     @ConfigProperty(name = "scim.db.app-password")
     String password;
 
@@ -67,8 +71,12 @@ public class TenantRegistry {
 
     void start(@Observes StartupEvent ignored, Vertx vertx) {
         this.vertx = vertx;
-        PgConnectOptions options = new PgConnectOptions().setHost(host).setPort(port).setDatabase(database)
-                .setUser(user).setPassword(password);
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(host)
+                .setPort(port)
+                .setDatabase(database)
+                .setUser(user)
+                .setPassword(password);
         subscriber = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(retries -> 500L); // keep trying every half second, forever
         subscriber.channel(CHANNEL).handler(this::changed);
@@ -85,7 +93,9 @@ public class TenantRegistry {
                 clear();
                 listening = true;
             } else {
-                LOG.warnf("cannot listen for registry changes yet (%s); retrying", ar.cause().getMessage());
+                LOG.warnf(
+                        "cannot listen for registry changes yet (%s); retrying",
+                        ar.cause().getMessage());
                 // the subscriber's reconnect policy applies only once a first connection succeeded
                 vertx.setTimer(1000, t -> connect());
             }
@@ -162,11 +172,15 @@ public class TenantRegistry {
             }
         }
         io.vertx.mutiny.sqlclient.Pool pool = db.pool();
-        return pool.preparedQuery(SELECT + " WHERE tenant_id = $1").execute(Tuple.of(name)).map(rows -> {
-            Optional<Tenant> t = rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()));
-            remember(name, t);
-            return t;
-        });
+        return pool.preparedQuery(SELECT + " WHERE tenant_id = $1")
+                .execute(Tuple.of(name))
+                .map(rows -> {
+                    Optional<Tenant> t = rows.size() == 0
+                            ? Optional.empty()
+                            : Optional.of(fromRow(rows.iterator().next()));
+                    remember(name, t);
+                    return t;
+                });
     }
 
     private void remember(String name, Optional<Tenant> tenant) {
@@ -177,14 +191,17 @@ public class TenantRegistry {
 
     public Optional<Tenant> load(SqlClient conn, String name) {
         var rows = query(conn, SELECT + " WHERE tenant_id = $1", name);
-        return rows.size() == 0 ? Optional.empty() : Optional.of(fromRow(rows.iterator().next()));
+        return rows.size() == 0
+                ? Optional.empty()
+                : Optional.of(fromRow(rows.iterator().next()));
     }
 
     /** The active tenants that trust {@code issuer} (few, and only read for tokens of a tenant's issuer). */
     public List<Tenant> trusting(String issuer) {
         return db.withConnection(conn -> {
             List<Tenant> out = new ArrayList<>();
-            String filter = io.vertx.core.json.JsonArray.of(io.vertx.core.json.JsonObject.of("issuer", issuer)).encode();
+            String filter = io.vertx.core.json.JsonArray.of(io.vertx.core.json.JsonObject.of("issuer", issuer))
+                    .encode();
             for (Row r : query(conn, SELECT + " WHERE status = 'active' AND issuers @> $1::text::jsonb", filter)) {
                 out.add(fromRow(r));
             }
@@ -207,9 +224,14 @@ public class TenantRegistry {
         JsonSupport.toJsonNode(r.getString("issuers")).forEach(i -> issuers.add(TrustedIssuer.fromStored(i)));
         List<ExtensionSchema> schemas = new ArrayList<>();
         JsonSupport.toJsonNode(r.getString("schemas")).forEach(s -> schemas.add(ExtensionSchema.fromStored(s)));
-        return new Tenant(r.getString("tenant_id"), Tenant.Status.valueOf(r.getString("status")),
-                TenantSettings.fromStored(JsonSupport.toJsonNode(r.getString("settings"))), issuers, schemas,
-                r.getLong("version"), r.getOffsetDateTime("created").toInstant(),
+        return new Tenant(
+                r.getString("tenant_id"),
+                Tenant.Status.valueOf(r.getString("status")),
+                TenantSettings.fromStored(JsonSupport.toJsonNode(r.getString("settings"))),
+                issuers,
+                schemas,
+                r.getLong("version"),
+                r.getOffsetDateTime("created").toInstant(),
                 r.getOffsetDateTime("last_modified").toInstant());
     }
 }

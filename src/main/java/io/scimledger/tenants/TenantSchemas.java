@@ -50,14 +50,16 @@ public class TenantSchemas {
     }
 
     private static ResourceTypeDefinition extended(ResourceTypeDefinition base, Tenant tenant, String resourceType) {
-        List<SchemaDefinition> more = tenant.schemas().stream().filter(s -> s.resourceType().equals(resourceType))
-                .map(ExtensionSchema::schema).toList();
+        List<SchemaDefinition> more = tenant.schemas().stream()
+                .filter(s -> s.resourceType().equals(resourceType))
+                .map(ExtensionSchema::schema)
+                .toList();
         if (more.isEmpty()) {
             return base;
         }
         List<SchemaDefinition> extensions = new ArrayList<>(base.extensions());
         extensions.addAll(more);
-        return new ResourceTypeDefinition(base.name(), base.endpoint(), base.description(), base.schema(),
-                List.copyOf(extensions));
+        return new ResourceTypeDefinition(
+                base.name(), base.endpoint(), base.description(), base.schema(), List.copyOf(extensions));
     }
 }

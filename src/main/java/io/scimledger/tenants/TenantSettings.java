@@ -23,14 +23,25 @@ import java.util.Set;
  * @param requestsPerSecond            admission control: sustained requests a second (0: the service default)
  * @param burst                        admission control: requests allowed at once above the rate (0: default)
  */
-public record TenantSettings(boolean strictMode, List<String> groupPatchNoContentClients,
-                             boolean entraGroupPatchNoContent, boolean uniqueGroupDisplayName, boolean meEnabled,
-                             int requestsPerSecond, int burst) {
+public record TenantSettings(
+        boolean strictMode,
+        List<String> groupPatchNoContentClients,
+        boolean entraGroupPatchNoContent,
+        boolean uniqueGroupDisplayName,
+        boolean meEnabled,
+        int requestsPerSecond,
+        int burst) {
 
     public static final TenantSettings DEFAULTS = new TenantSettings(false, List.of(), true, false, false, 0, 0);
 
-    private static final Set<String> NAMES = Set.of("strictMode", "groupPatchNoContentClients",
-            "entraGroupPatchNoContent", "uniqueGroupDisplayName", "meEnabled", "requestsPerSecond", "burst");
+    private static final Set<String> NAMES = Set.of(
+            "strictMode",
+            "groupPatchNoContentClients",
+            "entraGroupPatchNoContent",
+            "uniqueGroupDisplayName",
+            "meEnabled",
+            "requestsPerSecond",
+            "burst");
 
     public TenantSettings {
         groupPatchNoContentClients = List.copyOf(groupPatchNoContentClients);
@@ -74,8 +85,8 @@ public record TenantSettings(boolean strictMode, List<String> groupPatchNoConten
             for (Iterator<String> it = changes.fieldNames(); it.hasNext(); ) {
                 String n = it.next();
                 if (NAMES.stream().noneMatch(known -> known.equalsIgnoreCase(n))) {
-                    throw ScimException.invalidValue("unknown setting '" + n + "'; known: " + String.join(", ",
-                            NAMES.stream().sorted().toList()));
+                    throw ScimException.invalidValue("unknown setting '" + n + "'; known: "
+                            + String.join(", ", NAMES.stream().sorted().toList()));
                 }
             }
         }

@@ -19,8 +19,14 @@ import java.util.Set;
  * and, when {@code tenantClaim} is set, that claim equals {@code tenantClaimValue} (Entra's {@code tid} mapped to one
  * of our tenants). Such a token gets exactly {@code scopes}: identity providers do not put our scope names in tokens.
  */
-public record TrustedIssuer(String issuer, String jwksUrl, String publicKey, String audience, String tenantClaim,
-                            String tenantClaimValue, List<String> scopes) {
+public record TrustedIssuer(
+        String issuer,
+        String jwksUrl,
+        String publicKey,
+        String audience,
+        String tenantClaim,
+        String tenantClaimValue,
+        List<String> scopes) {
 
     /** What an issuer may grant: never the platform operator's scope. */
     static final Set<String> GRANTABLE = Set.of(Scopes.SCIM_READ, Scopes.SCIM_WRITE, Scopes.AUDIT_READ, Scopes.ADMIN);
@@ -49,8 +55,14 @@ public record TrustedIssuer(String issuer, String jwksUrl, String publicKey, Str
     public static TrustedIssuer fromStored(JsonNode o) {
         List<String> scopes = new ArrayList<>();
         o.path("scopes").forEach(s -> scopes.add(s.asText()));
-        return new TrustedIssuer(o.path("issuer").asText(), text(o, "jwksUrl"), text(o, "publicKey"),
-                o.path("audience").asText(), text(o, "tenantClaim"), text(o, "tenantClaimValue"), scopes);
+        return new TrustedIssuer(
+                o.path("issuer").asText(),
+                text(o, "jwksUrl"),
+                text(o, "publicKey"),
+                o.path("audience").asText(),
+                text(o, "tenantClaim"),
+                text(o, "tenantClaimValue"),
+                scopes);
     }
 
     /**
@@ -67,7 +79,8 @@ public record TrustedIssuer(String issuer, String jwksUrl, String publicKey, Str
         String jwksUrl = optional(body, "jwksUrl");
         String publicKey = optional(body, "publicKey");
         if ((jwksUrl == null) == (publicKey == null)) {
-            throw ScimException.invalidValue("give exactly one of 'jwksUrl' (the issuer's key set) or 'publicKey' (PEM)");
+            throw ScimException.invalidValue(
+                    "give exactly one of 'jwksUrl' (the issuer's key set) or 'publicKey' (PEM)");
         }
         if (jwksUrl != null) {
             URI uri;
@@ -92,13 +105,13 @@ public record TrustedIssuer(String issuer, String jwksUrl, String publicKey, Str
         JsonNode scopesNode = JsonMembers.get(body, "scopes");
         List<String> scopes = new ArrayList<>();
         if (scopesNode == null || !scopesNode.isArray() || scopesNode.isEmpty()) {
-            throw ScimException.invalidValue("'scopes' must list what this issuer's tokens may do, e.g. "
-                    + "[\"scim:read\", \"scim:write\"]");
+            throw ScimException.invalidValue(
+                    "'scopes' must list what this issuer's tokens may do, e.g. " + "[\"scim:read\", \"scim:write\"]");
         }
         for (JsonNode s : scopesNode) {
             if (!s.isTextual() || !GRANTABLE.contains(s.asText())) {
-                throw ScimException.invalidValue("'scopes' may hold only " + String.join(", ", GRANTABLE.stream()
-                        .sorted().toList()));
+                throw ScimException.invalidValue("'scopes' may hold only "
+                        + String.join(", ", GRANTABLE.stream().sorted().toList()));
             }
             scopes.add(s.asText());
         }

@@ -8,8 +8,7 @@ import io.scimledger.scim.ScimException;
  */
 public final class ETags {
 
-    private ETags() {
-    }
+    private ETags() {}
 
     public static String of(long version) {
         return "W/\"" + version + "\"";
@@ -21,8 +20,8 @@ public final class ETags {
             return;
         }
         if (!matchesAny(ifMatch, currentVersion)) {
-            throw ScimException.preconditionFailed("resource version is " + of(currentVersion)
-                    + ", If-Match asked for " + ifMatch.trim());
+            throw ScimException.preconditionFailed(
+                    "resource version is " + of(currentVersion) + ", If-Match asked for " + ifMatch.trim());
         }
     }
 

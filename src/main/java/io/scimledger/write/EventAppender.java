@@ -58,11 +58,15 @@ public class EventAppender {
      * group's stream, with {@code reason} (memberDeleted, memberErased): leaving groups is recorded on each group's
      * own stream.
      */
-    public List<NewEvent> leaveEveryGroup(SqlConnection conn, String tenant, UUID memberId, String memberType,
-                                          String reason) {
+    public List<NewEvent> leaveEveryGroup(
+            SqlConnection conn, String tenant, UUID memberId, String memberType, String reason) {
         List<NewEvent> out = new ArrayList<>();
-        for (Map.Entry<UUID, Long> group : queries.groupsContaining(conn, tenant, memberId).entrySet()) {
-            out.add(new NewEvent(EventType.GroupMembersRemoved, group.getKey(), group.getValue() + 1,
+        for (Map.Entry<UUID, Long> group :
+                queries.groupsContaining(conn, tenant, memberId).entrySet()) {
+            out.add(new NewEvent(
+                    EventType.GroupMembersRemoved,
+                    group.getKey(),
+                    group.getValue() + 1,
                     MembershipPayloads.removedBecause(memberId, memberType, reason)));
         }
         return out;

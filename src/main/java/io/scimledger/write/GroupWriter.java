@@ -2,9 +2,7 @@ package io.scimledger.write;
 
 import static io.scimledger.db.Database.query;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -14,18 +12,18 @@ import io.scimledger.events.RequestOrigin;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
-import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceQueries;
+import io.scimledger.projection.ResourceRow;
 import io.scimledger.scim.ScimException;
-import io.scimledger.tenants.TenantRegistry;
-import io.scimledger.scim.patch.PatchEngine.MemberOperation;
 import io.scimledger.scim.patch.OperationRecord;
 import io.scimledger.scim.patch.PatchEngine;
+import io.scimledger.scim.patch.PatchEngine.MemberOperation;
 import io.scimledger.scim.patch.PatchEngine.PatchResult;
-import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.resource.ChangedAttributes;
 import io.scimledger.scim.resource.ResourceNormalizer;
+import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.tenants.TenantSchemas;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,9 +46,14 @@ public class GroupWriter implements ResourceWriter {
     private final DataKeyStore dataKeys;
     private final TenantSchemas schemas;
 
-    public GroupWriter(WriteTransactions transactions, EventAppender appender, ResourceQueries queries,
-                       UnknownAttributes unknownAttributes, TenantRegistry registry, DataKeyStore dataKeys,
-                       TenantSchemas schemas) {
+    public GroupWriter(
+            WriteTransactions transactions,
+            EventAppender appender,
+            ResourceQueries queries,
+            UnknownAttributes unknownAttributes,
+            TenantRegistry registry,
+            DataKeyStore dataKeys,
+            TenantSchemas schemas) {
         this.schemas = schemas;
         this.unknownAttributes = unknownAttributes;
         this.registry = registry;
@@ -80,7 +83,11 @@ public class GroupWriter implements ResourceWriter {
             if (input.members() == null || input.members().isEmpty()) {
                 return row;
             }
-            MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
+            MembershipDelta delta = MembershipDelta.resolve(
+                    conn,
+                    queries,
+                    origin.tenant(),
+                    id,
                     List.of(new MemberOperation(MemberOperation.Kind.ADD, input.members())));
             return appendAndProject(conn, origin, created.txnId(), row, List.of(), delta);
         });
@@ -105,11 +112,15 @@ public class GroupWriter implements ResourceWriter {
                 toAppend.add(new NewEvent(EventType.GroupReplaced, id, current.version() + 1, payload));
             }
             // PUT replaces: members left out of the body are removed (RFC 7644 section 3.5.1).
-            MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
-                    List.of(new MemberOperation(MemberOperation.Kind.REPLACE_ALL,
-                            input.members() == null ? List.of() : input.members())));
-            ResourceRow next = new ResourceRow(id, input.resource(), current.version(), current.created(),
-                    current.lastModified());
+            MembershipDelta delta = MembershipDelta.resolve(
+                    conn,
+                    queries,
+                    origin.tenant(),
+                    id,
+                    List.of(new MemberOperation(
+                            MemberOperation.Kind.REPLACE_ALL, input.members() == null ? List.of() : input.members())));
+            ResourceRow next =
+                    new ResourceRow(id, input.resource(), current.version(), current.created(), current.lastModified());
             return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta);
         });
     }
@@ -121,7 +132,8 @@ public class GroupWriter implements ResourceWriter {
         PatchEngine.validate(type, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            PatchResult result = PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
+            PatchResult result =
+                    PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
             List<NewEvent> toAppend = new ArrayList<>();
             if (result.changedAttributes().contains("displayName")) {
                 requireUniqueDisplayName(conn, origin.tenant(), result.resource(), id);
@@ -133,12 +145,13 @@ public class GroupWriter implements ResourceWriter {
                 result.changedAttributes().forEach(payload.putArray("changed")::add);
                 toAppend.add(new NewEvent(EventType.GroupPatched, id, current.version() + 1, payload));
             }
-            MembershipDelta delta = MembershipDelta.resolve(conn, queries, origin.tenant(), id,
-                    result.memberOperations());
-            ResourceRow next = new ResourceRow(id, result.resource(), current.version(), current.created(),
-                    current.lastModified());
+            MembershipDelta delta =
+                    MembershipDelta.resolve(conn, queries, origin.tenant(), id, result.memberOperations());
+            ResourceRow next = new ResourceRow(
+                    id, result.resource(), current.version(), current.created(), current.lastModified());
             ObjectNode request = UserWriter.request(origin, "PATCH", false);
-            // Group attributes hold no personal data: what a Group operation carries beyond what was applied is left out.
+            // Group attributes hold no personal data: what a Group operation carries beyond what was applied is left
+            // out.
             request.set("operations", result.operations().forLog(OperationRecord::omitted));
             return appendAndProject(conn, origin, UUID.randomUUID(), next, toAppend, delta, request);
         });
@@ -158,8 +171,13 @@ public class GroupWriter implements ResourceWriter {
         });
     }
 
-    private ResourceRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, ResourceRow row,
-                                      List<NewEvent> attributeEvents, MembershipDelta delta) {
+    private ResourceRow appendAndProject(
+            SqlConnection conn,
+            RequestOrigin origin,
+            UUID txnId,
+            ResourceRow row,
+            List<NewEvent> attributeEvents,
+            MembershipDelta delta) {
         return appendAndProject(conn, origin, txnId, row, attributeEvents, delta, null);
     }
 
@@ -167,23 +185,35 @@ public class GroupWriter implements ResourceWriter {
      * Appends the attribute event (if any), then one event for removed and one for added members, each taking the
      * next stream version; the request's operations are recorded once, on the first event.
      */
-    private ResourceRow appendAndProject(SqlConnection conn, RequestOrigin origin, UUID txnId, ResourceRow row,
-                                      List<NewEvent> attributeEvents, MembershipDelta delta, ObjectNode request) {
+    private ResourceRow appendAndProject(
+            SqlConnection conn,
+            RequestOrigin origin,
+            UUID txnId,
+            ResourceRow row,
+            List<NewEvent> attributeEvents,
+            MembershipDelta delta,
+            ObjectNode request) {
         List<NewEvent> toAppend = new ArrayList<>(attributeEvents);
         long version = row.version() + toAppend.size();
         if (!delta.removed.isEmpty()) {
-            toAppend.add(new NewEvent(EventType.GroupMembersRemoved, row.id(), ++version,
-                    MembershipPayloads.members(delta.removed)));
+            toAppend.add(new NewEvent(
+                    EventType.GroupMembersRemoved, row.id(), ++version, MembershipPayloads.members(delta.removed)));
         }
         ObjectNode addedClear = null;
         if (!delta.added.isEmpty()) {
             // A User member's display is sealed under that user's key in the log; the projection gets it in clear.
             addedClear = MembershipPayloads.added(delta.added, delta.addedDisplays, null, true);
-            toAppend.add(new NewEvent(EventType.GroupMembersAdded, row.id(), ++version,
-                    MembershipPayloads.added(delta.added, delta.addedDisplays,
+            toAppend.add(new NewEvent(
+                    EventType.GroupMembersAdded,
+                    row.id(),
+                    ++version,
+                    MembershipPayloads.added(
+                            delta.added,
+                            delta.addedDisplays,
                             (member, display) -> dataKeys.find(conn, member)
                                     .map(key -> (JsonNode) PersonalDataCipher.seal(TextNode.valueOf(display), key))
-                                    .orElse(null), false)));
+                                    .orElse(null),
+                            false)));
         }
         if (toAppend.isEmpty()) {
             return row;
@@ -195,12 +225,15 @@ public class GroupWriter implements ResourceWriter {
         // After the append (which must stay the first write): pin the new members so a concurrent delete of one
         // of them either waits for us or makes us fail here, never leaving a member that no longer exists.
         if (!delta.added.isEmpty()
-                && queries.lockExisting(conn, origin.tenant(), delta.added.keySet()).size() < delta.added.size()) {
+                && queries.lockExisting(conn, origin.tenant(), delta.added.keySet())
+                                .size()
+                        < delta.added.size()) {
             throw ScimException.invalidValue("a member was deleted while this request ran; nothing was changed");
         }
         for (StoredEvent e : stored) {
             // the projection gets a member's display in clear; the log has it sealed under the member's key
-            ObjectNode payload = e.type() == EventType.GroupMembersAdded && addedClear != null ? addedClear : e.payload();
+            ObjectNode payload =
+                    e.type() == EventType.GroupMembersAdded && addedClear != null ? addedClear : e.payload();
             appender.project(conn, e, payload);
         }
         StoredEvent last = stored.get(stored.size() - 1);
@@ -220,17 +253,26 @@ public class GroupWriter implements ResourceWriter {
      * advisory lock serialises two requests that would otherwise both see the name as free.
      */
     private void requireUniqueDisplayName(SqlConnection conn, String tenant, ObjectNode state, UUID self) {
-        if (!registry.find(tenant).map(t -> t.settings().uniqueGroupDisplayName()).orElse(false)) {
+        if (!registry.find(tenant)
+                .map(t -> t.settings().uniqueGroupDisplayName())
+                .orElse(false)) {
             return;
         }
         String name = state.path("displayName").asText("");
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         query(conn, "SELECT pg_advisory_xact_lock(hashtext($1))", "group-display-name:" + tenant + "\n" + lower);
-        var rows = query(conn, "SELECT id FROM scim_group WHERE tenant_id = $1 AND lower(display_name) = $2 "
-                + "AND id <> $3 LIMIT 1", tenant, lower, self);
+        var rows = query(
+                conn,
+                "SELECT id FROM scim_group WHERE tenant_id = $1 AND lower(display_name) = $2 " + "AND id <> $3 LIMIT 1",
+                tenant,
+                lower,
+                self);
         if (rows.size() > 0) {
-            throw new ScimException(409, "uniqueness", "a Group with this displayName exists already (id "
-                    + rows.iterator().next().getUUID("id") + ")");
+            throw new ScimException(
+                    409,
+                    "uniqueness",
+                    "a Group with this displayName exists already (id "
+                            + rows.iterator().next().getUUID("id") + ")");
         }
     }
 }

@@ -22,15 +22,14 @@ final class MembershipDelta {
     /** For added members only: the display the client sent (the last one, if it named a member twice). */
     final Map<UUID, String> addedDisplays = new LinkedHashMap<>();
 
-    private MembershipDelta() {
-    }
+    private MembershipDelta() {}
 
     boolean isEmpty() {
         return added.isEmpty() && removed.isEmpty();
     }
 
-    static MembershipDelta resolve(SqlClient conn, ResourceQueries queries, String tenant, UUID groupId,
-                                   List<MemberOperation> operations) {
+    static MembershipDelta resolve(
+            SqlClient conn, ResourceQueries queries, String tenant, UUID groupId, List<MemberOperation> operations) {
         // Desired state per named member (true = member) after all operations, in request order.
         Map<UUID, Boolean> desired = new LinkedHashMap<>();
         Map<UUID, String> requestedType = new LinkedHashMap<>();
@@ -69,7 +68,8 @@ final class MembershipDelta {
             }
         }
         MembershipDelta delta = new MembershipDelta();
-        Map<UUID, String> current = replacesAll ? queries.allMembers(conn, tenant, groupId)
+        Map<UUID, String> current = replacesAll
+                ? queries.allMembers(conn, tenant, groupId)
                 : queries.currentMembers(conn, tenant, groupId, desired.keySet());
         if (replacesAll) {
             current.forEach((id, type) -> {
@@ -78,8 +78,10 @@ final class MembershipDelta {
                 }
             });
         }
-        List<UUID> toAdd = desired.entrySet().stream().filter(e -> e.getValue() && !current.containsKey(e.getKey()))
-                .map(Map.Entry::getKey).toList();
+        List<UUID> toAdd = desired.entrySet().stream()
+                .filter(e -> e.getValue() && !current.containsKey(e.getKey()))
+                .map(Map.Entry::getKey)
+                .toList();
         desired.forEach((id, member) -> {
             if (!member && current.containsKey(id)) {
                 delta.removed.put(id, current.get(id));
@@ -112,7 +114,8 @@ final class MembershipDelta {
             return UUID.fromString(ref.value().trim());
         } catch (RuntimeException e) {
             if (mustExist) {
-                throw ScimException.invalidValue("member '" + ref.value() + "' is neither a User nor a Group of this tenant");
+                throw ScimException.invalidValue(
+                        "member '" + ref.value() + "' is neither a User nor a Group of this tenant");
             }
             return null;
         }

@@ -10,13 +10,13 @@ import java.util.UUID;
 /** Payloads of GroupMembersAdded / GroupMembersRemoved: only the members that changed. */
 final class MembershipPayloads {
 
-    private MembershipPayloads() {
-    }
+    private MembershipPayloads() {}
 
     static ObjectNode members(Map<UUID, String> membersWithTypes) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         ArrayNode members = payload.putArray("members");
-        membersWithTypes.forEach((id, type) -> members.addObject().put("value", id.toString()).put("type", type));
+        membersWithTypes.forEach(
+                (id, type) -> members.addObject().put("value", id.toString()).put("type", type));
         return payload;
     }
 
@@ -27,8 +27,11 @@ final class MembershipPayloads {
      *
      * @param clear true for the projector's copy (the display in clear), false for the log's
      */
-    static ObjectNode added(Map<UUID, String> membersWithTypes, Map<UUID, String> displays,
-                            java.util.function.BiFunction<UUID, String, JsonNode> sealFor, boolean clear) {
+    static ObjectNode added(
+            Map<UUID, String> membersWithTypes,
+            Map<UUID, String> displays,
+            java.util.function.BiFunction<UUID, String, JsonNode> sealFor,
+            boolean clear) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         ArrayNode members = payload.putArray("members");
         membersWithTypes.forEach((id, type) -> {

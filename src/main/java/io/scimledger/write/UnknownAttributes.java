@@ -2,12 +2,11 @@ package io.scimledger.write;
 
 import io.scimledger.events.RequestOrigin;
 import io.scimledger.scim.ScimException;
-import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.tenants.TenantRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -32,17 +31,20 @@ public class UnknownAttributes {
     private final Set<String> alreadyLogged = ConcurrentHashMap.newKeySet();
 
     void check(RequestOrigin origin, ResourceTypeDefinition type, List<String> ignored) {
-        List<String> unknown = ignored.stream().filter(name -> !isKnown(type, name)).toList();
+        List<String> unknown =
+                ignored.stream().filter(name -> !isKnown(type, name)).toList();
         if (unknown.isEmpty()) {
             return;
         }
         if (registry.find(origin.tenant()).map(t -> t.settings().strictMode()).orElse(false)) {
-            throw ScimException.invalidValue("unknown attributes or schemas (strict mode): " + String.join(", ", unknown));
+            throw ScimException.invalidValue(
+                    "unknown attributes or schemas (strict mode): " + String.join(", ", unknown));
         }
         for (String name : unknown) {
             String key = origin.tenant() + '|' + origin.clientId() + '|' + type.name() + '|' + name;
             if (alreadyLogged.size() < MAX_REMEMBERED && alreadyLogged.add(key)) {
-                LOG.infof("ignoring unknown %s attribute '%s' from client %s of tenant %s (logged once)",
+                LOG.infof(
+                        "ignoring unknown %s attribute '%s' from client %s of tenant %s (logged once)",
                         type.name(), name, origin.clientId(), origin.tenant());
             }
         }

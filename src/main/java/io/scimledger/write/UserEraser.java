@@ -32,16 +32,15 @@ public class UserEraser {
     /** A ticket or case reference for the record; restricted so that it cannot carry personal data itself. */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:/#-]{1,100}");
 
-    public record Result(UUID userId, boolean erasedNow, long eventsAppended) {
-    }
+    public record Result(UUID userId, boolean erasedNow, long eventsAppended) {}
 
     private final WriteTransactions transactions;
     private final EventStore events;
     private final EventAppender appender;
     private final DataKeyStore dataKeys;
 
-    public UserEraser(WriteTransactions transactions, EventStore events, EventAppender appender,
-                      DataKeyStore dataKeys) {
+    public UserEraser(
+            WriteTransactions transactions, EventStore events, EventAppender appender, DataKeyStore dataKeys) {
         this.transactions = transactions;
         this.events = events;
         this.appender = appender;
@@ -51,11 +50,13 @@ public class UserEraser {
     /** @param origin the operator's origin, with the tenant of the user being erased */
     public Result erase(RequestOrigin origin, UUID userId, String reference) {
         if (reference != null && !REFERENCE.matcher(reference).matches()) {
-            throw ScimException.invalidValue("reference must be a ticket id (letters, digits, . _ : / # -; at most 100)");
+            throw ScimException.invalidValue(
+                    "reference must be a ticket id (letters, digits, . _ : / # -; at most 100)");
         }
         return transactions.run(conn -> {
-            long last = events.lastVersion(conn, origin.tenant(), StreamType.User, userId).orElseThrow(
-                    () -> ScimException.notFound("User " + userId + " not found in tenant " + origin.tenant()));
+            long last = events.lastVersion(conn, origin.tenant(), StreamType.User, userId)
+                    .orElseThrow(
+                            () -> ScimException.notFound("User " + userId + " not found in tenant " + origin.tenant()));
             if (dataKeys.isDestroyed(conn, origin.tenant(), userId)) {
                 return new Result(userId, false, 0); // already erased: nothing more to do, nothing to record
             }

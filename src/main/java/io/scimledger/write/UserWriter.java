@@ -1,7 +1,6 @@
 package io.scimledger.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.events.EventStore;
@@ -19,8 +18,8 @@ import io.scimledger.scim.ScimException;
 import io.scimledger.scim.patch.PatchEngine;
 import io.scimledger.scim.patch.PatchEngine.PatchResult;
 import io.scimledger.scim.resource.ChangedAttributes;
-import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.resource.ResourceNormalizer;
+import io.scimledger.scim.resource.ResourceNormalizer.NormalizedResource;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.tenants.TenantSchemas;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -45,9 +44,15 @@ public class UserWriter implements ResourceWriter {
     private final EventAppender appender;
     private final TenantSchemas schemas;
 
-    public UserWriter(WriteTransactions transactions, EventStore events, DataKeyStore dataKeys, Projector projector,
-                      ResourceQueries queries, UnknownAttributes unknownAttributes, EventAppender appender,
-                      TenantSchemas schemas) {
+    public UserWriter(
+            WriteTransactions transactions,
+            EventStore events,
+            DataKeyStore dataKeys,
+            Projector projector,
+            ResourceQueries queries,
+            UnknownAttributes unknownAttributes,
+            EventAppender appender,
+            TenantSchemas schemas) {
         this.schemas = schemas;
         this.unknownAttributes = unknownAttributes;
         this.appender = appender;
@@ -67,8 +72,10 @@ public class UserWriter implements ResourceWriter {
         return transactions.run(conn -> {
             UUID id = UUID.randomUUID();
             DataKey key = dataKeys.generate(id);
-            ObjectNode payload = payload(type, state, key, request(origin, "POST", input.passwordSupplied()), null, null);
-            StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload)).get(0);
+            ObjectNode payload =
+                    payload(type, state, key, request(origin, "POST", input.passwordSupplied()), null, null);
+            StoredEvent created = append(conn, origin, new NewEvent(EventType.UserCreated, id, 1, payload))
+                    .get(0);
             dataKeys.store(conn, origin.tenant(), key);
             projector.apply(conn, created, clearPayload(state), Projector.Mode.LIVE);
             return new ResourceRow(id, state, 1, created.occurredAt(), created.occurredAt());
@@ -89,8 +96,13 @@ public class UserWriter implements ResourceWriter {
                 return current; // nothing to record: the log only holds real changes
             }
             DataKey key = requireKey(conn, id);
-            ObjectNode payload = payload(type, state, key, request(origin, "PUT", input.passwordSupplied()),
-                    sealedStateOf(conn, origin.tenant(), current), current.doc());
+            ObjectNode payload = payload(
+                    type,
+                    state,
+                    key,
+                    request(origin, "PUT", input.passwordSupplied()),
+                    sealedStateOf(conn, origin.tenant(), current),
+                    current.doc());
             changed.forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserReplaced, payload, state);
         });
@@ -103,14 +115,21 @@ public class UserWriter implements ResourceWriter {
         PatchEngine.validate(type, body);
         return transactions.run(conn -> {
             ResourceRow current = load(conn, origin.tenant(), id, ifMatch);
-            PatchResult result = PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
+            PatchResult result =
+                    PatchEngine.apply(type, ResourceNormalizer.withoutUnregistered(type, current.doc()), body);
             if (result.changedAttributes().isEmpty()) {
                 return current;
             }
             DataKey key = requireKey(conn, id);
             ObjectNode request = request(origin, "PATCH", result.passwordSupplied());
             request.set("operations", result.operations().forLog(value -> PersonalDataCipher.seal(value, key)));
-            ObjectNode payload = payload(type, result.resource(), key, request, sealedStateOf(conn, origin.tenant(), current), current.doc());
+            ObjectNode payload = payload(
+                    type,
+                    result.resource(),
+                    key,
+                    request,
+                    sealedStateOf(conn, origin.tenant(), current),
+                    current.doc());
             result.changedAttributes().forEach(payload.putArray("changed")::add);
             return applyUpdate(conn, origin, current, EventType.UserPatched, payload, result.resource());
         });
@@ -131,9 +150,15 @@ public class UserWriter implements ResourceWriter {
         });
     }
 
-    private ResourceRow applyUpdate(SqlConnection conn, RequestOrigin origin, ResourceRow current, EventType type,
-                                ObjectNode payload, ObjectNode state) {
-        StoredEvent e = append(conn, origin, new NewEvent(type, current.id(), current.version() + 1, payload)).get(0);
+    private ResourceRow applyUpdate(
+            SqlConnection conn,
+            RequestOrigin origin,
+            ResourceRow current,
+            EventType type,
+            ObjectNode payload,
+            ObjectNode state) {
+        StoredEvent e = append(conn, origin, new NewEvent(type, current.id(), current.version() + 1, payload))
+                .get(0);
         projector.apply(conn, e, clearPayload(state), Projector.Mode.LIVE);
         return new ResourceRow(current.id(), state, e.version(), current.created(), e.occurredAt());
     }
@@ -151,8 +176,9 @@ public class UserWriter implements ResourceWriter {
     }
 
     private DataKey requireKey(SqlConnection conn, UUID id) {
-        return dataKeys.find(conn, id).orElseThrow(() -> new ScimException(409, null,
-                "User " + id + " was erased; its personal data can no longer be changed"));
+        return dataKeys.find(conn, id)
+                .orElseThrow(() -> new ScimException(
+                        409, null, "User " + id + " was erased; its personal data can no longer be changed"));
     }
 
     private List<StoredEvent> append(SqlConnection conn, RequestOrigin origin, NewEvent event) {
@@ -163,8 +189,13 @@ public class UserWriter implements ResourceWriter {
         return appender.append(conn, origin, toAppend);
     }
 
-    private static ObjectNode payload(ResourceTypeDefinition type, ObjectNode state, DataKey key, ObjectNode request, ObjectNode previousSealed,
-                                      ObjectNode previousClear) {
+    private static ObjectNode payload(
+            ResourceTypeDefinition type,
+            ObjectNode state,
+            DataKey key,
+            ObjectNode request,
+            ObjectNode previousSealed,
+            ObjectNode previousClear) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.set("state", PersonalDataCipher.sealResource(type, state, key, previousSealed, previousClear));
         payload.set("request", request);

@@ -38,7 +38,8 @@ class AdmissionControlTest {
                 String retryAfter = r.header("Retry-After");
                 assertTrue(retryAfter != null && Long.parseLong(retryAfter) >= 1, "Retry-After in seconds");
                 assertEquals("429", r.jsonPath().getString("status"));
-                assertTrue(r.jsonPath().getList("schemas").contains("urn:ietf:params:scim:api:messages:2.0:Error"),
+                assertTrue(
+                        r.jsonPath().getList("schemas").contains("urn:ietf:params:scim:api:messages:2.0:Error"),
                         "a SCIM error body");
                 assertTrue(r.contentType().startsWith("application/scim+json"));
             }
@@ -56,9 +57,13 @@ class AdmissionControlTest {
         Scim.idp("admission-raised").get("/scim/v2/Users?count=0"); // may take the only token
         Scim.idp("admission-raised").get("/scim/v2/Users?count=0").then().statusCode(429);
         // not Scim.settings: its first request would itself be throttled
-        given().auth().oauth2(Tokens.admin()).contentType("application/json")
+        given().auth()
+                .oauth2(Tokens.admin())
+                .contentType("application/json")
                 .body("{\"requestsPerSecond\":1000000,\"burst\":1000000}")
-                .patch("/admin/tenants/admission-raised/settings").then().statusCode(200);
+                .patch("/admin/tenants/admission-raised/settings")
+                .then()
+                .statusCode(200);
         for (int i = 0; i < 10; i++) {
             Scim.idp("admission-raised").get("/scim/v2/Users?count=0").then().statusCode(200);
         }

@@ -49,8 +49,8 @@ class CheckpointPinTest {
     @Test
     void rangeRootOfAKnownListOfEventHashes() throws Exception {
         // the event hashes of the range, as stored
-        assertEquals("ce36863f51b6baf9d16397ffb3e9af506b284a816f72d487e55943c1fd974d6d",
-                HEX.formatHex(sha256("event-1")));
+        assertEquals(
+                "ce36863f51b6baf9d16397ffb3e9af506b284a816f72d487e55943c1fd974d6d", HEX.formatHex(sha256("event-1")));
         RangeRoot first = new RangeRoot(new byte[32]);
         first.add(1, HEX.parseHex("ce36863f51b6baf9d16397ffb3e9af506b284a816f72d487e55943c1fd974d6d"));
         first.add(2, HEX.parseHex("b4e3d14e7519279e6a352f776d75a905a9de9a27efdb6d802fe4e700224ade2e"));
@@ -65,8 +65,18 @@ class CheckpointPinTest {
     }
 
     private static Checkpoint checkpoint(byte[] signature) {
-        return new Checkpoint(12, "1042", 3380, "1077", 3512, 132, HEX.parseHex(ROOT_2),
-                HEX.parseHex(ROOT_1), Instant.parse("2026-11-28T19:40:01.123456Z"), "checkpoint-1", signature);
+        return new Checkpoint(
+                12,
+                "1042",
+                3380,
+                "1077",
+                3512,
+                132,
+                HEX.parseHex(ROOT_2),
+                HEX.parseHex(ROOT_1),
+                Instant.parse("2026-11-28T19:40:01.123456Z"),
+                "checkpoint-1",
+                signature);
     }
 
     /** The signed message: UTF-8, LF between lines, no trailing newline. */
@@ -82,7 +92,8 @@ class CheckpointPinTest {
                 + "created=2026-11-28T19:40:01.123456Z\n"
                 + "key=checkpoint-1";
         assertEquals(expected, checkpoint(null).signedText());
-        assertEquals("7363696d2d6c65646765722d636865636b706f696e742d76310a69643d31320a66726f6d3d313034323a333338"
+        assertEquals(
+                "7363696d2d6c65646765722d636865636b706f696e742d76310a69643d31320a66726f6d3d313034323a333338"
                         + "300a746f3d313037373a333531320a636f756e743d3133320a707265763d3830313866633138343032373536"
                         + "3162383466633231626630336264373530306263613832653062656261633535336434633062623839386539"
                         + "3464386233620a726f6f743d62663930663131656230323039666337343366313030353938306638336638"
@@ -105,9 +116,19 @@ class CheckpointPinTest {
         String expected = "pS9eZ67qWMHkrYE2b76chDuFmPfDyWgBc2a7A561/fFKNNUTwIX/xvWV+IYjXgmgPTM93uuCcFoLoEq44JhtBg==";
         assertEquals(expected, Base64.getEncoder().encodeToString(keys.sign(message)));
         assertTrue(keys.verify(message, Base64.getDecoder().decode(expected)));
-        byte[] altered = new Checkpoint(12, "1042", 3380, "1077", 3512,
-                131, HEX.parseHex(ROOT_2), HEX.parseHex(ROOT_1), Instant.parse("2026-11-28T19:40:01.123456Z"),
-                "checkpoint-1", null).signedBytes();
+        byte[] altered = new Checkpoint(
+                        12,
+                        "1042",
+                        3380,
+                        "1077",
+                        3512,
+                        131,
+                        HEX.parseHex(ROOT_2),
+                        HEX.parseHex(ROOT_1),
+                        Instant.parse("2026-11-28T19:40:01.123456Z"),
+                        "checkpoint-1",
+                        null)
+                .signedBytes();
         assertFalse(keys.verify(altered, Base64.getDecoder().decode(expected)), "count 131 instead of 132");
     }
 
@@ -119,7 +140,9 @@ class CheckpointPinTest {
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(key);
         s.update(new byte[0]);
-        assertArrayEquals(HEX.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a"
-                + "33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"), s.sign());
+        assertArrayEquals(
+                HEX.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a"
+                        + "33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+                s.sign());
     }
 }

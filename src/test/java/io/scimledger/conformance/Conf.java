@@ -20,8 +20,7 @@ final class Conf {
     static final String LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     static final String SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
-    private Conf() {
-    }
+    private Conf() {}
 
     static String tenant(String prefix) {
         return "conf-" + prefix + "-" + UUID.randomUUID();
@@ -33,7 +32,13 @@ final class Conf {
 
     /** Creates a user from a raw JSON body; returns its id. */
     static String createUser(String tenant, String json) {
-        return idp(tenant).body(json).post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+        return idp(tenant)
+                .body(json)
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     static String patchBody(String operationsJson) {
@@ -46,8 +51,13 @@ final class Conf {
 
     /** GET /Users?filter=... and returns the parsed body; status must be 200. */
     static JsonPath userFilter(String tenant, String filter) {
-        return idp(tenant).queryParam("filter", filter).get("/scim/v2/Users").then().statusCode(200)
-                .extract().jsonPath();
+        return idp(tenant)
+                .queryParam("filter", filter)
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static List<String> userNames(String tenant, String filter) {

@@ -32,14 +32,19 @@ class CrudAndETagTest {
     void rfc7644_3_3_groupCreateIs201WithLocationEqualToMetaLocationAndEtag() {
         String t = Conf.tenant("crud");
         var r = idp(t).body("{\"schemas\":[\"" + Conf.GROUP + "\"],\"displayName\":\"Located\"}")
-                .post("/scim/v2/Groups").then().statusCode(201)
-                .body("meta.resourceType", equalTo("Group")).body("id", notNullValue())
+                .post("/scim/v2/Groups")
+                .then()
+                .statusCode(201)
+                .body("meta.resourceType", equalTo("Group"))
+                .body("id", notNullValue())
                 .extract();
         assertEquals(r.header("Location"), r.path("meta.location"));
         assertEquals(r.header("ETag"), r.path("meta.version"));
         // meta.location is dereferenceable and names the same resource
         String location = r.path("meta.location");
-        idp(t).get(location.substring(location.indexOf("/scim/v2/"))).then().statusCode(200)
+        idp(t).get(location.substring(location.indexOf("/scim/v2/")))
+                .then()
+                .statusCode(200)
                 .body("id", equalTo(r.path("id")));
     }
 
@@ -47,8 +52,12 @@ class CrudAndETagTest {
     void rfc7644_3_3_clientSuppliedIdIsIgnoredAndServerAssignsOne() {
         String t = Conf.tenant("crud");
         String mine = UUID.randomUUID().toString();
-        String id = idp(t).body("{\"id\":\"" + mine + "\",\"userName\":\"own.id\"}").post("/scim/v2/Users").then()
-                .statusCode(201).extract().path("id");
+        String id = idp(t).body("{\"id\":\"" + mine + "\",\"userName\":\"own.id\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         assertNotEquals(mine, id);
     }
 
@@ -58,11 +67,18 @@ class CrudAndETagTest {
         Scim.createUser(t, "Taken.Name");
         String other = Scim.createUser(t, "other.name");
         long before = Db.eventCount(t);
-        idp(t).body("{\"userName\":\"taken.NAME\"}").put("/scim/v2/Users/" + other).then().statusCode(409)
-                .body("scimType", equalTo("uniqueness")).body("status", equalTo("409"));
+        idp(t).body("{\"userName\":\"taken.NAME\"}")
+                .put("/scim/v2/Users/" + other)
+                .then()
+                .statusCode(409)
+                .body("scimType", equalTo("uniqueness"))
+                .body("status", equalTo("409"));
         assertEquals(before, Db.eventCount(t));
         // renaming to a case variant of one's own name is fine
-        idp(t).body("{\"userName\":\"OTHER.name\"}").put("/scim/v2/Users/" + other).then().statusCode(200)
+        idp(t).body("{\"userName\":\"OTHER.name\"}")
+                .put("/scim/v2/Users/" + other)
+                .then()
+                .statusCode(200)
                 .body("userName", equalTo("OTHER.name"));
     }
 
@@ -78,9 +94,14 @@ class CrudAndETagTest {
     void rfc7644_3_4_1_getByIdReturnsTheResourceWithMetaAndEtagHeader() {
         String t = Conf.tenant("crud");
         String id = Scim.createUser(t, "getter");
-        var r = idp(t).get("/scim/v2/Users/" + id).then().statusCode(200)
-                .body("schemas", hasItem(Conf.USER)).body("id", equalTo(id)).body("userName", equalTo("getter"))
-                .body("meta.resourceType", equalTo("User")).body("meta.created", notNullValue())
+        var r = idp(t).get("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
+                .body("schemas", hasItem(Conf.USER))
+                .body("id", equalTo(id))
+                .body("userName", equalTo("getter"))
+                .body("meta.resourceType", equalTo("User"))
+                .body("meta.created", notNullValue())
                 .extract();
         assertEquals(r.header("ETag"), r.path("meta.version"));
     }
@@ -89,8 +110,15 @@ class CrudAndETagTest {
     void rfc7644_3_4_1_unknownGroupIdAndForeignTenantIdAre404() {
         String t = Conf.tenant("crud");
         String g = Scim.createGroup(t, "Mine");
-        idp(t).get("/scim/v2/Groups/" + UUID.randomUUID()).then().statusCode(404).body("status", equalTo("404"));
-        idp(Conf.tenant("other")).get("/scim/v2/Groups/" + g).then().statusCode(404).body("status", equalTo("404"));
+        idp(t).get("/scim/v2/Groups/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .body("status", equalTo("404"));
+        idp(Conf.tenant("other"))
+                .get("/scim/v2/Groups/" + g)
+                .then()
+                .statusCode(404)
+                .body("status", equalTo("404"));
         // a user id is not a group id
         String u = Scim.createUser(t, "not.a.group");
         idp(t).get("/scim/v2/Groups/" + u).then().statusCode(404);
@@ -101,13 +129,23 @@ class CrudAndETagTest {
         String t = Conf.tenant("crud");
         String u = Scim.createUser(t, "deleted.user");
         String g = Scim.createGroup(t, "Holder");
-        Conf.patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
+        Conf.patch(
+                        t,
+                        "/scim/v2/Groups/" + g,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
                 .statusCode(200);
         idp(t).delete("/scim/v2/Users/" + u).then().statusCode(204);
         idp(t).delete("/scim/v2/Users/" + u).then().statusCode(404).body("status", equalTo("404"));
-        idp(t).body("{\"userName\":\"deleted.user\"}").put("/scim/v2/Users/" + u).then().statusCode(404);
-        Conf.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"x\"}]").statusCode(404);
-        idp(t).queryParam("filter", "userName eq \"deleted.user\"").get("/scim/v2/Users").then().statusCode(200)
+        idp(t).body("{\"userName\":\"deleted.user\"}")
+                .put("/scim/v2/Users/" + u)
+                .then()
+                .statusCode(404);
+        Conf.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"x\"}]")
+                .statusCode(404);
+        idp(t).queryParam("filter", "userName eq \"deleted.user\"")
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(200)
                 .body("totalResults", equalTo(0));
         idp(t).get("/scim/v2/Groups/" + g).then().statusCode(200).body("members", equalTo(java.util.List.of()));
     }
@@ -117,7 +155,11 @@ class CrudAndETagTest {
         String t = Conf.tenant("crud");
         String u = Scim.createUser(t, "member");
         String g = idp(t).body("{\"displayName\":\"Doomed\",\"members\":[{\"value\":\"" + u + "\"}]}")
-                .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Groups")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         idp(t).get("/scim/v2/Users/" + u).then().body("groups.value", hasItem(g));
         idp(t).delete("/scim/v2/Groups/" + g).then().statusCode(204);
         idp(t).get("/scim/v2/Users/" + u).then().statusCode(200).body("groups", nullValue());
@@ -128,33 +170,64 @@ class CrudAndETagTest {
     void rfc7644_3_14_groupEtagsFollowEveryChange() {
         String t = Conf.tenant("etag");
         String g = Scim.createGroup(t, "Versioned");
-        String v1 = idp(t).get("/scim/v2/Groups/" + g).then().statusCode(200).extract().header("ETag");
+        String v1 = idp(t).get("/scim/v2/Groups/" + g)
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
         idp(t).header("If-None-Match", v1).get("/scim/v2/Groups/" + g).then().statusCode(304);
         Conf.patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"V2\"}]")
                 .statusCode(200);
-        String v2 = idp(t).header("If-None-Match", v1).get("/scim/v2/Groups/" + g).then().statusCode(200)
-                .body("displayName", equalTo("V2")).extract().header("ETag");
+        String v2 = idp(t).header("If-None-Match", v1)
+                .get("/scim/v2/Groups/" + g)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("V2"))
+                .extract()
+                .header("ETag");
         assertNotEquals(v1, v2);
-        idp(t).header("If-Match", v1).body("{\"displayName\":\"stale\"}").put("/scim/v2/Groups/" + g).then()
-                .statusCode(412).body("status", equalTo("412")).body("schemas", hasItem(Conf.ERROR));
-        idp(t).header("If-Match", v2).body("{\"displayName\":\"fresh\"}").put("/scim/v2/Groups/" + g).then()
-                .statusCode(200).body("displayName", equalTo("fresh")).header("ETag", not(equalTo(v2)));
+        idp(t).header("If-Match", v1)
+                .body("{\"displayName\":\"stale\"}")
+                .put("/scim/v2/Groups/" + g)
+                .then()
+                .statusCode(412)
+                .body("status", equalTo("412"))
+                .body("schemas", hasItem(Conf.ERROR));
+        idp(t).header("If-Match", v2)
+                .body("{\"displayName\":\"fresh\"}")
+                .put("/scim/v2/Groups/" + g)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("fresh"))
+                .header("ETag", not(equalTo(v2)));
     }
 
     @Test
     void rfc7644_3_14_putAndDeleteWithStaleIfMatchAre412AndChangeNothing() {
         String t = Conf.tenant("etag");
         String id = Scim.createUser(t, "precondition");
-        Conf.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"v2\"}]").statusCode(200);
+        Conf.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"v2\"}]")
+                .statusCode(200);
         long before = Db.eventCount(t);
-        idp(t).header("If-Match", "W/\"1\"").body("{\"userName\":\"precondition\"}").put("/scim/v2/Users/" + id)
-                .then().statusCode(412).body("status", equalTo("412"));
-        idp(t).header("If-Match", "W/\"1\"").delete("/scim/v2/Users/" + id).then().statusCode(412);
+        idp(t).header("If-Match", "W/\"1\"")
+                .body("{\"userName\":\"precondition\"}")
+                .put("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(412)
+                .body("status", equalTo("412"));
+        idp(t).header("If-Match", "W/\"1\"")
+                .delete("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(412);
         assertEquals(before, Db.eventCount(t));
         idp(t).get("/scim/v2/Users/" + id).then().statusCode(200).body("title", equalTo("v2"));
         // a list of tags and "*" both admit the current version
-        idp(t).header("If-Match", "W/\"1\", W/\"2\"").body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"v3\"}]"))
-                .patch("/scim/v2/Users/" + id).then().statusCode(200).header("ETag", equalTo("W/\"3\""));
+        idp(t).header("If-Match", "W/\"1\", W/\"2\"")
+                .body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"v3\"}]"))
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
+                .header("ETag", equalTo("W/\"3\""));
         idp(t).header("If-Match", "*").delete("/scim/v2/Users/" + id).then().statusCode(204);
     }
 
@@ -162,7 +235,11 @@ class CrudAndETagTest {
     void rfc7644_3_14_ifNoneMatchWithAnotherVersionReturnsTheResource() {
         String t = Conf.tenant("etag");
         String id = Scim.createUser(t, "inm");
-        idp(t).header("If-None-Match", "W/\"7\"").get("/scim/v2/Users/" + id).then().statusCode(200)
-                .body("id", equalTo(id)).header("ETag", equalTo("W/\"1\""));
+        idp(t).header("If-None-Match", "W/\"7\"")
+                .get("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id))
+                .header("ETag", equalTo("W/\"1\""));
     }
 }

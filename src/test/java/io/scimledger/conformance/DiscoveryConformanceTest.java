@@ -21,7 +21,10 @@ class DiscoveryConformanceTest {
 
     @Test
     void rfc7644_4_serviceProviderConfigHasSchemasMetaAndSortFlag() {
-        idp(Conf.tenant("disc")).get("/scim/v2/ServiceProviderConfig").then().statusCode(200)
+        idp(Conf.tenant("disc"))
+                .get("/scim/v2/ServiceProviderConfig")
+                .then()
+                .statusCode(200)
                 .body("schemas", hasItem("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"))
                 .body("sort.supported", equalTo(true))
                 .body("bulk.maxOperations", notNullValue())
@@ -32,16 +35,26 @@ class DiscoveryConformanceTest {
     @Test
     void rfc7644_4_resourceTypeAndSchemaByIdAnd404() {
         String t = Conf.tenant("disc");
-        idp(t).get("/scim/v2/ResourceTypes/User").then().statusCode(200)
-                .body("endpoint", equalTo("/Users")).body("schema", equalTo(Conf.USER))
+        idp(t).get("/scim/v2/ResourceTypes/User")
+                .then()
+                .statusCode(200)
+                .body("endpoint", equalTo("/Users"))
+                .body("schema", equalTo(Conf.USER))
                 .body("meta.resourceType", equalTo("ResourceType"));
         idp(t).get("/scim/v2/ResourceTypes/Group").then().statusCode(200).body("endpoint", equalTo("/Groups"));
         idp(t).get("/scim/v2/ResourceTypes/Printer").then().statusCode(404).body("status", equalTo("404"));
-        idp(t).get("/scim/v2/Schemas/" + Conf.GROUP).then().statusCode(200)
+        idp(t).get("/scim/v2/Schemas/" + Conf.GROUP)
+                .then()
+                .statusCode(200)
                 .body("attributes.name", hasItem("members"))
                 .body("attributes.find { it.name == 'members' }.subAttributes.name", hasItem("value"));
-        idp(t).get("/scim/v2/Schemas/urn:example:unknown").then().statusCode(404).body("status", equalTo("404"));
-        idp(t).get("/scim/v2/Schemas").then().statusCode(200)
+        idp(t).get("/scim/v2/Schemas/urn:example:unknown")
+                .then()
+                .statusCode(404)
+                .body("status", equalTo("404"));
+        idp(t).get("/scim/v2/Schemas")
+                .then()
+                .statusCode(200)
                 .body("Resources.meta.resourceType", everyItem(equalTo("Schema")))
                 .body("totalResults", equalTo(6)); // User, Enterprise User, Group and RFC 7643 section 7's three
     }
@@ -49,7 +62,9 @@ class DiscoveryConformanceTest {
     @Test
     void rfc7643_7_schemaAttributesDescribeCharacteristics() {
         String t = Conf.tenant("disc");
-        idp(t).get("/scim/v2/Schemas/" + Conf.USER).then().statusCode(200)
+        idp(t).get("/scim/v2/Schemas/" + Conf.USER)
+                .then()
+                .statusCode(200)
                 .body("attributes.find { it.name == 'userName' }.required", equalTo(true))
                 .body("attributes.find { it.name == 'userName' }.caseExact", equalTo(false))
                 .body("attributes.find { it.name == 'groups' }.mutability", equalTo("readOnly"))

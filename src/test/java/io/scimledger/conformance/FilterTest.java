@@ -71,13 +71,16 @@ class FilterTest {
     @Test
     void rfc7644_3_4_2_2_logicalOperatorsAndGrouping() {
         assertThat(userNames(t, "title eq \"Engineer\" and name.familyName eq \"Smith\""), containsInAnyOrder("alpha"));
-        assertThat(userNames(t, "userName eq \"alpha\" or userName eq \"delta\""), containsInAnyOrder("alpha", "delta"));
+        assertThat(
+                userNames(t, "userName eq \"alpha\" or userName eq \"delta\""), containsInAnyOrder("alpha", "delta"));
         assertThat(userNames(t, "not (userName sw \"a\")"), containsInAnyOrder("Beta", "gamma", "delta"));
         // precedence: and binds tighter than or
-        assertThat(userNames(t, "userName eq \"delta\" or title eq \"Engineer\" and userName eq \"gamma\""),
+        assertThat(
+                userNames(t, "userName eq \"delta\" or title eq \"Engineer\" and userName eq \"gamma\""),
                 containsInAnyOrder("delta", "gamma"));
         // parentheses override it
-        assertThat(userNames(t, "(userName eq \"delta\" or title eq \"Engineer\") and userName eq \"gamma\""),
+        assertThat(
+                userNames(t, "(userName eq \"delta\" or title eq \"Engineer\") and userName eq \"gamma\""),
                 containsInAnyOrder("gamma"));
         assertThat(userNames(t, "((userName eq \"alpha\")) and not (active eq false)"), containsInAnyOrder("alpha"));
     }
@@ -101,11 +104,14 @@ class FilterTest {
         // The log times events to the microsecond (HashChain.eventTime): epsilon is later than delta once this
         // clock, at that resolution, has passed delta's time, which a read after delta's write normally already has.
         Instant deltaTime = Instant.parse(lastOfSetup);
-        await("the clock passes delta's lastModified").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
+        await("the clock passes delta's lastModified")
+                .atMost(Duration.ofSeconds(5))
+                .pollDelay(Duration.ZERO)
                 .until(() -> Instant.now().truncatedTo(ChronoUnit.MICROS).isAfter(deltaTime));
         Scim.createUser(t, "epsilon");
         assertThat(userNames(t, "meta.lastModified gt \"" + lastOfSetup + "\""), containsInAnyOrder("epsilon"));
-        assertThat(userNames(t, "meta.lastModified le \"" + lastOfSetup + "\""),
+        assertThat(
+                userNames(t, "meta.lastModified le \"" + lastOfSetup + "\""),
                 containsInAnyOrder("alpha", "Beta", "gamma", "delta"));
         assertThat(userNames(t, "meta.created pr"), hasItem("epsilon"));
     }
@@ -114,7 +120,8 @@ class FilterTest {
     void rfc7644_3_4_2_2_urnQualifiedAttributes() {
         String en = Conf.ENTERPRISE + ":";
         assertThat(userNames(t, en + "employeeNumber gt \"150\""), containsInAnyOrder("Beta"));
-        assertThat(userNames(t, en + "department eq \"r&d\" or " + en + "department eq \"Sales\""),
+        assertThat(
+                userNames(t, en + "department eq \"r&d\" or " + en + "department eq \"Sales\""),
                 containsInAnyOrder("alpha", "Beta"));
         assertThat(userNames(t, en + "employeeNumber pr"), containsInAnyOrder("alpha", "Beta"));
         // core attributes may be URN-qualified too
@@ -128,7 +135,9 @@ class FilterTest {
         assertThat(userNames(t, "Name.FamilyName Sw \"smiths\""), containsInAnyOrder("gamma"));
         assertThat(userNames(t, "Emails[Type Eq \"work\" AND Value Co \"corp\"]"), containsInAnyOrder("Beta"));
         assertThat(userNames(t, "title PR And NOT (Active Eq False)"), containsInAnyOrder("alpha", "gamma"));
-        assertThat(userNames(t, Conf.ENTERPRISE.toUpperCase() + ":EMPLOYEENUMBER eq \"100\""), containsInAnyOrder("alpha"));
+        assertThat(
+                userNames(t, Conf.ENTERPRISE.toUpperCase() + ":EMPLOYEENUMBER eq \"100\""),
+                containsInAnyOrder("alpha"));
     }
 
     @Test
@@ -149,17 +158,35 @@ class FilterTest {
         String u2 = Scim.createUser(x, "m2");
         Scim.createUser(x, "loner");
         String g = idp(x).body("{\"displayName\":\"Team\",\"members\":[{\"value\":\"" + u1 + "\"}]}")
-                .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Groups")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String g2 = idp(x).body("{\"displayName\":\"Other\",\"members\":[{\"value\":\"" + u2 + "\"}]}")
-                .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Groups")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         assertThat(userNames(x, "groups.value eq \"" + g + "\""), containsInAnyOrder("m1"));
         assertThat(userNames(x, "groups[value eq \"" + g2 + "\"]"), containsInAnyOrder("m2"));
         assertThat(userNames(x, "groups pr"), containsInAnyOrder("m1", "m2"));
-        idp(x).queryParam("filter", "members.value eq \"" + u2 + "\"").get("/scim/v2/Groups").then().statusCode(200)
-                .body("totalResults", equalTo(1)).body("Resources[0].id", equalTo(g2));
+        idp(x).queryParam("filter", "members.value eq \"" + u2 + "\"")
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(200)
+                .body("totalResults", equalTo(1))
+                .body("Resources[0].id", equalTo(g2));
         idp(x).queryParam("filter", "members[value eq \"" + u1 + "\"] or displayName eq \"other\"")
-                .get("/scim/v2/Groups").then().statusCode(200).body("totalResults", equalTo(2));
-        idp(x).queryParam("filter", "not (members pr)").get("/scim/v2/Groups").then().statusCode(200)
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(200)
+                .body("totalResults", equalTo(2));
+        idp(x).queryParam("filter", "not (members pr)")
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(200)
                 .body("totalResults", equalTo(0));
     }
 
@@ -167,12 +194,24 @@ class FilterTest {
     void rfc7644_3_4_2_2_groupFilters() {
         String x = Conf.tenant("filter-group");
         Scim.createGroup(x, "Admins");
-        idp(x).body("{\"displayName\":\"Readers\",\"externalId\":\"GRP-1\"}").post("/scim/v2/Groups").then().statusCode(201);
-        idp(x).queryParam("filter", "displayName sw \"adm\"").get("/scim/v2/Groups").then().statusCode(200)
+        idp(x).body("{\"displayName\":\"Readers\",\"externalId\":\"GRP-1\"}")
+                .post("/scim/v2/Groups")
+                .then()
+                .statusCode(201);
+        idp(x).queryParam("filter", "displayName sw \"adm\"")
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(200)
                 .body("Resources.displayName", containsInAnyOrder("Admins"));
-        idp(x).queryParam("filter", "externalId eq \"GRP-1\"").get("/scim/v2/Groups").then().statusCode(200)
+        idp(x).queryParam("filter", "externalId eq \"GRP-1\"")
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(200)
                 .body("Resources.displayName", containsInAnyOrder("Readers"));
-        idp(x).queryParam("filter", "externalId eq \"grp-1\"").get("/scim/v2/Groups").then().statusCode(200)
+        idp(x).queryParam("filter", "externalId eq \"grp-1\"")
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(200)
                 .body("totalResults", equalTo(0));
     }
 
@@ -193,14 +232,24 @@ class FilterTest {
             "name.noSuchSub eq \"x\"",
         };
         for (String f : bad) {
-            idp(t).queryParam("filter", f).get("/scim/v2/Users").then()
-                    .statusCode(400).body("scimType", equalTo("invalidFilter")).body("status", equalTo("400"))
+            idp(t).queryParam("filter", f)
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(400)
+                    .body("scimType", equalTo("invalidFilter"))
+                    .body("status", equalTo("400"))
                     .body("detail", notNullValue());
         }
         // and through POST .search as well
         idp(t).body("{\"schemas\":[\"" + Conf.SEARCH + "\"],\"filter\":\"(userName eq \\\"alpha\\\"\"}")
-                .post("/scim/v2/Users/.search").then().statusCode(400).body("scimType", equalTo("invalidFilter"));
-        idp(t).queryParam("filter", "displayName eq").get("/scim/v2/Groups").then().statusCode(400)
+                .post("/scim/v2/Users/.search")
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidFilter"));
+        idp(t).queryParam("filter", "displayName eq")
+                .get("/scim/v2/Groups")
+                .then()
+                .statusCode(400)
                 .body("scimType", equalTo("invalidFilter"));
     }
 

@@ -36,7 +36,8 @@ class HostileInputTest {
     private static final String NUL_JSON = "\\u0000"; // the JSON escape, as a client sends it in a body
 
     private static RequestSpecification auditor(String tenant) {
-        return given().auth().oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))
+        return given().auth()
+                .oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))
                 .accept("application/json");
     }
 
@@ -54,27 +55,38 @@ class HostileInputTest {
         // bodies: a string value, a member name, a value of every type family, stringified JSON (Entra roles)
         answers.add(idp(t).body("{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"a" + NUL_JSON + "b\"}")
                 .post("/scim/v2/Users"));
-        answers.add(idp(t).body("{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"x\",\"nick" + NUL_JSON
-                + "Name\":\"n\"}").post("/scim/v2/Users"));
+        answers.add(idp(t).body(
+                        "{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"x\",\"nick" + NUL_JSON + "Name\":\"n\"}")
+                .post("/scim/v2/Users"));
         answers.add(idp(t).body("{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"x\",\"roles\":[{\"value\":"
-                + "\"{\\\"value\\\":\\\"a\\\\u0000\\\"}\"}]}").post("/scim/v2/Users"));
-        answers.add(idp(t).body("{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"nul.user\",\"title\":\""
-                + NUL_JSON + "\"}").put("/scim/v2/Users/" + u));
-        answers.add(Scim.idp(t).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\""
-                + NUL_JSON + "\"}]")).patch("/scim/v2/Users/" + u));
-        answers.add(Scim.idp(t).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"" + NUL_JSON
-                + "\\\"].value\",\"value\":\"a\"}]")).patch("/scim/v2/Users/" + u));
-        answers.add(Scim.idp(t).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"G"
-                + NUL_JSON + "\"}]")).patch("/scim/v2/Groups/" + g));
+                        + "\"{\\\"value\\\":\\\"a\\\\u0000\\\"}\"}]}")
+                .post("/scim/v2/Users"));
+        answers.add(idp(t).body("{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"nul.user\",\"title\":\"" + NUL_JSON
+                        + "\"}")
+                .put("/scim/v2/Users/" + u));
+        answers.add(Scim.idp(t)
+                .body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"" + NUL_JSON + "\"}]"))
+                .patch("/scim/v2/Users/" + u));
+        answers.add(Scim.idp(t)
+                .body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"" + NUL_JSON
+                        + "\\\"].value\",\"value\":\"a\"}]"))
+                .patch("/scim/v2/Users/" + u));
+        answers.add(Scim.idp(t)
+                .body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"G" + NUL_JSON + "\"}]"))
+                .patch("/scim/v2/Groups/" + g));
         answers.add(idp(t).body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:BulkRequest\"],\"Operations\":["
-                + "{\"method\":\"POST\",\"path\":\"/Users\",\"bulkId\":\"b\",\"data\":{\"userName\":\"" + NUL_JSON
-                + "\"}}]}").post("/scim/v2/Bulk"));
-        answers.add(idp(t).body("{\"schemas\":[\"" + Conf.SEARCH + "\"],\"filter\":\"userName eq \\\"" + NUL_JSON
-                + "\\\"\"}").post("/scim/v2/Users/.search"));
+                        + "{\"method\":\"POST\",\"path\":\"/Users\",\"bulkId\":\"b\",\"data\":{\"userName\":\""
+                        + NUL_JSON
+                        + "\"}}]}")
+                .post("/scim/v2/Bulk"));
+        answers.add(idp(t).body(
+                        "{\"schemas\":[\"" + Conf.SEARCH + "\"],\"filter\":\"userName eq \\\"" + NUL_JSON + "\\\"\"}")
+                .post("/scim/v2/Users/.search"));
         // query parameters: the issue's filter, sortBy, attributes, cursor, audit bounds
         answers.add(idp(t).queryParam("filter", "emails[type eq \"work\"].value sw \"" + NUL + "\"")
                 .get("/scim/v2/Users"));
-        answers.add(idp(t).queryParam("filter", "displayName eq \"" + NUL + "\"").get("/scim/v2/Groups"));
+        answers.add(
+                idp(t).queryParam("filter", "displayName eq \"" + NUL + "\"").get("/scim/v2/Groups"));
         answers.add(idp(t).queryParam("sortBy", "userName" + NUL).get("/scim/v2/Users"));
         answers.add(idp(t).queryParam("attributes", NUL).get("/scim/v2/Users/" + u));
         answers.add(idp(t).queryParam("excludedAttributes", "emails" + NUL).get("/scim/v2/Users"));
@@ -97,30 +109,96 @@ class HostileInputTest {
         Response h = idp(t).header("X-Request-Id", "req" + NUL + "id")
                 .body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"h\"}]"))
                 .patch("/scim/v2/Users/" + u);
-        assertTrue(h.statusCode() == 200 || (h.statusCode() == 400 && "invalidValue".equals(h.path("scimType"))),
+        assertTrue(
+                h.statusCode() == 200 || (h.statusCode() == 400 && "invalidValue".equals(h.path("scimType"))),
                 h.asString());
     }
 
     // ---- the fuzzer --------------------------------------------------------------------------------------------
 
-    private static final String[] NAMES = {"userName", "displayName", "emails", "emails.value", "emails.type",
-            "emails[type eq \"work\"].value", "name.givenName", "name", "active", "meta.lastModified", "meta",
-            "members", "members.value", "groups.value", "x509Certificates.value", "title", "id", "externalId",
-            Conf.ENTERPRISE + ":manager", Conf.ENTERPRISE + ":manager.value", Conf.USER + ":userName", "urn:x:y:z",
-            "", ".", "a.b.c", "emails[", "emails]", "emails[type]", "$ref", "schemas", "password"};
-    private static final String[] OPS = {"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr", "and", "or",
-            "not", "EQ", "Eq"};
-    private static final String[] VALUES = {"\"x\"", "\"\"", "1", "-1", "1.5", "1e309", "true", "false", "null",
-            "\"2026-01-01T00:00:00Z\"", "\"2026-13-45\"", "[]", "{}", "\"\\\"\"", "\"\\\\\"", "\"" + NUL + "\"",
-            "\"\uD800\"", "\"\uFFFF\"", "\"%\"", "\"_\"", "\"'\"", "\"😀\"", "99999999999999999999", "\"a\" \"b\""};
-    private static final String[] PUNCTUATION = {"(", ")", "[", "]", "\"", "'", " ", ".", ":", ",", "\\", "%",
-            "%00", NUL, "\t", "\n", "*", "!", "-", "=", "<", ">", "&", "?", "#", "/", "{", "}"};
+    private static final String[] NAMES = {
+        "userName",
+        "displayName",
+        "emails",
+        "emails.value",
+        "emails.type",
+        "emails[type eq \"work\"].value",
+        "name.givenName",
+        "name",
+        "active",
+        "meta.lastModified",
+        "meta",
+        "members",
+        "members.value",
+        "groups.value",
+        "x509Certificates.value",
+        "title",
+        "id",
+        "externalId",
+        Conf.ENTERPRISE + ":manager",
+        Conf.ENTERPRISE + ":manager.value",
+        Conf.USER + ":userName",
+        "urn:x:y:z",
+        "",
+        ".",
+        "a.b.c",
+        "emails[",
+        "emails]",
+        "emails[type]",
+        "$ref",
+        "schemas",
+        "password"
+    };
+    private static final String[] OPS = {
+        "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr", "and", "or", "not", "EQ", "Eq"
+    };
+    private static final String[] VALUES = {
+        "\"x\"",
+        "\"\"",
+        "1",
+        "-1",
+        "1.5",
+        "1e309",
+        "true",
+        "false",
+        "null",
+        "\"2026-01-01T00:00:00Z\"",
+        "\"2026-13-45\"",
+        "[]",
+        "{}",
+        "\"\\\"\"",
+        "\"\\\\\"",
+        "\"" + NUL + "\"",
+        "\"\uD800\"",
+        "\"\uFFFF\"",
+        "\"%\"",
+        "\"_\"",
+        "\"'\"",
+        "\"😀\"",
+        "99999999999999999999",
+        "\"a\" \"b\""
+    };
+    private static final String[] PUNCTUATION = {
+        "(", ")", "[", "]", "\"", "'", " ", ".", ":", ",", "\\", "%", "%00", NUL, "\t", "\n", "*", "!", "-", "=", "<",
+        ">", "&", "?", "#", "/", "{", "}"
+    };
 
     /** Attributes that filter, sort and PATCH accept, so a hostile value gets past parsing to where it is used. */
-    private static final String[] STRING_PATHS = {"userName", "displayName", "title", "externalId", "nickName",
-            "name.givenName", "emails.value", "emails[type eq \"work\"].value", Conf.ENTERPRISE + ":department"};
-    private static final String[] HOSTILE_CHARS = {NUL, "\"", "\\", "\uD800", "\uFFFF", "%", "'", "😀", "\n", "_",
-            "\u202E"};
+    private static final String[] STRING_PATHS = {
+        "userName",
+        "displayName",
+        "title",
+        "externalId",
+        "nickName",
+        "name.givenName",
+        "emails.value",
+        "emails[type eq \"work\"].value",
+        Conf.ENTERPRISE + ":department"
+    };
+
+    private static final String[] HOSTILE_CHARS = {
+        NUL, "\"", "\\", "\uD800", "\uFFFF", "%", "'", "😀", "\n", "_", "\u202E"
+    };
 
     /** A plausible string with one hostile character somewhere in it (as raw Java text, not JSON-escaped). */
     private static String hostile(Random r) {
@@ -155,8 +233,8 @@ class HostileInputTest {
     /** A well-formed filter whose value is hostile: what gets past the parser to the database. */
     private static String hostileFilter(Random r) {
         String value = hostile(r).replace("\\", "\\\\").replace("\"", "\\\"");
-        return STRING_PATHS[r.nextInt(STRING_PATHS.length)] + " " + new String[] {"eq", "co", "sw", "ew", "gt"}
-                [r.nextInt(5)] + " \"" + value + "\"";
+        return STRING_PATHS[r.nextInt(STRING_PATHS.length)] + " "
+                + new String[] {"eq", "co", "sw", "ew", "gt"}[r.nextInt(5)] + " \"" + value + "\"";
     }
 
     private static String token(Random r) {
@@ -194,11 +272,17 @@ class HostileInputTest {
         return switch (k) {
             case 0, 1 -> json(hostile(r));
             case 6 -> VALUES[r.nextInt(VALUES.length)].replace(NUL, NUL_JSON);
-            case 2 -> "\"" + text(r).replace("\\", "\\\\").replace("\"", "\\\"").replace(NUL, NUL_JSON)
-                    .replace("\n", "\\n").replace("\t", "\\t") + "\"";
+            case 2 ->
+                "\""
+                        + text(r).replace("\\", "\\\\")
+                                .replace("\"", "\\\"")
+                                .replace(NUL, NUL_JSON)
+                                .replace("\n", "\\n")
+                                .replace("\t", "\\t")
+                        + "\"";
             case 3 -> "[" + jsonValue(r, depth + 1) + (r.nextBoolean() ? "," + jsonValue(r, depth + 1) : "") + "]";
-            case 4 -> "{\"" + NAMES[r.nextInt(NAMES.length)].replace("\"", "\\\"") + "\":" + jsonValue(r, depth + 1)
-                    + "}";
+            case 4 ->
+                "{\"" + NAMES[r.nextInt(NAMES.length)].replace("\"", "\\\"") + "\":" + jsonValue(r, depth + 1) + "}";
             default -> text(r); // raw, most likely not JSON
         };
     }
@@ -208,7 +292,9 @@ class HostileInputTest {
         b.append(",\"userName\":").append(r.nextInt(3) == 0 ? jsonValue(r, 0) : "\"f" + r.nextInt(1_000_000) + "\"");
         int n = r.nextInt(4);
         for (int i = 0; i < n; i++) {
-            b.append(",\"").append(NAMES[r.nextInt(NAMES.length)].replace("\"", "\\\"")).append("\":")
+            b.append(",\"")
+                    .append(NAMES[r.nextInt(NAMES.length)].replace("\"", "\\\""))
+                    .append("\":")
                     .append(jsonValue(r, 0));
         }
         return b.append('}').toString();
@@ -226,9 +312,17 @@ class HostileInputTest {
             if (r.nextInt(3) == 0) {
                 b.append(",\"path\":").append(json(STRING_PATHS[r.nextInt(STRING_PATHS.length)]));
             } else if (r.nextInt(4) > 0) {
-                b.append(",\"path\":").append(r.nextBoolean() ? jsonValue(r, 2)
-                        : "\"" + text(r).replace("\\", "\\\\").replace("\"", "\\\"").replace(NUL, NUL_JSON)
-                                .replace("\n", "\\n").replace("\t", "\\t") + "\"");
+                b.append(",\"path\":")
+                        .append(
+                                r.nextBoolean()
+                                        ? jsonValue(r, 2)
+                                        : "\""
+                                                + text(r).replace("\\", "\\\\")
+                                                        .replace("\"", "\\\"")
+                                                        .replace(NUL, NUL_JSON)
+                                                        .replace("\n", "\\n")
+                                                        .replace("\t", "\\t")
+                                                + "\"");
             }
             if (r.nextInt(4) > 0) {
                 b.append(",\"value\":").append(jsonValue(r, 0));
@@ -241,8 +335,10 @@ class HostileInputTest {
     @Test
     void seededHostileInputNeverGetsA5xx() {
         String t = Conf.tenant("fuzz");
-        String u = Conf.createUser(t, "{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"fuzz.target\","
-                + "\"emails\":[{\"value\":\"f@example.com\",\"type\":\"work\"}]}");
+        String u = Conf.createUser(
+                t,
+                "{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"fuzz.target\","
+                        + "\"emails\":[{\"value\":\"f@example.com\",\"type\":\"work\"}]}");
         String g = Scim.createGroup(t, "FuzzGroup");
         Random r = new Random(20261201L);
         List<String> failures = new ArrayList<>();
@@ -265,8 +361,10 @@ class HostileInputTest {
                     String s = text(r);
                     String a = text(r);
                     what = "GET /Users?sortBy=" + s + "&attributes=" + a;
-                    answer = idp(t).queryParam("sortBy", s).queryParam("attributes", a)
-                            .queryParam("sortOrder", r.nextBoolean() ? "descending" : text(r)).get("/scim/v2/Users");
+                    answer = idp(t).queryParam("sortBy", s)
+                            .queryParam("attributes", a)
+                            .queryParam("sortOrder", r.nextBoolean() ? "descending" : text(r))
+                            .get("/scim/v2/Users");
                 }
                 case 3 -> {
                     String a = text(r);
@@ -297,10 +395,14 @@ class HostileInputTest {
                 }
                 case 8 -> {
                     String body = "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:BulkRequest\"],"
-                            + "\"Operations\":[{\"method\":\"" + new String[] {"POST", "PATCH", "PUT", "DELETE", "GET"}
-                            [r.nextInt(5)] + "\",\"path\":" + (r.nextBoolean() ? "\"/Users/" + u + "\"" : jsonValue(r, 2))
-                            + ",\"bulkId\":" + jsonValue(r, 2) + ",\"data\":" + (r.nextBoolean() ? userBody(r)
-                            : "{\"schemas\":[\"" + Conf.PATCH_OP + "\"],\"Operations\":" + patchOps(r) + "}") + "}]}";
+                            + "\"Operations\":[{\"method\":\""
+                            + new String[] {"POST", "PATCH", "PUT", "DELETE", "GET"}[r.nextInt(5)] + "\",\"path\":"
+                            + (r.nextBoolean() ? "\"/Users/" + u + "\"" : jsonValue(r, 2))
+                            + ",\"bulkId\":" + jsonValue(r, 2) + ",\"data\":"
+                            + (r.nextBoolean()
+                                    ? userBody(r)
+                                    : "{\"schemas\":[\"" + Conf.PATCH_OP + "\"],\"Operations\":" + patchOps(r) + "}")
+                            + "}]}";
                     what = "POST /Bulk " + body;
                     answer = idp(t).body(body).post("/scim/v2/Bulk");
                 }
@@ -308,21 +410,28 @@ class HostileInputTest {
                     String[] params = {"time", "from", "to", "limit", "after", "at", "subject", "clientId", "format"};
                     String p = params[r.nextInt(params.length)];
                     String v = r.nextBoolean() ? text(r) : VALUES[r.nextInt(VALUES.length)];
-                    String[] paths = {"/audit/Users/" + u + "/as-of", "/audit/Users/" + u + "/history",
-                            "/audit/deprovisionings", "/audit/changes?subject=s", "/audit/Users/" + u + "/memberships"};
+                    String[] paths = {
+                        "/audit/Users/" + u + "/as-of",
+                        "/audit/Users/" + u + "/history",
+                        "/audit/deprovisionings",
+                        "/audit/changes?subject=s",
+                        "/audit/Users/" + u + "/memberships"
+                    };
                     String path = paths[r.nextInt(paths.length)];
                     what = "GET " + path + " " + p + "=" + v;
                     answer = auditor(t).queryParam(p, v).get(path);
                 }
             }
             // Bulk answers 200 with a status per operation: those must not be 5xx either
-            boolean bulk5xx = answer.statusCode() == 200 && what.startsWith("POST /Bulk")
+            boolean bulk5xx = answer.statusCode() == 200
+                    && what.startsWith("POST /Bulk")
                     && answer.asString().matches("(?s).*\"status\"\\s*:\\s*\"5\\d\\d\".*");
             if (answer.statusCode() >= 500 || bulk5xx) {
                 failures.add(answer.statusCode() + " for " + what.replace(NUL, "\\u0000") + " -> " + answer.asString());
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + requests + " answers were 5xx:\n"
-                + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + requests + " answers were 5xx:\n" + String.join("\n", failures));
     }
 }

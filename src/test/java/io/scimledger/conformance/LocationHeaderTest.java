@@ -24,19 +24,37 @@ class LocationHeaderTest {
     void rfc7644_locationOnPostGetPutAndPatchForUsersAndGroups() {
         String t = Conf.tenant("loc");
         for (String[] r : new String[][] {
-                {"/scim/v2/Users", "{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"loc\"}", "title"},
-                {"/scim/v2/Groups", "{\"schemas\":[\"" + Conf.GROUP + "\"],\"displayName\":\"Loc\"}", "externalId"}}) {
-            String location = idp(t).body(r[1]).post(r[0]).then().statusCode(201).extract().header("Location");
+            {"/scim/v2/Users", "{\"schemas\":[\"" + Conf.USER + "\"],\"userName\":\"loc\"}", "title"},
+            {"/scim/v2/Groups", "{\"schemas\":[\"" + Conf.GROUP + "\"],\"displayName\":\"Loc\"}", "externalId"}
+        }) {
+            String location = idp(t).body(r[1])
+                    .post(r[0])
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .header("Location");
             String id = location.substring(location.lastIndexOf('/') + 1);
-            idp(t).get(r[0] + "/" + id).then().statusCode(200).header("Location", equalTo(location))
+            idp(t).get(r[0] + "/" + id)
+                    .then()
+                    .statusCode(200)
+                    .header("Location", equalTo(location))
                     .body("meta.location", equalTo(location));
             idp(t).body(r[1]).put(r[0] + "/" + id).then().statusCode(200).header("Location", equalTo(location));
             Scim.patch(t, r[0] + "/" + id, "[{\"op\":\"replace\",\"path\":\"" + r[2] + "\",\"value\":\"x\"}]")
-                    .statusCode(200).header("Location", equalTo(location));
+                    .statusCode(200)
+                    .header("Location", equalTo(location));
             // meta excluded from the body: the header is still there
-            idp(t).queryParam("excludedAttributes", "meta").get(r[0] + "/" + id).then().statusCode(200)
-                    .header("Location", equalTo(location)).body("meta", nullValue());
-            idp(t).queryParam("attributes", "id").body(r[1]).put(r[0] + "/" + id).then().statusCode(200)
+            idp(t).queryParam("excludedAttributes", "meta")
+                    .get(r[0] + "/" + id)
+                    .then()
+                    .statusCode(200)
+                    .header("Location", equalTo(location))
+                    .body("meta", nullValue());
+            idp(t).queryParam("attributes", "id")
+                    .body(r[1])
+                    .put(r[0] + "/" + id)
+                    .then()
+                    .statusCode(200)
                     .header("Location", equalTo(location));
         }
     }

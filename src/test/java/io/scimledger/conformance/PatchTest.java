@@ -2,8 +2,8 @@ package io.scimledger.conformance;
 
 import static io.scimledger.conformance.Conf.idp;
 import static io.scimledger.conformance.Conf.patch;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -44,10 +44,16 @@ class PatchTest {
                  {"op":"add","path":"name.middleName","value":"M"}]""")
                 .statusCode(200)
                 .body("emails.value", containsInAnyOrder("w@example.com", "h@example.com", "o@example.com"))
-                .body("nickName", equalTo("Nick")).body("name.middleName", equalTo("M")).body("name.givenName", equalTo("G"));
+                .body("nickName", equalTo("Nick"))
+                .body("name.middleName", equalTo("M"))
+                .body("name.givenName", equalTo("G"));
         // adding an identical value again does not duplicate it (RFC 7644 3.5.2.1)
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"add\",\"path\":\"emails\",\"value\":[{\"value\":\"o@example.com\",\"type\":\"other\"}]}]")
-                .statusCode(200).body("emails", hasSize(3));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"add\",\"path\":\"emails\",\"value\":[{\"value\":\"o@example.com\",\"type\":\"other\"}]}]")
+                .statusCode(200)
+                .body("emails", hasSize(3));
     }
 
     @Test
@@ -57,8 +63,11 @@ class PatchTest {
         patch(t, "/scim/v2/Users/" + id, """
                 [{"op":"add","value":{"nickName":"NoPath","emails":[{"value":"x@example.com","type":"other"}],
                   "name":{"honorificPrefix":"Dr"}}}]""")
-                .statusCode(200).body("nickName", equalTo("NoPath")).body("emails", hasSize(3))
-                .body("name.honorificPrefix", equalTo("Dr")).body("name.familyName", equalTo("F"));
+                .statusCode(200)
+                .body("nickName", equalTo("NoPath"))
+                .body("emails", hasSize(3))
+                .body("name.honorificPrefix", equalTo("Dr"))
+                .body("name.familyName", equalTo("F"));
     }
 
     @Test
@@ -66,13 +75,23 @@ class PatchTest {
         String t = Conf.tenant("patch");
         String id = user(t);
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"name\",\"value\":{\"givenName\":\"New\"}}]")
-                .statusCode(200).body("name.givenName", equalTo("New")).body("name.familyName", equalTo("F"));
+                .statusCode(200)
+                .body("name.givenName", equalTo("New"))
+                .body("name.familyName", equalTo("F"));
         // replace of a whole multi-valued attribute replaces all values
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"emails\",\"value\":[{\"value\":\"only@example.com\"}]}]")
-                .statusCode(200).body("emails.value", containsInAnyOrder("only@example.com"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"emails\",\"value\":[{\"value\":\"only@example.com\"}]}]")
+                .statusCode(200)
+                .body("emails.value", containsInAnyOrder("only@example.com"));
         // replace of an attribute that did not exist adds it
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"profileUrl\",\"value\":\"https://p.example\"}]")
-                .statusCode(200).body("profileUrl", equalTo("https://p.example"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"profileUrl\",\"value\":\"https://p.example\"}]")
+                .statusCode(200)
+                .body("profileUrl", equalTo("https://p.example"));
     }
 
     @Test
@@ -85,11 +104,15 @@ class PatchTest {
                 .statusCode(200)
                 .body("emails.find { it.type == 'work' }.value", equalTo("w2@example.com"))
                 .body("emails.find { it.type == 'home' }.value", equalTo("h@example.com"))
-                .body("addresses[0].locality", equalTo("Bergen")).body("addresses[0].country", equalTo("NO"));
+                .body("addresses[0].locality", equalTo("Bergen"))
+                .body("addresses[0].country", equalTo("NO"));
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\",\"path\":\"emails[type eq \\\"home\\\"]\"}]")
-                .statusCode(200).body("emails.value", containsInAnyOrder("w2@example.com"));
+                .statusCode(200)
+                .body("emails.value", containsInAnyOrder("w2@example.com"));
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\",\"path\":\"addresses[type eq \\\"work\\\"].country\"}]")
-                .statusCode(200).body("addresses[0].country", nullValue()).body("addresses[0].locality", equalTo("Bergen"));
+                .statusCode(200)
+                .body("addresses[0].country", nullValue())
+                .body("addresses[0].locality", equalTo("Bergen"));
     }
 
     @Test
@@ -108,24 +131,38 @@ class PatchTest {
                 .body("'" + Conf.ENTERPRISE + "'.employeeNumber", nullValue())
                 .body("title", equalTo("URN title"));
         // case-insensitive URN and attribute names
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"" + Conf.ENTERPRISE.toUpperCase()
-                + ":Department\",\"value\":\"Upper\"}]")
-                .statusCode(200).body("'" + Conf.ENTERPRISE + "'.department", equalTo("Upper"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"" + Conf.ENTERPRISE.toUpperCase()
+                                + ":Department\",\"value\":\"Upper\"}]")
+                .statusCode(200)
+                .body("'" + Conf.ENTERPRISE + "'.department", equalTo("Upper"));
     }
 
     @Test
     void rfc7643_2_4_primaryStaysUnique() {
         String t = Conf.tenant("patch");
         String id = user(t);
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"add\",\"path\":\"emails\",\"value\":[{\"value\":\"p@example.com\",\"type\":\"other\",\"primary\":true}]}]")
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"add\",\"path\":\"emails\",\"value\":[{\"value\":\"p@example.com\",\"type\":\"other\",\"primary\":true}]}]")
                 .statusCode(200)
                 .body("emails.findAll { it.primary == true }.value", containsInAnyOrder("p@example.com"));
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"home\\\"].primary\",\"value\":true}]")
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"home\\\"].primary\",\"value\":true}]")
                 .statusCode(200)
                 .body("emails.findAll { it.primary == true }.value", containsInAnyOrder("h@example.com"));
         // two primaries in one value is invalid
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"emails\",\"value\":[{\"value\":\"a@x.org\",\"primary\":true},{\"value\":\"b@x.org\",\"primary\":true}]}]")
-                .statusCode(400).body("scimType", equalTo("invalidValue"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"emails\",\"value\":[{\"value\":\"a@x.org\",\"primary\":true},{\"value\":\"b@x.org\",\"primary\":true}]}]")
+                .statusCode(400)
+                .body("scimType", equalTo("invalidValue"));
     }
 
     @Test
@@ -134,13 +171,20 @@ class PatchTest {
         String id = user(t);
         long before = Db.eventCount(t);
         // remove without path
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\"}]").statusCode(400).body("scimType", equalTo("noTarget"));
+        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\"}]")
+                .statusCode(400)
+                .body("scimType", equalTo("noTarget"));
         // filter that matches nothing
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\",\"path\":\"emails[type eq \\\"fax\\\"]\"}]")
-                .statusCode(400).body("scimType", equalTo("noTarget"));
+                .statusCode(400)
+                .body("scimType", equalTo("noTarget"));
         // replace through a filter that matches nothing and is not a set of equalities (see below) is noTarget
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"addresses[locality sw \\\"Z\\\"]\",\"value\":{\"locality\":\"x\"}}]")
-                .statusCode(400).body("scimType", equalTo("noTarget"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"addresses[locality sw \\\"Z\\\"]\",\"value\":{\"locality\":\"x\"}}]")
+                .statusCode(400)
+                .body("scimType", equalTo("noTarget"));
         assertEquals(before, Db.eventCount(t));
     }
 
@@ -150,8 +194,12 @@ class PatchTest {
         // describes the element to create. Documented in docs/compatibility.md.
         String t = Conf.tenant("patch");
         String id = user(t);
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"addresses[type eq \\\"home\\\"]\",\"value\":{\"locality\":\"x\"}}]")
-                .statusCode(200).body("addresses", hasSize(2))
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"addresses[type eq \\\"home\\\"]\",\"value\":{\"locality\":\"x\"}}]")
+                .statusCode(200)
+                .body("addresses", hasSize(2))
                 .body("addresses.find { it.type == 'home' }.locality", equalTo("x"));
     }
 
@@ -160,16 +208,29 @@ class PatchTest {
         String t = Conf.tenant("patch");
         String id = user(t);
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"name.noSuchSub\",\"value\":\"x\"}]")
-                .statusCode(400).body("scimType", equalTo("invalidPath"));
+                .statusCode(400)
+                .body("scimType", equalTo("invalidPath"));
         // a PATCH path is parsed as a path (FilterParser.parsePatchPath), so even a broken value filter inside it is
         // an invalidPath, not an invalidFilter
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"work\\\"\",\"value\":\"x\"}]")
-                .statusCode(400).body("scimType", equalTo("invalidPath"));
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title[value eq \\\"x\\\"]\",\"value\":\"x\"}]")
-                .statusCode(400).body("scimType", equalTo("invalidPath"))
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"emails[type eq \\\"work\\\"\",\"value\":\"x\"}]")
+                .statusCode(400)
+                .body("scimType", equalTo("invalidPath"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"title[value eq \\\"x\\\"]\",\"value\":\"x\"}]")
+                .statusCode(400)
+                .body("scimType", equalTo("invalidPath"))
                 .body("detail", containsString("a value filter needs a multi-valued attribute"));
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"urn:example:nope:1.0:User:x\",\"value\":\"x\"}]")
-                .statusCode(400).body("scimType", equalTo("invalidPath"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"urn:example:nope:1.0:User:x\",\"value\":\"x\"}]")
+                .statusCode(400)
+                .body("scimType", equalTo("invalidPath"));
     }
 
     @Test
@@ -178,21 +239,37 @@ class PatchTest {
         String id = user(t);
         long before = Db.eventCount(t);
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"id\",\"value\":\"x\"}]")
-                .statusCode(400).body("scimType", equalTo("mutability"));
-        patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"meta.created\",\"value\":\"2000-01-01T00:00:00Z\"}]")
-                .statusCode(400).body("scimType", equalTo("mutability"));
+                .statusCode(400)
+                .body("scimType", equalTo("mutability"));
+        patch(
+                        t,
+                        "/scim/v2/Users/" + id,
+                        "[{\"op\":\"replace\",\"path\":\"meta.created\",\"value\":\"2000-01-01T00:00:00Z\"}]")
+                .statusCode(400)
+                .body("scimType", equalTo("mutability"));
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"add\",\"path\":\"groups\",\"value\":[{\"value\":\"x\"}]}]")
-                .statusCode(400).body("scimType", equalTo("mutability"));
+                .statusCode(400)
+                .body("scimType", equalTo("mutability"));
         // userName is required: removing it is refused as a mutability error (RFC 7644 3.5.2.2)
         patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"remove\",\"path\":\"userName\"}]")
-                .statusCode(400).body("scimType", equalTo("mutability"))
+                .statusCode(400)
+                .body("scimType", equalTo("mutability"))
                 .body("detail", containsString("'userName' is required"));
         String g = Scim.createGroup(t, "immutable");
         String u = Scim.createUser(t, "m");
-        patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]").statusCode(200);
+        patch(
+                        t,
+                        "/scim/v2/Groups/" + g,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
+                .statusCode(200);
         long mid = Db.eventCount(t);
-        patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"replace\",\"path\":\"members[value eq \\\"" + u + "\\\"].type\",\"value\":\"Group\"}]")
-                .statusCode(400).body("scimType", equalTo("mutability"));
+        patch(
+                        t,
+                        "/scim/v2/Groups/" + g,
+                        "[{\"op\":\"replace\",\"path\":\"members[value eq \\\"" + u
+                                + "\\\"].type\",\"value\":\"Group\"}]")
+                .statusCode(400)
+                .body("scimType", equalTo("mutability"));
         assertEquals(mid, Db.eventCount(t));
         assertEquals(before + 3, mid);
     }
@@ -206,14 +283,16 @@ class PatchTest {
         patch(t, "/scim/v2/Users/" + id, """
                 [{"op":"replace","path":"title","value":"changed"},
                  {"op":"add","path":"emails","value":[{"value":"new@example.com"}]},
-                 {"op":"remove","path":"emails[type eq \\"fax\\"]"}]""")
-                .statusCode(400).body("scimType", equalTo("noTarget"));
+                 {"op":"remove","path":"emails[type eq \\"fax\\"]"}]""").statusCode(400).body("scimType", equalTo("noTarget"));
         patch(t, "/scim/v2/Users/" + id, """
-                [{"op":"replace","path":"title","value":"changed"},{"op":"replace","path":"id","value":"x"}]""")
-                .statusCode(400).body("scimType", equalTo("mutability"));
+                [{"op":"replace","path":"title","value":"changed"},{"op":"replace","path":"id","value":"x"}]""").statusCode(400).body("scimType", equalTo("mutability"));
         assertEquals(before, Db.eventCount(t));
-        idp(t).get("/scim/v2/Users/" + id).then().statusCode(200).header("ETag", equalTo(etag))
-                .body("title", equalTo("T")).body("emails", hasSize(2));
+        idp(t).get("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
+                .header("ETag", equalTo(etag))
+                .body("title", equalTo("T"))
+                .body("emails", hasSize(2));
     }
 
     @Test
@@ -225,11 +304,13 @@ class PatchTest {
         patch(t, "/scim/v2/Groups/" + g, """
                 [{"op":"add","path":"members","value":[{"value":"%s"}]},
                  {"op":"replace","path":"displayName","value":"Renamed"},
-                 {"op":"replace","path":"id","value":"x"}]""".formatted(a))
-                .statusCode(400).body("scimType", equalTo("mutability"));
+                 {"op":"replace","path":"id","value":"x"}]""".formatted(a)).statusCode(400).body("scimType", equalTo("mutability"));
         assertEquals(before, Db.eventCount(t));
         assertEquals(0, Db.count("SELECT count(*) FROM group_membership WHERE group_id = ?::uuid", g));
-        idp(t).get("/scim/v2/Groups/" + g).then().body("displayName", equalTo("Atomic")).body("members", equalTo(java.util.List.of()))
+        idp(t).get("/scim/v2/Groups/" + g)
+                .then()
+                .body("displayName", equalTo("Atomic"))
+                .body("members", equalTo(java.util.List.of()))
                 .body("meta.version", equalTo("W/\"1\""));
     }
 
@@ -237,12 +318,22 @@ class PatchTest {
     void rfc7644_3_5_2_emptyOrMalformedPatchBodies() {
         String t = Conf.tenant("patch");
         String id = user(t);
-        idp(t).body("{\"schemas\":[\"" + Conf.PATCH_OP + "\"],\"Operations\":[]}").patch("/scim/v2/Users/" + id).then()
-                .statusCode(400).body("status", equalTo("400")).body("scimType", equalTo("invalidValue"));
+        idp(t).body("{\"schemas\":[\"" + Conf.PATCH_OP + "\"],\"Operations\":[]}")
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(400)
+                .body("status", equalTo("400"))
+                .body("scimType", equalTo("invalidValue"));
         idp(t).body("{\"schemas\":[\"" + Conf.PATCH_OP + "\"],\"Operations\":[{\"path\":\"title\",\"value\":\"x\"}]}")
-                .patch("/scim/v2/Users/" + id).then().statusCode(400).body("scimType", equalTo("invalidSyntax"));
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidSyntax"));
         idp(t).body("{\"schemas\":[\"" + Conf.PATCH_OP + "\"],\"Operations\":[{\"op\":\"add\",\"path\":\"title\"}]}")
-                .patch("/scim/v2/Users/" + id).then().statusCode(400).body("scimType", equalTo("invalidValue"));
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidValue"));
     }
 
     @Test
@@ -251,9 +342,13 @@ class PatchTest {
         String t = Conf.tenant("patch");
         String id = Scim.createUser(t, "u204");
         io.scimledger.it.Scim.settings(t, "{\"groupPatchNoContentClients\":[\"entra-like-client\"]}");
-        String entraLike = io.scimledger.it.Tokens.token(t, "entra-like", io.scimledger.security.Scopes.SCIM_READ,
-                io.scimledger.security.Scopes.SCIM_WRITE);
-        Scim.as(entraLike).body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"x\"}]"))
-                .patch("/scim/v2/Users/" + id).then().statusCode(200).body("title", equalTo("x"));
+        String entraLike = io.scimledger.it.Tokens.token(
+                t, "entra-like", io.scimledger.security.Scopes.SCIM_READ, io.scimledger.security.Scopes.SCIM_WRITE);
+        Scim.as(entraLike)
+                .body(Conf.patchBody("[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"x\"}]"))
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
+                .body("title", equalTo("x"));
     }
 }

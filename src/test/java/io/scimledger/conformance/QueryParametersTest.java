@@ -34,8 +34,12 @@ class QueryParametersTest {
         for (String endpoint : List.of("/scim/v2/Users", "/scim/v2/Groups")) {
             for (String name : List.of("startIndex", "count")) {
                 for (String bad : NOT_INTEGERS) {
-                    idp(t).queryParam(name, bad).get(endpoint).then().statusCode(400)
-                            .body("scimType", equalTo("invalidValue")).body("schemas[0]", equalTo(Conf.ERROR));
+                    idp(t).queryParam(name, bad)
+                            .get(endpoint)
+                            .then()
+                            .statusCode(400)
+                            .body("scimType", equalTo("invalidValue"))
+                            .body("schemas[0]", equalTo(Conf.ERROR));
                 }
             }
             // what does parse keeps its RFC meaning: huge numbers clamp, an empty value is absent
@@ -43,7 +47,11 @@ class QueryParametersTest {
             idp(t).queryParam("count", "99999999999").get(endpoint).then().statusCode(200);
             idp(t).queryParam("count", "").get(endpoint).then().statusCode(200);
             idp(t).queryParam("count", " ").get(endpoint).then().statusCode(200);
-            idp(t).queryParam("startIndex", "+2").queryParam("count", "-5").get(endpoint).then().statusCode(200)
+            idp(t).queryParam("startIndex", "+2")
+                    .queryParam("count", "-5")
+                    .get(endpoint)
+                    .then()
+                    .statusCode(200)
                     .body("itemsPerPage", equalTo(0));
         }
     }
@@ -53,12 +61,21 @@ class QueryParametersTest {
         String t = Conf.tenant("params");
         Scim.createUser(t, "p2");
         for (String endpoint : List.of("/scim/v2/Users", "/scim/v2/Groups")) {
-            idp(t).queryParam("sortOrder", "sideways").get(endpoint).then().statusCode(400)
+            idp(t).queryParam("sortOrder", "sideways")
+                    .get(endpoint)
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
             idp(t).queryParam("sortOrder", "DESCENDING").get(endpoint).then().statusCode(200);
-            idp(t).body("{\"schemas\":[\"" + Conf.SEARCH + "\"],\"sortOrder\":\"up\"}").post(endpoint + "/.search")
-                    .then().statusCode(400).body("scimType", equalTo("invalidValue"));
-            idp(t).queryParam("cursor", "not-a-cursor").get(endpoint).then().statusCode(400)
+            idp(t).body("{\"schemas\":[\"" + Conf.SEARCH + "\"],\"sortOrder\":\"up\"}")
+                    .post(endpoint + "/.search")
+                    .then()
+                    .statusCode(400)
+                    .body("scimType", equalTo("invalidValue"));
+            idp(t).queryParam("cursor", "not-a-cursor")
+                    .get(endpoint)
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidCursor")); // RFC 9865's own scimType
             for (String name : List.of("attributes", "excludedAttributes", "sortBy")) {
                 for (String junk : List.of("", ",", "a..b", "emails[", "urn:x:y:", "%", "\"")) {
@@ -69,7 +86,8 @@ class QueryParametersTest {
     }
 
     private static RequestSpecification auditor(String tenant) {
-        return given().auth().oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))
+        return given().auth()
+                .oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))
                 .accept("application/json");
     }
 
@@ -78,21 +96,50 @@ class QueryParametersTest {
         String t = Conf.tenant("params");
         String u = Scim.createUser(t, "p3");
         for (String bad : NOT_INTEGERS) {
-            auditor(t).queryParam("limit", bad).get("/audit/Users/" + u + "/history").then().statusCode(400)
+            auditor(t)
+                    .queryParam("limit", bad)
+                    .get("/audit/Users/" + u + "/history")
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
-            auditor(t).queryParam("after", bad).get("/audit/deprovisionings").then().statusCode(400)
+            auditor(t)
+                    .queryParam("after", bad)
+                    .get("/audit/deprovisionings")
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
-            auditor(t).queryParam("subject", "s").queryParam("limit", bad).get("/audit/changes").then()
-                    .statusCode(400).body("scimType", equalTo("invalidValue"));
+            auditor(t)
+                    .queryParam("subject", "s")
+                    .queryParam("limit", bad)
+                    .get("/audit/changes")
+                    .then()
+                    .statusCode(400)
+                    .body("scimType", equalTo("invalidValue"));
         }
         for (String bad : List.of("yesterday", "2026-13-01T00:00:00Z", "1700000000", "2026-05-04T09:15:02")) {
-            auditor(t).queryParam("time", bad).get("/audit/Users/" + u + "/as-of").then().statusCode(400)
+            auditor(t)
+                    .queryParam("time", bad)
+                    .get("/audit/Users/" + u + "/as-of")
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
-            auditor(t).queryParam("from", bad).get("/audit/deprovisionings").then().statusCode(400)
+            auditor(t)
+                    .queryParam("from", bad)
+                    .get("/audit/deprovisionings")
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
-            auditor(t).queryParam("to", bad).get("/audit/deprovisionings").then().statusCode(400)
+            auditor(t)
+                    .queryParam("to", bad)
+                    .get("/audit/deprovisionings")
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
-            auditor(t).queryParam("at", bad).get("/audit/Users/" + u + "/memberships").then().statusCode(400)
+            auditor(t)
+                    .queryParam("at", bad)
+                    .get("/audit/Users/" + u + "/memberships")
+                    .then()
+                    .statusCode(400)
                     .body("scimType", equalTo("invalidValue"));
         }
     }

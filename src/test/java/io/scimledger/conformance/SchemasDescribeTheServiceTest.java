@@ -34,7 +34,13 @@ class SchemasDescribeTheServiceTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> schema(String tenant, String id) {
-        return idp(tenant).get("/scim/v2/Schemas/" + id).then().statusCode(200).extract().jsonPath().getMap("$");
+        return idp(tenant)
+                .get("/scim/v2/Schemas/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
     }
 
     @SuppressWarnings("unchecked")
@@ -46,14 +52,20 @@ class SchemasDescribeTheServiceTest {
     @Test
     void rfc7643_7_schemasListsTheDiscoverySchemasToo() {
         String t = Conf.tenant("schemas");
-        List<String> ids = idp(t).get("/scim/v2/Schemas").then().statusCode(200).extract().jsonPath()
+        List<String> ids = idp(t).get("/scim/v2/Schemas")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("Resources.id");
-        assertTrue(ids.containsAll(List.of(Conf.USER, Conf.GROUP, Conf.ENTERPRISE, SPC, RESOURCE_TYPE, SCHEMA)), ids.toString());
+        assertTrue(
+                ids.containsAll(List.of(Conf.USER, Conf.GROUP, Conf.ENTERPRISE, SPC, RESOURCE_TYPE, SCHEMA)),
+                ids.toString());
     }
 
     /** A resource checked against its schema: required attributes present, every value of its declared type. */
-    static void conforms(String where, Map<String, Object> resource, List<Map<String, Object>> attributes,
-                         List<String> problems) {
+    static void conforms(
+            String where, Map<String, Object> resource, List<Map<String, Object>> attributes, List<String> problems) {
         for (Map<String, Object> a : attributes) {
             String name = (String) a.get("name");
             Object v = resource.get(name);
@@ -95,7 +107,9 @@ class SchemasDescribeTheServiceTest {
         if ("complex".equals(type)) {
             conforms(where, (Map<String, Object>) v, attributes(a, "subAttributes"), problems);
         }
-        if (a.get("canonicalValues") != null && "string".equals(type) && where.startsWith("/")
+        if (a.get("canonicalValues") != null
+                && "string".equals(type)
+                && where.startsWith("/")
                 && !((List<String>) a.get("canonicalValues")).contains(v)) {
             problems.add(where + " = " + v + " is none of the canonical values " + a.get("canonicalValues"));
         }
@@ -106,14 +120,31 @@ class SchemasDescribeTheServiceTest {
     void rfc7643_5_6_7_discoveryResourcesMatchTheirPublishedSchemas() {
         String t = Conf.tenant("schemas");
         List<String> problems = new ArrayList<>();
-        conforms("/ServiceProviderConfig", idp(t).get("/scim/v2/ServiceProviderConfig").then().statusCode(200)
-                .extract().jsonPath().getMap("$"), attributes(schema(t, SPC), "attributes"), problems);
-        for (Map<String, Object> rt : idp(t).get("/scim/v2/ResourceTypes").then().statusCode(200).extract()
-                .jsonPath().<Map<String, Object>>getList("Resources")) {
-            conforms("/ResourceTypes/" + rt.get("id"), rt, attributes(schema(t, RESOURCE_TYPE), "attributes"), problems);
+        conforms(
+                "/ServiceProviderConfig",
+                idp(t).get("/scim/v2/ServiceProviderConfig")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getMap("$"),
+                attributes(schema(t, SPC), "attributes"),
+                problems);
+        for (Map<String, Object> rt : idp(t).get("/scim/v2/ResourceTypes")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .<Map<String, Object>>getList("Resources")) {
+            conforms(
+                    "/ResourceTypes/" + rt.get("id"), rt, attributes(schema(t, RESOURCE_TYPE), "attributes"), problems);
         }
-        for (Map<String, Object> s : idp(t).get("/scim/v2/Schemas").then().statusCode(200).extract()
-                .jsonPath().<Map<String, Object>>getList("Resources")) {
+        for (Map<String, Object> s : idp(t).get("/scim/v2/Schemas")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .<Map<String, Object>>getList("Resources")) {
             conforms("/Schemas/" + s.get("id"), s, attributes(schema(t, SCHEMA), "attributes"), problems);
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
@@ -172,8 +203,8 @@ class SchemasDescribeTheServiceTest {
         List<String> problems = new ArrayList<>();
         for (String[] r : new String[][] {{Conf.USER, "/scim/v2/Users"}, {Conf.GROUP, "/scim/v2/Groups"}}) {
             List<Map<String, Object>> attrs = attributes(schema(t, r[0]), "attributes");
-            List<Map<String, Object>> ext = r[0].equals(Conf.USER)
-                    ? attributes(schema(t, Conf.ENTERPRISE), "attributes") : List.of();
+            List<Map<String, Object>> ext =
+                    r[0].equals(Conf.USER) ? attributes(schema(t, Conf.ENTERPRISE), "attributes") : List.of();
             // a full body: a sample for every writable attribute, the extension's too
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("schemas", ext.isEmpty() ? List.of(r[0]) : List.of(r[0], Conf.ENTERPRISE));
@@ -208,7 +239,11 @@ class SchemasDescribeTheServiceTest {
             }
             JsonPath got = created.jsonPath();
             String id = got.getString("id");
-            Map<String, Object> stored = idp(t).get(r[1] + "/" + id).then().statusCode(200).extract().jsonPath()
+            Map<String, Object> stored = idp(t).get(r[1] + "/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
                     .getMap("$");
             List<Map<String, Object>> all = new ArrayList<>(attrs);
             for (Map<String, Object> a : all) {
@@ -227,8 +262,12 @@ class SchemasDescribeTheServiceTest {
                 } else if (!writable(a) && back != null && back.equals(body.get(name))) {
                     problems.add(r[1] + " " + name + " is readOnly but the client's value was stored");
                 }
-                if ("always".equals(returned) && idp(t).queryParam("attributes", "meta").get(r[1] + "/" + id)
-                        .jsonPath().get(name) == null) {
+                if ("always".equals(returned)
+                        && idp(t).queryParam("attributes", "meta")
+                                        .get(r[1] + "/" + id)
+                                        .jsonPath()
+                                        .get(name)
+                                == null) {
                     problems.add(r[1] + " " + name + " is returned=always but missing under attributes=meta");
                 }
             }
@@ -240,7 +279,8 @@ class SchemasDescribeTheServiceTest {
                 if (Boolean.TRUE.equals(a.get("required")) && writable(a)) {
                     Map<String, Object> without = new LinkedHashMap<>(body);
                     without.remove(a.get("name"));
-                    for (Response answer : List.of(idp(t).body(toJson(without)).post(r[1]),
+                    for (Response answer : List.of(
+                            idp(t).body(toJson(without)).post(r[1]),
                             idp(t).body(toJson(without)).put(r[1] + "/" + id))) {
                         if (answer.statusCode() != 400 || !"invalidValue".equals(answer.path("scimType"))) {
                             problems.add(r[1] + " without required " + a.get("name") + ": " + answer.statusCode());
@@ -265,15 +305,15 @@ class SchemasDescribeTheServiceTest {
                             continue;
                         }
                         Object container = sample(a, "x");
-                        Map<String, Object> element = new LinkedHashMap<>((Map<String, Object>)
-                                (container instanceof List<?> l ? l.get(0) : container));
+                        Map<String, Object> element = new LinkedHashMap<>(
+                                (Map<String, Object>) (container instanceof List<?> l ? l.get(0) : container));
                         element.put((String) sub.get("name"), wrong(sub));
                         Map<String, Object> badSub = new LinkedHashMap<>(body);
                         badSub.put((String) a.get("name"), container instanceof List<?> ? List.of(element) : element);
                         Response subAnswer = idp(t).body(toJson(badSub)).put(r[1] + "/" + id);
                         if (subAnswer.statusCode() != 400 || !"invalidValue".equals(subAnswer.path("scimType"))) {
-                            problems.add(r[1] + " " + a.get("name") + "." + sub.get("name") + " = " + wrong(sub)
-                                    + ": " + subAnswer.statusCode());
+                            problems.add(r[1] + " " + a.get("name") + "." + sub.get("name") + " = " + wrong(sub) + ": "
+                                    + subAnswer.statusCode());
                         }
                     }
                 }

@@ -30,14 +30,17 @@ class CanonicalJsonPinTest {
 
     /** For expectations that are plain ASCII: the literal's bytes are the expected bytes. */
     private static void assertCanonical(String expectedAscii, String input) throws Exception {
-        assertEquals(HEX.formatHex(expectedAscii.getBytes(StandardCharsets.US_ASCII)),
-                HEX.formatHex(canonical(input)), () -> "canonical form of " + input);
+        assertEquals(
+                HEX.formatHex(expectedAscii.getBytes(StandardCharsets.US_ASCII)),
+                HEX.formatHex(canonical(input)),
+                () -> "canonical form of " + input);
     }
 
     /** Keys sorted at every depth (upper case before "_" before lower case), no whitespace, arrays in order. */
     @Test
     void nestedObjectsAreSortedAtEveryDepth() throws Exception {
-        assertCanonical("{\"B\":\"upper\",\"_\":0,\"a\":null,\"aa\":\"\",\"b\":{\"a\":[3,2,1],\"m\":{\"x\":false,"
+        assertCanonical(
+                "{\"B\":\"upper\",\"_\":0,\"a\":null,\"aa\":\"\",\"b\":{\"a\":[3,2,1],\"m\":{\"x\":false,"
                         + "\"y\":true},\"z\":1}}",
                 "{ \"b\": {\"z\": 1, \"a\": [3, 2, 1], \"m\": {\"y\": true, \"x\": false}},\n"
                         + "  \"a\": null, \"B\": \"upper\", \"aa\": \"\", \"_\": 0 }");
@@ -45,7 +48,8 @@ class CanonicalJsonPinTest {
 
     @Test
     void arraysKeepTheirOrderAndEmptyContainersStayEmpty() throws Exception {
-        assertCanonical("[{\"a\":1,\"b\":2},[],{},[[null]],\"s\",true,false,null]",
+        assertCanonical(
+                "[{\"a\":1,\"b\":2},[],{},[[null]],\"s\",true,false,null]",
                 "[ {\"b\":2, \"a\":1}, [ ], { }, [[null]], \"s\", true, false, null ]");
         assertCanonical("{\"e\":{},\"f\":[]}", "{\"f\":[],\"e\":{}}");
         assertCanonical("{}", "{ }");
@@ -63,7 +67,8 @@ class CanonicalJsonPinTest {
                 + "us\\u001f del\\u007f\"}";
         // text: {"s":"quote\" backslash\\ slash/ nl\n cr\r tab\t bs\b ff\f nul(6-char escape 0000)
         //       us(6-char escape 001F) del(raw byte 7f)"}
-        assertEquals("7b2273223a2271756f74655c22206261636b736c6173685c5c20736c6173682f206e6c5c6e2063725c7220746162"
+        assertEquals(
+                "7b2273223a2271756f74655c22206261636b736c6173685c5c20736c6173682f206e6c5c6e2063725c7220746162"
                         + "5c742062735c622066665c66206e756c5c75303030302075735c75303031462064656c7f227d",
                 HEX.formatHex(canonical(input)));
     }
@@ -82,7 +87,8 @@ class CanonicalJsonPinTest {
                 + "\"\\u043a\\u043b\\u044e\\u0447\":\"\\u0437\",\"\\uff01\":1,\"\\ud83d\\ude00\":2,\"\\u00e9\":3,"
                 + "\"e\\u0301\":4}";
         // key order: "e"+U+0301, "name", U+00E9, U+043A..., U+1F600 (escaped), U+FF01
-        assertEquals("7b2265cc81223a342c226e616d65223a225a6fc3ab20c39c6e616c20e697a5e69cac205c75443833445c754445"
+        assertEquals(
+                "7b2265cc81223a342c226e616d65223a225a6fc3ab20c39c6e616c20e697a5e69cac205c75443833445c754445"
                         + "3030206c73e280a8222c22c3a9223a332c22d0bad0bbd18ed187223a22d0b7222c225c75443833445c75444530"
                         + "30223a322c22efbc81223a317d",
                 HEX.formatHex(canonical(input)));
@@ -95,7 +101,8 @@ class CanonicalJsonPinTest {
      */
     @Test
     void numbers() throws Exception {
-        assertCanonical("{\"big\":123456789012345678901234567890,\"bigneg\":-98765432109876543210,\"dec\":3.14,"
+        assertCanonical(
+                "{\"big\":123456789012345678901234567890,\"bigneg\":-98765432109876543210,\"dec\":3.14,"
                         + "\"exp\":1000,\"int\":42,\"large\":150000000000000000000,\"long\":9223372036854775807,"
                         + "\"neg\":-17,\"negdec\":-0.25,\"negzero\":0,\"negzerodec\":0,\"pi\":3.141592653589793,"
                         + "\"small\":0.00000025,\"sum\":0.30000000000000004,\"trail\":1.5,\"whole\":2,\"zero\":0}",
@@ -117,8 +124,8 @@ class CanonicalJsonPinTest {
      */
     @Test
     void doublesAreWrittenWithJava17Digits() throws Exception {
-        assertCanonical("{\"a\":99999999999999990000000,\"b\":282879384806159008}",
-                "{\"a\":1E23,\"b\":2.82879384806159E17}");
+        assertCanonical(
+                "{\"a\":99999999999999990000000,\"b\":282879384806159008}", "{\"a\":1E23,\"b\":2.82879384806159E17}");
     }
 
     /** Exact decimals (what a decimal attribute sent as a string becomes) lose trailing zeros but no digits. */
@@ -130,7 +137,9 @@ class CanonicalJsonPinTest {
         n.set("b", DecimalNode.valueOf(new BigDecimal("1E+2")));
         n.set("a", DecimalNode.valueOf(new BigDecimal("1.2300")));
         // {"a":1.23,"b":100,"c":0,"d":0.1000000000000000000001}
-        assertEquals("7b2261223a312e32332c2262223a3130302c2263223a302c2264223a302e313030303030303030303030303030"
-                + "303030303030317d", HEX.formatHex(CanonicalJson.bytes(n)));
+        assertEquals(
+                "7b2261223a312e32332c2262223a3130302c2263223a302c2264223a302e313030303030303030303030303030"
+                        + "303030303030317d",
+                HEX.formatHex(CanonicalJson.bytes(n)));
     }
 }

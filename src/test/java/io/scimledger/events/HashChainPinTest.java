@@ -37,13 +37,27 @@ class HashChainPinTest {
 
     /** Version 1: every actor field set, a sealed value, an instant without fraction. */
     private static StoredEvent v1(byte[] prevHash, byte[] hash) throws Exception {
-        return new StoredEvent(101, "7001", UUID.fromString("a1b2c3d4-0001-4000-8000-000000000001"), "acme",
-                StreamType.User, STREAM, 1, EventType.UserCreated, 1, Instant.parse("2026-05-04T09:15:02Z"),
-                "okta-provisioner", "okta", "req-1", "203.0.113.7", TXN_1,
+        return new StoredEvent(
+                101,
+                "7001",
+                UUID.fromString("a1b2c3d4-0001-4000-8000-000000000001"),
+                "acme",
+                StreamType.User,
+                STREAM,
+                1,
+                EventType.UserCreated,
+                1,
+                Instant.parse("2026-05-04T09:15:02Z"),
+                "okta-provisioner",
+                "okta",
+                "req-1",
+                "203.0.113.7",
+                TXN_1,
                 payload("{\"state\":{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
                         + "\"userName\":" + SEALED + ",\"title\":\"Tour Guide\",\"active\":true},"
                         + "\"request\":{\"method\":\"POST\"}}"),
-                prevHash, hash);
+                prevHash,
+                hash);
     }
 
     /**
@@ -52,22 +66,51 @@ class HashChainPinTest {
      */
     private static StoredEvent v2(byte[] prevHash, byte[] hash) throws Exception {
         String title = "\"F\\u00fchrer de visite \\u2014 \\ud83d\\uddfa\"";
-        return new StoredEvent(102, "7002", UUID.fromString("a1b2c3d4-0002-4000-8000-000000000002"), "acme",
-                StreamType.User, STREAM, 2, EventType.UserPatched, 1, Instant.parse("2026-05-04T09:15:02.120Z"),
-                "okta-provisioner", null, "req-2", null, TXN_2,
+        return new StoredEvent(
+                102,
+                "7002",
+                UUID.fromString("a1b2c3d4-0002-4000-8000-000000000002"),
+                "acme",
+                StreamType.User,
+                STREAM,
+                2,
+                EventType.UserPatched,
+                1,
+                Instant.parse("2026-05-04T09:15:02.120Z"),
+                "okta-provisioner",
+                null,
+                "req-2",
+                null,
+                TXN_2,
                 payload("{\"state\":{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
                         + "\"userName\":" + SEALED + ",\"title\":" + title + ",\"active\":true},"
                         + "\"request\":{\"method\":\"PATCH\",\"operations\":[{\"op\":\"replace\",\"path\":\"title\","
                         + "\"value\":" + title + "}]},\"changed\":[\"title\"]}"),
-                prevHash, hash);
+                prevHash,
+                hash);
     }
 
     /** Version 3: nanoseconds in the instant (hashed truncated to microseconds), IPv6 address. */
     private static StoredEvent v3(byte[] prevHash, byte[] hash) throws Exception {
-        return new StoredEvent(103, "7002", UUID.fromString("a1b2c3d4-0003-4000-8000-000000000003"), "acme",
-                StreamType.User, STREAM, 3, EventType.UserDeleted, 1,
-                Instant.parse("2026-05-04T09:15:02.123456789Z"), null, null, null, "2001:db8::1", TXN_2,
-                payload("{\"request\":{\"method\":\"DELETE\"}}"), prevHash, hash);
+        return new StoredEvent(
+                103,
+                "7002",
+                UUID.fromString("a1b2c3d4-0003-4000-8000-000000000003"),
+                "acme",
+                StreamType.User,
+                STREAM,
+                3,
+                EventType.UserDeleted,
+                1,
+                Instant.parse("2026-05-04T09:15:02.123456789Z"),
+                null,
+                null,
+                null,
+                "2001:db8::1",
+                TXN_2,
+                payload("{\"request\":{\"method\":\"DELETE\"}}"),
+                prevHash,
+                hash);
     }
 
     private static ObjectNode payload(String json) throws Exception {
@@ -77,7 +120,8 @@ class HashChainPinTest {
     /** The bytes an event hash covers: all envelope fields, keys sorted, nulls present, then the payload. */
     @Test
     void canonicalEnvelopeOfAnEvent() throws Exception {
-        assertEquals("{\"actorClientId\":\"okta\",\"actorSubject\":\"okta-provisioner\","
+        assertEquals(
+                "{\"actorClientId\":\"okta\",\"actorSubject\":\"okta-provisioner\","
                         + "\"clientAddress\":\"203.0.113.7\",\"eventId\":\"a1b2c3d4-0001-4000-8000-000000000001\","
                         + "\"occurredAt\":\"2026-05-04T09:15:02Z\",\"payload\":{\"request\":{\"method\":\"POST\"},"
                         + "\"state\":{\"active\":true,\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
@@ -87,7 +131,8 @@ class HashChainPinTest {
                         + "\"streamType\":\"User\",\"tenant\":\"acme\","
                         + "\"txnId\":\"0d9e1f7a-3c2b-4e5d-8f6a-7b8c9d0e1f21\",\"type\":\"UserCreated\",\"version\":1}",
                 new String(HashChain.canonicalBytes(v1(null, null)), StandardCharsets.UTF_8));
-        assertEquals("{\"actorClientId\":null,\"actorSubject\":null,\"clientAddress\":\"2001:db8::1\","
+        assertEquals(
+                "{\"actorClientId\":null,\"actorSubject\":null,\"clientAddress\":\"2001:db8::1\","
                         + "\"eventId\":\"a1b2c3d4-0003-4000-8000-000000000003\","
                         + "\"occurredAt\":\"2026-05-04T09:15:02.123456Z\",\"payload\":{\"request\":{\"method\":"
                         + "\"DELETE\"}},\"requestId\":null,\"schemaVersion\":1,"
@@ -102,7 +147,9 @@ class HashChainPinTest {
     void aChainOfThreeEvents() throws Exception {
         byte[] h1 = HashChain.hash(null, HashChain.canonicalBytes(v1(null, null)));
         assertEquals(V1_HASH, HEX.formatHex(h1));
-        assertArrayEquals(h1, HashChain.hash(new byte[32], HashChain.canonicalBytes(v1(null, null))),
+        assertArrayEquals(
+                h1,
+                HashChain.hash(new byte[32], HashChain.canonicalBytes(v1(null, null))),
                 "genesis: no predecessor hashes as 32 zero bytes");
         byte[] h2 = HashChain.hash(h1, HashChain.canonicalBytes(v2(h1, null)));
         assertEquals(V2_HASH, HEX.formatHex(h2));
@@ -110,14 +157,17 @@ class HashChainPinTest {
         assertEquals(V3_HASH, HEX.formatHex(h3));
 
         // the stored rows, as ChainVerifier reads them, verify link by link
-        List<StoredEvent> stream = List.of(v1(null, HEX.parseHex(V1_HASH)),
-                v2(HEX.parseHex(V1_HASH), HEX.parseHex(V2_HASH)), v3(HEX.parseHex(V2_HASH), HEX.parseHex(V3_HASH)));
+        List<StoredEvent> stream = List.of(
+                v1(null, HEX.parseHex(V1_HASH)),
+                v2(HEX.parseHex(V1_HASH), HEX.parseHex(V2_HASH)),
+                v3(HEX.parseHex(V2_HASH), HEX.parseHex(V3_HASH)));
         byte[] prev = null;
         for (StoredEvent e : stream) {
             assertTrue(HashChain.verifies(e, prev), "version " + e.version());
             prev = e.hash();
         }
-        assertFalse(HashChain.verifies(v3(HEX.parseHex(V1_HASH), HEX.parseHex(V3_HASH)), HEX.parseHex(V1_HASH)),
+        assertFalse(
+                HashChain.verifies(v3(HEX.parseHex(V1_HASH), HEX.parseHex(V3_HASH)), HEX.parseHex(V1_HASH)),
                 "version 3 chained to version 1 (version 2 removed) must not verify");
     }
 
@@ -125,9 +175,25 @@ class HashChainPinTest {
     @Test
     void positionAndTxIdAreNotHashed() throws Exception {
         StoredEvent e = v1(null, null);
-        StoredEvent moved = new StoredEvent(999, "8888", e.eventId(), e.tenant(), e.streamType(), e.streamId(),
-                e.version(), e.type(), e.schemaVersion(), e.occurredAt(), e.actorSubject(), e.actorClientId(),
-                e.requestId(), e.clientAddress(), e.txnId(), e.payload(), null, null);
+        StoredEvent moved = new StoredEvent(
+                999,
+                "8888",
+                e.eventId(),
+                e.tenant(),
+                e.streamType(),
+                e.streamId(),
+                e.version(),
+                e.type(),
+                e.schemaVersion(),
+                e.occurredAt(),
+                e.actorSubject(),
+                e.actorClientId(),
+                e.requestId(),
+                e.clientAddress(),
+                e.txnId(),
+                e.payload(),
+                null,
+                null);
         assertArrayEquals(HashChain.canonicalBytes(e), HashChain.canonicalBytes(moved));
     }
 
@@ -138,9 +204,12 @@ class HashChainPinTest {
         for (int i = 0; i < 32; i++) {
             prev[i] = (byte) i;
         }
-        assertEquals("42fd4a8c529fdb402d577c701b291018f0b2c52207f96e2a057483fd349a9868",
+        assertEquals(
+                "42fd4a8c529fdb402d577c701b291018f0b2c52207f96e2a057483fd349a9868",
                 HEX.formatHex(HashChain.hash(prev, "abc".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals("66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925",
-                HEX.formatHex(HashChain.hash(null, new byte[0])), "genesis over no content: SHA-256 of 32 zeros");
+        assertEquals(
+                "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925",
+                HEX.formatHex(HashChain.hash(null, new byte[0])),
+                "genesis over no content: SHA-256 of 32 zeros");
     }
 }

@@ -20,7 +20,6 @@ import io.scimledger.security.Scopes;
 import io.scimledger.testinfra.KafkaTestResource;
 import io.scimledger.testinfra.PostgresTestResource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class AuditApiTest {
 
     private static RequestSpecification auditor(String tenant) {
-        return given().auth().oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))
+        return given().auth()
+                .oauth2(Tokens.token(tenant, "auditor-" + tenant, Scopes.AUDIT_READ))
                 .accept("application/json");
     }
 
@@ -47,16 +47,26 @@ class AuditApiTest {
     void historyShowsWhoWhenAndWhatWithBeforeAndAfterForAPatch() {
         String t = tenant("audit-hist");
         String id = Scim.createUser(t, "ada");
-        Scim.idp(t).header("X-Request-Id", "req-patch-1").body("""
+        Scim.idp(t)
+                .header("X-Request-Id", "req-patch-1")
+                .body("""
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
                  {"op":"replace","path":"title","value":"Engineer"},
                  {"op":"replace","path":"active","value":false},
                  {"op":"replace","path":"name.givenName","value":"Ada"}]}""")
-                .patch("/scim/v2/Users/" + id).then().statusCode(200);
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200);
 
-        JsonPath h = auditor(t).get("/audit/Users/" + id + "/history").then().statusCode(200)
+        JsonPath h = auditor(t)
+                .get("/audit/Users/" + id + "/history")
+                .then()
+                .statusCode(200)
                 .contentType(startsWith("application/json"))
-                .body("events", hasSize(2)).body("next", nullValue()).extract().jsonPath();
+                .body("events", hasSize(2))
+                .body("next", nullValue())
+                .extract()
+                .jsonPath();
         assertEquals("UserCreated", h.getString("events[0].type"));
         assertEquals(1, h.getInt("events[0].version"));
         assertEquals("POST", h.getString("events[0].request.method"));
@@ -82,13 +92,28 @@ class AuditApiTest {
         assertEquals("Ada", h.getString("events[1].request.operations[2].value"));
 
         // paging by position
-        JsonPath p1 = auditor(t).queryParam("limit", 1).get("/audit/Users/" + id + "/history").then().statusCode(200)
-                .body("events", hasSize(1)).body("next", notNullValue()).extract().jsonPath();
-        auditor(t).get(p1.getString("next")).then().statusCode(200)
-                .body("events", hasSize(1)).body("events[0].version", equalTo(2))
+        JsonPath p1 = auditor(t)
+                .queryParam("limit", 1)
+                .get("/audit/Users/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .body("events", hasSize(1))
+                .body("next", notNullValue())
+                .extract()
+                .jsonPath();
+        auditor(t)
+                .get(p1.getString("next"))
+                .then()
+                .statusCode(200)
+                .body("events", hasSize(1))
+                .body("events[0].version", equalTo(2))
                 .body("events[0].changes.find { it.attribute == 'title' }.after", equalTo("Engineer"))
                 .body("next", nullValue());
-        auditor(t).queryParam("limit", 1001).get("/audit/Users/" + id + "/history").then().statusCode(400)
+        auditor(t)
+                .queryParam("limit", 1001)
+                .get("/audit/Users/" + id + "/history")
+                .then()
+                .statusCode(400)
                 .body("scimType", equalTo("invalidValue"));
     }
 
@@ -97,13 +122,21 @@ class AuditApiTest {
         String t = tenant("audit-grp");
         String u = Scim.createUser(t, "member");
         String g = Scim.createGroup(t, "Pilots");
-        Scim.patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + g,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
                 .statusCode(200);
         Scim.patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + u + "\\\"]\"}]")
                 .statusCode(200);
 
-        JsonPath h = auditor(t).get("/audit/Groups/" + g + "/history").then().statusCode(200)
-                .body("events", hasSize(3)).extract().jsonPath();
+        JsonPath h = auditor(t)
+                .get("/audit/Groups/" + g + "/history")
+                .then()
+                .statusCode(200)
+                .body("events", hasSize(3))
+                .extract()
+                .jsonPath();
         assertEquals("GroupCreated", h.getString("events[0].type"));
         assertEquals("Pilots", afterOf(h, 0, "displayName"));
         assertEquals("GroupMembersAdded", h.getString("events[1].type"));
@@ -115,11 +148,20 @@ class AuditApiTest {
         assertEquals(u, h.getString("events[2].changes[0].removed[0].value"));
 
         // as-of the add: the member is there; as-of the removal: gone
-        auditor(t).queryParam("time", h.getString("events[1].occurredAt")).get("/audit/Groups/" + g + "/as-of")
-                .then().statusCode(200).body("resource.members", hasSize(1))
-                .body("resource.members[0].value", equalTo(u)).body("version", equalTo(2));
-        auditor(t).queryParam("time", h.getString("events[2].occurredAt")).get("/audit/Groups/" + g + "/as-of")
-                .then().statusCode(200).body("resource.members", hasSize(0))
+        auditor(t)
+                .queryParam("time", h.getString("events[1].occurredAt"))
+                .get("/audit/Groups/" + g + "/as-of")
+                .then()
+                .statusCode(200)
+                .body("resource.members", hasSize(1))
+                .body("resource.members[0].value", equalTo(u))
+                .body("version", equalTo(2));
+        auditor(t)
+                .queryParam("time", h.getString("events[2].occurredAt"))
+                .get("/audit/Groups/" + g + "/as-of")
+                .then()
+                .statusCode(200)
+                .body("resource.members", hasSize(0))
                 .body("resource.displayName", equalTo("Pilots"));
     }
 
@@ -129,28 +171,57 @@ class AuditApiTest {
         String id = Scim.createUser(t, "grace");
         Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Admiral\"}]")
                 .statusCode(200);
-        JsonPath h = auditor(t).get("/audit/Users/" + id + "/history").then().statusCode(200).extract().jsonPath();
+        JsonPath h = auditor(t)
+                .get("/audit/Users/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Instant created = Instant.parse(h.getString("events[0].occurredAt"));
         Instant patched = Instant.parse(h.getString("events[1].occurredAt"));
         assertTrue(patched.isAfter(created));
         String path = "/audit/Users/" + id + "/as-of";
 
-        auditor(t).queryParam("time", created.minusNanos(1000).toString()).get(path).then().statusCode(404)
+        auditor(t)
+                .queryParam("time", created.minusNanos(1000).toString())
+                .get(path)
+                .then()
+                .statusCode(404)
                 .body("status", equalTo("404"));
         // an event at exactly T is included
-        auditor(t).queryParam("time", created.toString()).get(path).then().statusCode(200)
-                .body("version", equalTo(1)).body("resource.id", equalTo(id))
-                .body("resource.userName", equalTo("grace")).body("resource.title", nullValue())
+        auditor(t)
+                .queryParam("time", created.toString())
+                .get(path)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(1))
+                .body("resource.id", equalTo(id))
+                .body("resource.userName", equalTo("grace"))
+                .body("resource.title", nullValue())
                 .body("resource.emails[0].value", equalTo("grace@example.com"));
-        auditor(t).queryParam("time", patched.minusNanos(1000).toString()).get(path).then().statusCode(200)
-                .body("version", equalTo(1)).body("resource.title", nullValue());
-        auditor(t).queryParam("time", patched.toString()).get(path).then().statusCode(200)
-                .body("version", equalTo(2)).body("resource.title", equalTo("Admiral"))
+        auditor(t)
+                .queryParam("time", patched.minusNanos(1000).toString())
+                .get(path)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(1))
+                .body("resource.title", nullValue());
+        auditor(t)
+                .queryParam("time", patched.toString())
+                .get(path)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2))
+                .body("resource.title", equalTo("Admiral"))
                 .body("resource.meta.version", equalTo("W/\"2\""));
 
         // after a delete it no longer exists; before the delete it still does
         Scim.idp(t).delete("/scim/v2/Users/" + id).then().statusCode(204);
-        auditor(t).queryParam("time", Instant.now().plusSeconds(60).toString()).get(path).then().statusCode(404);
+        auditor(t)
+                .queryParam("time", Instant.now().plusSeconds(60).toString())
+                .get(path)
+                .then()
+                .statusCode(404);
         auditor(t).queryParam("time", patched.toString()).get(path).then().statusCode(200);
         auditor(t).queryParam("time", "yesterday").get(path).then().statusCode(400);
     }
@@ -160,7 +231,10 @@ class AuditApiTest {
         String t = tenant("audit-scope");
         String id = Scim.createUser(t, "scoped");
         // SCIM scopes do not grant the audit API
-        Scim.idp(t).get("/audit/Users/" + id + "/history").then().statusCode(403)
+        Scim.idp(t)
+                .get("/audit/Users/" + id + "/history")
+                .then()
+                .statusCode(403)
                 .body("schemas[0]", equalTo("urn:ietf:params:scim:api:messages:2.0:Error"));
         Scim.idp(t).get("/audit/verify").then().statusCode(403);
         given().get("/audit/verify").then().statusCode(401);
@@ -171,12 +245,20 @@ class AuditApiTest {
         // another tenant's auditor sees nothing of it
         String other = tenant("audit-other");
         auditor(other).get("/audit/Users/" + id + "/history").then().statusCode(404);
-        auditor(other).queryParam("time", Instant.now().toString()).get("/audit/Users/" + id + "/as-of")
-                .then().statusCode(404);
+        auditor(other)
+                .queryParam("time", Instant.now().toString())
+                .get("/audit/Users/" + id + "/as-of")
+                .then()
+                .statusCode(404);
         // a user is not a group
         auditor(t).get("/audit/Groups/" + id + "/history").then().statusCode(404);
-        auditor(other).get("/audit/verify").then().statusCode(200).body("intact", equalTo(true))
-                .body("eventsChecked", equalTo(1)).body("streams", equalTo(1)); // only its own registration
+        auditor(other)
+                .get("/audit/verify")
+                .then()
+                .statusCode(200)
+                .body("intact", equalTo(true))
+                .body("eventsChecked", equalTo(1))
+                .body("streams", equalTo(1)); // only its own registration
     }
 
     @Test
@@ -188,17 +270,30 @@ class AuditApiTest {
             Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t" + i + "\"}]")
                     .statusCode(200);
         }
-        auditor(t).get("/audit/verify").then().statusCode(200).contentType(startsWith("application/json"))
-                .body("intact", equalTo(true)).body("eventsChecked", equalTo(5)).body("streams", equalTo(3)) // + registration
+        auditor(t)
+                .get("/audit/verify")
+                .then()
+                .statusCode(200)
+                .contentType(startsWith("application/json"))
+                .body("intact", equalTo(true))
+                .body("eventsChecked", equalTo(5))
+                .body("streams", equalTo(3)) // + registration
                 .body("firstBrokenLink", nullValue());
 
         UUID target = (UUID) Db.rows("SELECT event_id FROM event WHERE stream_id = ?::uuid AND stream_version = 2", id)
-                .get(0).get("event_id");
+                .get(0)
+                .get("event_id");
         Db.tamperActor(target, "mallory");
-        assertEquals("mallory", Db.rows("SELECT actor_subject FROM event WHERE event_id = ?", target)
-                .get(0).get("actor_subject"));
+        assertEquals(
+                "mallory",
+                Db.rows("SELECT actor_subject FROM event WHERE event_id = ?", target)
+                        .get(0)
+                        .get("actor_subject"));
 
-        auditor(t).get("/audit/verify").then().statusCode(200)
+        auditor(t)
+                .get("/audit/verify")
+                .then()
+                .statusCode(200)
                 .body("intact", equalTo(false))
                 .body("firstBrokenLink.streamId", equalTo(id))
                 .body("firstBrokenLink.version", equalTo(2))
@@ -206,22 +301,31 @@ class AuditApiTest {
                 .body("firstBrokenLink.position", notNullValue())
                 .body("firstBrokenLink.reason", containsString("altered"));
         // the triggers are back
-        try (Connection owner = Db.owner(); Statement st = owner.createStatement()) {
+        try (Connection owner = Db.owner();
+                Statement st = owner.createStatement()) {
             owner.setAutoCommit(true);
-            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
-                    () -> st.executeUpdate("UPDATE event SET actor_subject = 'x' WHERE event_id = '" + target + "'"))
-                    .getMessage().contains("append-only"));
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(
+                            java.sql.SQLException.class,
+                            () -> st.executeUpdate(
+                                    "UPDATE event SET actor_subject = 'x' WHERE event_id = '" + target + "'"))
+                    .getMessage()
+                    .contains("append-only"));
         }
     }
 
     private static Object afterOf(JsonPath h, int event, String attribute) {
         List<Map<String, Object>> changes = h.getList("events[" + event + "].changes");
-        return changes.stream().filter(c -> attribute.equals(c.get("attribute"))).findFirst()
-                .map(c -> c.get("after")).orElse(null);
+        return changes.stream()
+                .filter(c -> attribute.equals(c.get("attribute")))
+                .findFirst()
+                .map(c -> c.get("after"))
+                .orElse(null);
     }
 
     private static void assertChange(List<Map<String, Object>> changes, String attribute, Object before, Object after) {
-        Map<String, Object> c = changes.stream().filter(x -> attribute.equals(x.get("attribute"))).findFirst()
+        Map<String, Object> c = changes.stream()
+                .filter(x -> attribute.equals(x.get("attribute")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no change of " + attribute + " in " + changes));
         if (before == null) {
             assertNull(c.get("before"), attribute);

@@ -23,13 +23,20 @@ import org.junit.jupiter.api.Test;
 class AuditSearchTest {
 
     private static RequestSpecification auditor(String tenant) {
-        return given().auth().oauth2(Tokens.token(tenant, "auditor", Scopes.AUDIT_READ)).accept("application/json");
+        return given().auth()
+                .oauth2(Tokens.token(tenant, "auditor", Scopes.AUDIT_READ))
+                .accept("application/json");
     }
 
     private static String user(String tenant, String userName, String externalId) {
-        return Scim.idp(tenant).body("""
+        return Scim.idp(tenant)
+                .body("""
                 {"userName":"%s","externalId":"%s","displayName":"Display %s"}""".formatted(userName, externalId, userName))
-                .post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     @Test
@@ -40,30 +47,60 @@ class AuditSearchTest {
         String grace = user(t, "grace@example.com", "HR-3");
         String group = Scim.createGroup(t, "Flight Crew");
         Scim.idp(t).delete("/scim/v2/Users/" + carl).then().statusCode(204);
-        given().auth().oauth2(Tokens.admin()).contentType("application/json").body("{}")
-                .post("/admin/tenants/" + t + "/Users/" + grace + "/erasure").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.admin())
+                .contentType("application/json")
+                .body("{}")
+                .post("/admin/tenants/" + t + "/Users/" + grace + "/erasure")
+                .then()
+                .statusCode(200);
 
-        auditor(t).get("/audit/search?q=ADA@").then().statusCode(200).body("resources", hasSize(1))
-                .body("resources[0].id", equalTo(ada)).body("resources[0].userName", equalTo("ada@example.com"))
-                .body("resources[0].deleted", equalTo(false)).body("resources[0].erased", equalTo(false))
+        auditor(t)
+                .get("/audit/search?q=ADA@")
+                .then()
+                .statusCode(200)
+                .body("resources", hasSize(1))
+                .body("resources[0].id", equalTo(ada))
+                .body("resources[0].userName", equalTo("ada@example.com"))
+                .body("resources[0].deleted", equalTo(false))
+                .body("resources[0].erased", equalTo(false))
                 .body("complete", equalTo(true));
         // by displayName, a deleted user: found, with its last recorded state and the deletion
-        auditor(t).get("/audit/search?q=display carl").then().statusCode(200).body("resources", hasSize(1))
-                .body("resources[0].id", equalTo(carl)).body("resources[0].deleted", equalTo(true))
+        auditor(t)
+                .get("/audit/search?q=display carl")
+                .then()
+                .statusCode(200)
+                .body("resources", hasSize(1))
+                .body("resources[0].id", equalTo(carl))
+                .body("resources[0].deleted", equalTo(true))
                 .body("resources[0].userName", equalTo("carl@example.com"));
         // an erased person: no longer found by name, found by externalId without any personal value
         auditor(t).get("/audit/search?q=grace").then().statusCode(200).body("resources", hasSize(0));
-        auditor(t).get("/audit/search?q=hr-3").then().statusCode(200).body("resources", hasSize(1))
-                .body("resources[0].id", equalTo(grace)).body("resources[0].erased", equalTo(true))
+        auditor(t)
+                .get("/audit/search?q=hr-3")
+                .then()
+                .statusCode(200)
+                .body("resources", hasSize(1))
+                .body("resources[0].id", equalTo(grace))
+                .body("resources[0].erased", equalTo(true))
                 .body("resources[0].personalDataReadable", equalTo(false))
-                .body("resources[0].userName", nullValue()).body("resources[0].displayName", nullValue())
+                .body("resources[0].userName", nullValue())
+                .body("resources[0].displayName", nullValue())
                 .body("resources[0].externalId", equalTo("HR-3"));
         // groups by displayName, type filter, exact id
-        auditor(t).get("/audit/search?q=crew&type=Groups").then().statusCode(200).body("resources", hasSize(1))
-                .body("resources[0].resourceType", equalTo("Group")).body("resources[0].displayName", equalTo("Flight Crew"));
+        auditor(t)
+                .get("/audit/search?q=crew&type=Groups")
+                .then()
+                .statusCode(200)
+                .body("resources", hasSize(1))
+                .body("resources[0].resourceType", equalTo("Group"))
+                .body("resources[0].displayName", equalTo("Flight Crew"));
         auditor(t).get("/audit/search?q=crew&type=Users").then().statusCode(200).body("resources", hasSize(0));
         auditor(t).get("/audit/search?q=" + carl).then().statusCode(200).body("resources[0].id", equalTo(carl));
-        auditor(t).get("/audit/search?id=" + ada + "&id=" + group + "&id=" + UUID.randomUUID()).then().statusCode(200)
+        auditor(t)
+                .get("/audit/search?id=" + ada + "&id=" + group + "&id=" + UUID.randomUUID())
+                .then()
+                .statusCode(200)
                 .body("resources", hasSize(2));
     }
 
@@ -85,10 +122,20 @@ class AuditSearchTest {
         for (int i = 0; i < 52; i++) {
             Scim.createGroup(t, "team-" + i);
         }
-        JsonPath first = auditor(t).get("/audit/search?q=TEAM").then().statusCode(200)
-                .body("resources", hasSize(50)).body("complete", equalTo(false)).extract().jsonPath();
-        auditor(t).get("/audit/search?q=team&continue=" + first.getString("continue")).then().statusCode(200)
-                .body("resources", hasSize(2)).body("complete", equalTo(true));
+        JsonPath first = auditor(t)
+                .get("/audit/search?q=TEAM")
+                .then()
+                .statusCode(200)
+                .body("resources", hasSize(50))
+                .body("complete", equalTo(false))
+                .extract()
+                .jsonPath();
+        auditor(t)
+                .get("/audit/search?q=team&continue=" + first.getString("continue"))
+                .then()
+                .statusCode(200)
+                .body("resources", hasSize(2))
+                .body("complete", equalTo(true));
         assertEquals(50, first.getInt("scanned"));
     }
 
@@ -96,8 +143,16 @@ class AuditSearchTest {
     void badParametersAreScimErrors() {
         String t = "search-" + UUID.randomUUID();
         auditor(t).get("/audit/search").then().statusCode(400).body("scimType", equalTo("invalidValue"));
-        auditor(t).get("/audit/search?q=x&type=Things").then().statusCode(400).body("scimType", equalTo("invalidValue"));
-        auditor(t).get("/audit/search?q=x&continue=nonsense").then().statusCode(400).body("scimType", equalTo("invalidValue"));
+        auditor(t)
+                .get("/audit/search?q=x&type=Things")
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidValue"));
+        auditor(t)
+                .get("/audit/search?q=x&continue=nonsense")
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidValue"));
         auditor(t).get("/audit/search?id=not-a-uuid").then().statusCode(400).body("scimType", equalTo("invalidValue"));
     }
 }

@@ -23,7 +23,9 @@ class AuthAndTenancyTest {
 
     @Test
     void noTokenIs401ScimError() {
-        given().get("/scim/v2/Users").then().statusCode(401)
+        given().get("/scim/v2/Users")
+                .then()
+                .statusCode(401)
                 .contentType(startsWith("application/scim+json"))
                 .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("status", equalTo("401"))
@@ -34,14 +36,25 @@ class AuthAndTenancyTest {
 
     @Test
     void garbageOrForeignlySignedTokenIs401() throws Exception {
-        given().auth().oauth2("not-a-jwt").get("/scim/v2/Users").then().statusCode(401).body("status", equalTo("401"));
+        given().auth()
+                .oauth2("not-a-jwt")
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(401)
+                .body("status", equalTo("401"));
         var kpg = KeyPairGenerator.getInstance("RSA");
         kpg.initialize(2048);
-        String forged = Jwt.issuer(Tokens.ISSUER).subject("x").claim("tenant", "t").claim("scope", "scim:read")
+        String forged = Jwt.issuer(Tokens.ISSUER)
+                .subject("x")
+                .claim("tenant", "t")
+                .claim("scope", "scim:read")
                 .sign(kpg.generateKeyPair().getPrivate());
         given().auth().oauth2(forged).get("/scim/v2/Users").then().statusCode(401);
-        String wrongIssuer = Jwt.issuer("https://evil.example").subject("x").claim("tenant", "t")
-                .claim("scope", "scim:read").sign(Tokens.privateKey());
+        String wrongIssuer = Jwt.issuer("https://evil.example")
+                .subject("x")
+                .claim("tenant", "t")
+                .claim("scope", "scim:read")
+                .sign(Tokens.privateKey());
         given().auth().oauth2(wrongIssuer).get("/scim/v2/Users").then().statusCode(401);
     }
 
@@ -53,13 +66,25 @@ class AuthAndTenancyTest {
     void provisioningTokenReadsAndWritesItsTenant() {
         String t = "slpt-" + UUID.randomUUID();
         String id = Scim.createUser(t, "first"); // registers the tenant on first use (test profile)
-        String token = Scim.as(Tokens.admin()).contentType("application/json")
+        String token = Scim.as(Tokens.admin())
+                .contentType("application/json")
                 .body("{\"label\":\"okta\",\"scopes\":[\"scim:read\",\"scim:write\"]}")
-                .post("/admin/tenants/" + t + "/credentials").then().statusCode(201).extract().path("token");
+                .post("/admin/tenants/" + t + "/credentials")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
         Scim.as(token).get("/scim/v2/Users/" + id).then().statusCode(200).body("userName", equalTo("first"));
-        Scim.as(token).body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"second\"}")
-                .post("/scim/v2/Users").then().statusCode(201).body("userName", equalTo("second"));
-        Scim.as(token).get("/scim/v2/Users?filter=userName eq \"SECOND\"").then().statusCode(200)
+        Scim.as(token)
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"second\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .body("userName", equalTo("second"));
+        Scim.as(token)
+                .get("/scim/v2/Users?filter=userName eq \"SECOND\"")
+                .then()
+                .statusCode(200)
                 .body("totalResults", equalTo(1));
     }
 
@@ -67,7 +92,11 @@ class AuthAndTenancyTest {
     void missingScopeIs403ScimError() {
         String t = "auth-" + UUID.randomUUID();
         String readOnly = Tokens.token(t, "reader", Scopes.SCIM_READ);
-        Scim.as(readOnly).body("{\"userName\":\"x\"}").post("/scim/v2/Users").then().statusCode(403)
+        Scim.as(readOnly)
+                .body("{\"userName\":\"x\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(403)
                 .body("status", equalTo("403"));
         String writeOnly = Tokens.token(t, "writer", Scopes.SCIM_WRITE);
         Scim.as(writeOnly).get("/scim/v2/Users").then().statusCode(403);
@@ -78,7 +107,9 @@ class AuthAndTenancyTest {
 
     @Test
     void tokenWithoutTenantIs403() {
-        String noTenant = Jwt.issuer(Tokens.ISSUER).subject("x").claim("scope", "scim:read scim:write")
+        String noTenant = Jwt.issuer(Tokens.ISSUER)
+                .subject("x")
+                .claim("scope", "scim:read scim:write")
                 .sign(Tokens.privateKey());
         Scim.as(noTenant).get("/scim/v2/Users").then().statusCode(403).body("status", equalTo("403"));
     }
@@ -90,11 +121,16 @@ class AuthAndTenancyTest {
         String inA = Scim.createUser(a, "shared.name");
         String inB = Scim.createUser(b, "shared.name");
         Scim.idp(b).get("/scim/v2/Users/" + inA).then().statusCode(404);
-        Scim.patch(b, "/scim/v2/Users/" + inA, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]").statusCode(404);
+        Scim.patch(b, "/scim/v2/Users/" + inA, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]")
+                .statusCode(404);
         Scim.idp(b).delete("/scim/v2/Users/" + inA).then().statusCode(404);
         Scim.idp(a).get("/scim/v2/Users/" + inA).then().statusCode(200).body("active", equalTo(true));
-        Scim.idp(b).queryParam("filter", "userName eq \"shared.name\"").get("/scim/v2/Users").then()
-                .body("totalResults", equalTo(1)).body("Resources[0].id", equalTo(inB));
+        Scim.idp(b)
+                .queryParam("filter", "userName eq \"shared.name\"")
+                .get("/scim/v2/Users")
+                .then()
+                .body("totalResults", equalTo(1))
+                .body("Resources[0].id", equalTo(inB));
         Scim.idp(b).get("/scim/v2/Users").then().body("totalResults", equalTo(1));
     }
 }

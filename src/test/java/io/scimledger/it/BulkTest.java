@@ -38,8 +38,14 @@ class BulkTest {
     }
 
     static JsonPath bulk(String tenant, String body) {
-        return idp(tenant).body(body).post("/scim/v2/Bulk").then().statusCode(200)
-                .body("schemas", hasItem(BULK_RESPONSE)).extract().jsonPath();
+        return idp(tenant)
+                .body(body)
+                .post("/scim/v2/Bulk")
+                .then()
+                .statusCode(200)
+                .body("schemas", hasItem(BULK_RESPONSE))
+                .extract()
+                .jsonPath();
     }
 
     static String idOf(String location) {
@@ -66,8 +72,11 @@ class BulkTest {
         assertEquals("201", out.getString("Operations[1].status"));
         String user = idOf(userLocation);
         String group = idOf(out.getString("Operations[1].location"));
-        idp(t).get("/scim/v2/Groups/" + group).then().statusCode(200)
-                .body("displayName", equalTo("Tour Guides")).body("members.value", containsInAnyOrder(user));
+        idp(t).get("/scim/v2/Groups/" + group)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("Tour Guides"))
+                .body("members.value", containsInAnyOrder(user));
         idp(t).get("/scim/v2/Users/" + user).then().body("groups.value", hasItem(group));
     }
 
@@ -126,10 +135,18 @@ class BulkTest {
         assertEquals("201", ops.get(1).get("status"), ops.toString());
         String a = idOf((String) ops.get(0).get("location"));
         String b = idOf((String) ops.get(1).get("location"));
-        idp(t).get("/scim/v2/Groups/" + a).then().statusCode(200).body("displayName", equalTo("Group A"))
-                .body("members.value", containsInAnyOrder(b)).body("meta.version", equalTo(ops.get(0).get("version")));
-        idp(t).get("/scim/v2/Groups/" + b).then().statusCode(200).body("displayName", equalTo("Group B"))
-                .body("members.value", containsInAnyOrder(a)).body("meta.version", equalTo(ops.get(1).get("version")));
+        idp(t).get("/scim/v2/Groups/" + a)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("Group A"))
+                .body("members.value", containsInAnyOrder(b))
+                .body("meta.version", equalTo(ops.get(0).get("version")));
+        idp(t).get("/scim/v2/Groups/" + b)
+                .then()
+                .statusCode(200)
+                .body("displayName", equalTo("Group B"))
+                .body("members.value", containsInAnyOrder(a))
+                .body("meta.version", equalTo(ops.get(1).get("version")));
     }
 
     /** RFC 7644 section 3.7.3: failOnErrors 1 stops after the first error; the rest is neither run nor listed. */
@@ -139,12 +156,13 @@ class BulkTest {
         JsonPath out = bulk(t, """
                 {"schemas":["%s"],"failOnErrors":1,"Operations":[
                  {"method":"DELETE","path":"/Users/%s"},
-                 {"method":"POST","path":"/Users","bulkId":"never","data":{"userName":"never-created"}}]}"""
-                .formatted(BULK_REQUEST, UUID.randomUUID()));
+                 {"method":"POST","path":"/Users","bulkId":"never","data":{"userName":"never-created"}}]}""".formatted(BULK_REQUEST, UUID.randomUUID()));
         assertEquals(1, out.getList("Operations").size());
         assertEquals("404", out.getString("Operations[0].status"));
         assertEquals("404", out.getString("Operations[0].response.status"));
-        idp(t).queryParam("filter", "userName eq \"never-created\"").get("/scim/v2/Users").then()
+        idp(t).queryParam("filter", "userName eq \"never-created\"")
+                .get("/scim/v2/Users")
+                .then()
                 .body("totalResults", equalTo(0));
     }
 
@@ -155,8 +173,7 @@ class BulkTest {
         String user = Scim.createUser(t, "versioned");
         JsonPath out = bulk(t, request("""
                 [{"method":"PUT","path":"/Users/%s","version":"W/\\"7\\"","data":{"userName":"stale"}},
-                 {"method":"PUT","path":"/Users/%s","version":"W/\\"1\\"","data":{"userName":"fresh"}}]"""
-                .formatted(user, user)));
+                 {"method":"PUT","path":"/Users/%s","version":"W/\\"1\\"","data":{"userName":"fresh"}}]""".formatted(user, user)));
         assertEquals("412", out.getString("Operations[0].status"));
         assertEquals("urn:ietf:params:scim:api:messages:2.0:Error", out.getString("Operations[0].response.schemas[0]"));
         assertTrue(out.getString("Operations[0].location").endsWith("/Users/" + user));
@@ -171,11 +188,16 @@ class BulkTest {
         String t = tenant();
         StringBuilder ops = new StringBuilder("[");
         for (int i = 0; i < 1001; i++) {
-            ops.append(i == 0 ? "" : ",").append("{\"method\":\"POST\",\"path\":\"/Users\",\"data\":{\"userName\":\"u")
-                    .append(i).append("\"}}");
+            ops.append(i == 0 ? "" : ",")
+                    .append("{\"method\":\"POST\",\"path\":\"/Users\",\"data\":{\"userName\":\"u")
+                    .append(i)
+                    .append("\"}}");
         }
         long before = Db.eventCount(t);
-        idp(t).body(request(ops.append("]").toString())).post("/scim/v2/Bulk").then().statusCode(413)
+        idp(t).body(request(ops.append("]").toString()))
+                .post("/scim/v2/Bulk")
+                .then()
+                .statusCode(413)
                 .body("schemas", hasItem("urn:ietf:params:scim:api:messages:2.0:Error"))
                 .body("status", equalTo("413"));
         assertEquals(before, Db.eventCount(t));
@@ -185,10 +207,14 @@ class BulkTest {
     @Test
     void tooLargePayloadIs413() {
         String big = "x".repeat(1_048_576);
-        idp(tenant()).body(request("[{\"method\":\"POST\",\"path\":\"/Users\",\"data\":{\"userName\":\"" + big + "\"}}]"))
-                .post("/scim/v2/Bulk").then().statusCode(413)
+        idp(tenant())
+                .body(request("[{\"method\":\"POST\",\"path\":\"/Users\",\"data\":{\"userName\":\"" + big + "\"}}]"))
+                .post("/scim/v2/Bulk")
+                .then()
+                .statusCode(413)
                 .body("schemas", hasItem("urn:ietf:params:scim:api:messages:2.0:Error"))
-                .body("status", equalTo("413")).body("detail", org.hamcrest.Matchers.containsString("maxPayloadSize"));
+                .body("status", equalTo("413"))
+                .body("detail", org.hamcrest.Matchers.containsString("maxPayloadSize"));
     }
 
     /** Each operation is its own transaction: a failing one (here after its first append) leaves no event. */
@@ -235,8 +261,7 @@ class BulkTest {
         String mgr = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
         JsonPath out = bulk(t, request("""
                 [{"method":"POST","path":"/Users","bulkId":"a","data":{"userName":"a","%s":{"manager":"bulkId:b"}}},
-                 {"method":"POST","path":"/Users","bulkId":"b","data":{"userName":"b","%s":{"manager":"bulkId:a"}}}]"""
-                .formatted(mgr, mgr)));
+                 {"method":"POST","path":"/Users","bulkId":"b","data":{"userName":"b","%s":{"manager":"bulkId:a"}}}]""".formatted(mgr, mgr)));
         assertEquals("409", out.getString("Operations[0].status"));
         assertEquals("409", out.getString("Operations[1].status"));
         assertEquals("invalidValue", out.getString("Operations[1].response.scimType"));
@@ -262,8 +287,14 @@ class BulkTest {
         idp(t).body(request("""
                 [{"method":"POST","path":"/Users","bulkId":"same","data":{"userName":"a"}},
                  {"method":"POST","path":"/Users","bulkId":"same","data":{"userName":"b"}}]"""))
-                .post("/scim/v2/Bulk").then().statusCode(400).body("scimType", equalTo("invalidValue"));
-        idp(t).body("{\"schemas\":[\"" + BULK_REQUEST + "\"]}").post("/scim/v2/Bulk").then().statusCode(400)
+                .post("/scim/v2/Bulk")
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidValue"));
+        idp(t).body("{\"schemas\":[\"" + BULK_REQUEST + "\"]}")
+                .post("/scim/v2/Bulk")
+                .then()
+                .statusCode(400)
                 .body("scimType", equalTo("invalidSyntax"));
     }
 
@@ -281,13 +312,20 @@ class BulkTest {
     @Test
     void bulkNeedsTheWriteScope() {
         Scim.as(Tokens.token("bulk-ro", "reader", io.scimledger.security.Scopes.SCIM_READ))
-                .body(request("[]")).post("/scim/v2/Bulk").then().statusCode(403).body("status", equalTo("403"));
+                .body(request("[]"))
+                .post("/scim/v2/Bulk")
+                .then()
+                .statusCode(403)
+                .body("status", equalTo("403"));
     }
 
     /** RFC 7644 section 5: /ServiceProviderConfig advertises bulk with its limits. */
     @Test
     void serviceProviderConfigAdvertisesBulk() {
-        idp("bulk-disc").get("/scim/v2/ServiceProviderConfig").then().statusCode(200)
+        idp("bulk-disc")
+                .get("/scim/v2/ServiceProviderConfig")
+                .then()
+                .statusCode(200)
                 .body("bulk.supported", equalTo(true))
                 .body("bulk.maxOperations", equalTo(1000))
                 .body("bulk.maxPayloadSize", equalTo(1048576))

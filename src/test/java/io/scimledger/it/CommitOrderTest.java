@@ -41,6 +41,7 @@ class CommitOrderTest {
 
     @Inject
     KafkaRelay relay;
+
     @Inject
     CheckpointWriter checkpoints;
 
@@ -50,7 +51,8 @@ class CommitOrderTest {
         long power;
         List<String> users = new ArrayList<>();
         relay.stop(); // the writes below then reach the relay as one batch
-        try (Connection holder = Db.owner(); Statement st = holder.createStatement()) {
+        try (Connection holder = Db.owner();
+                Statement st = holder.createStatement()) {
             // Hold the checkpoint writers' lock, so that one checkpoint covers all of the writes below. (It takes
             // no transaction id, so it does not hold back the relay's xmin fence.)
             holder.setAutoCommit(false);
@@ -68,14 +70,20 @@ class CommitOrderTest {
             relay.start();
         }
         long below = Db.count("SELECT count(*) FROM event WHERE tenant_id = ? AND tx_id::text::numeric < ?", t, power);
-        assertTrue(below > 0 && below < 6, "setup: the 6 events have transaction ids on both sides of " + power
-                + " (" + below + " below)");
+        assertTrue(
+                below > 0 && below < 6,
+                "setup: the 6 events have transaction ids on both sides of " + power + " (" + below + " below)");
 
         // Kafka: every event exactly once, each user's events in version order.
         Topics.awaitRelayPast(t, Duration.ofSeconds(60));
         List<Topics.Published> received = Topics.readToEnd(t);
-        assertEquals(6, received.size(), "6 events, each published once: " + received.stream()
-                .map(p -> p.subject() + " v" + p.version() + " at " + p.where()).toList());
+        assertEquals(
+                6,
+                received.size(),
+                "6 events, each published once: "
+                        + received.stream()
+                                .map(p -> p.subject() + " v" + p.version() + " at " + p.where())
+                                .toList());
         Map<String, Long> lastVersion = new HashMap<>();
         for (Topics.Published p : received) {
             assertEquals(lastVersion.getOrDefault(p.subject(), 0L) + 1, p.version(), "version order of " + p.subject());
@@ -87,23 +95,36 @@ class CommitOrderTest {
         String uncovered = "SELECT count(*) FROM event e WHERE e.tenant_id = ? AND NOT EXISTS (SELECT 1 FROM "
                 + "log_checkpoint c WHERE (e.tx_id, e.position) > (c.from_tx_id, c.from_position) "
                 + "AND (e.tx_id, e.position) <= (c.to_tx_id, c.to_position))";
-        await("a checkpoint covers the six events").atMost(Duration.ofSeconds(30)).until(() -> {
-            checkpoints.checkpointNow();
-            return Db.count(uncovered, t);
-        }, equalTo(0L));
+        await("a checkpoint covers the six events")
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            checkpoints.checkpointNow();
+                            return Db.count(uncovered, t);
+                        },
+                        equalTo(0L));
         String covering = "SELECT DISTINCT c.id, c.event_count FROM log_checkpoint c JOIN event e "
                 + "ON (e.tx_id, e.position) > (c.from_tx_id, c.from_position) "
                 + "AND (e.tx_id, e.position) <= (c.to_tx_id, c.to_position) WHERE e.tenant_id = ?";
         var cps = Db.rows(covering, t);
         assertEquals(1, cps.size(), "one checkpoint covers the six events: " + cps);
         long id = ((Number) cps.get(0).get("id")).longValue();
-        long inRange = Db.count("SELECT count(*) FROM log_checkpoint c JOIN event e "
-                + "ON (e.tx_id, e.position) > (c.from_tx_id, c.from_position) "
-                + "AND (e.tx_id, e.position) <= (c.to_tx_id, c.to_position) WHERE c.id = ?", id);
-        assertEquals(inRange, ((Number) cps.get(0).get("event_count")).longValue(),
+        long inRange = Db.count(
+                "SELECT count(*) FROM log_checkpoint c JOIN event e "
+                        + "ON (e.tx_id, e.position) > (c.from_tx_id, c.from_position) "
+                        + "AND (e.tx_id, e.position) <= (c.to_tx_id, c.to_position) WHERE c.id = ?",
+                id);
+        assertEquals(
+                inRange,
+                ((Number) cps.get(0).get("event_count")).longValue(),
                 "the checkpoint counts exactly the events in its range");
-        given().auth().oauth2(Tokens.token(t, "auditor", Scopes.AUDIT_READ)).accept("application/json")
-                .queryParam("from", id).get("/audit/verify/checkpoints").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.token(t, "auditor", Scopes.AUDIT_READ))
+                .accept("application/json")
+                .queryParam("from", id)
+                .get("/audit/verify/checkpoints")
+                .then()
+                .statusCode(200)
                 .body("intact", equalTo(true));
     }
 }

@@ -33,9 +33,12 @@ class ConcurrencyTest {
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (String u : users) {
-                results.add(pool.submit(() -> Scim.patch(t, "/scim/v2/Groups/" + g + "?excludedAttributes=members",
-                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
-                        .extract().statusCode()));
+                results.add(pool.submit(() -> Scim.patch(
+                                t,
+                                "/scim/v2/Groups/" + g + "?excludedAttributes=members",
+                                "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
+                        .extract()
+                        .statusCode()));
             }
             for (Future<Integer> f : results) {
                 assertEquals(200, f.get());
@@ -43,7 +46,10 @@ class ConcurrencyTest {
         } finally {
             pool.shutdown();
         }
-        Scim.idp(t).get("/scim/v2/Groups/" + g).then().body("members.size()", equalTo(24))
+        Scim.idp(t)
+                .get("/scim/v2/Groups/" + g)
+                .then()
+                .body("members.size()", equalTo(24))
                 .body("meta.version", equalTo("W/\"25\""));
         assertEquals(25, Db.count("SELECT count(*) FROM event WHERE stream_id = ?::uuid", g));
     }
@@ -57,8 +63,12 @@ class ConcurrencyTest {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 String value = "title-" + i;
-                results.add(pool.submit(() -> Scim.patch(t, "/scim/v2/Users/" + u,
-                        "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"" + value + "\"}]").extract().statusCode()));
+                results.add(pool.submit(() -> Scim.patch(
+                                t,
+                                "/scim/v2/Users/" + u,
+                                "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"" + value + "\"}]")
+                        .extract()
+                        .statusCode()));
             }
             for (Future<Integer> f : results) {
                 assertEquals(200, f.get());

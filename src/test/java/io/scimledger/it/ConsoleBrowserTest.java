@@ -17,9 +17,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -99,32 +96,54 @@ class ConsoleBrowserTest {
         staff = Scim.createGroup(tenant, "Staff");
         // ada: Pilots, out, Pilots again; then Pilots joins Staff, so ada is in Staff through Pilots
         addMember(pilots, ada);
-        Scim.patch(tenant, "/scim/v2/Groups/" + pilots,
-                "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]").statusCode(200);
+        Scim.patch(
+                        tenant,
+                        "/scim/v2/Groups/" + pilots,
+                        "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + ada + "\\\"]\"}]")
+                .statusCode(200);
         addMember(pilots, ada);
         addMember(pilots, grace);
         addMember(staff, pilots);
         Scim.patch(tenant, "/scim/v2/Users/" + ada, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Engineer\"}]")
                 .statusCode(200);
         // bob deactivated, carl deleted, grace erased by an operator
-        Scim.idp(tenant).header("X-Request-Id", "offboard-bob").body(
-                "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":["
+        Scim.idp(tenant)
+                .header("X-Request-Id", "offboard-bob")
+                .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":["
                         + "{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}")
-                .patch("/scim/v2/Users/" + bob).then().statusCode(200);
-        Scim.idp(tenant).header("X-Request-Id", "offboard-carl").delete("/scim/v2/Users/" + carl).then().statusCode(204);
-        given().auth().oauth2(Tokens.admin()).contentType("application/json").body("{\"reference\":\"GDPR-7\"}")
-                .post("/admin/tenants/" + tenant + "/Users/" + grace + "/erasure").then().statusCode(200);
+                .patch("/scim/v2/Users/" + bob)
+                .then()
+                .statusCode(200);
+        Scim.idp(tenant)
+                .header("X-Request-Id", "offboard-carl")
+                .delete("/scim/v2/Users/" + carl)
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(Tokens.admin())
+                .contentType("application/json")
+                .body("{\"reference\":\"GDPR-7\"}")
+                .post("/admin/tenants/" + tenant + "/Users/" + grace + "/erasure")
+                .then()
+                .statusCode(200);
         // a long history, through Bulk to keep the set-up short
         for (int start = 0; start < BUSY_PATCHES; start += 1000) {
             StringBuilder ops = new StringBuilder("[");
             for (int i = start; i < start + 1000; i++) {
-                ops.append(i == start ? "" : ",").append("{\"method\":\"PATCH\",\"path\":\"/Users/").append(busy)
+                ops.append(i == start ? "" : ",")
+                        .append("{\"method\":\"PATCH\",\"path\":\"/Users/")
+                        .append(busy)
                         .append("\",\"data\":{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],")
-                        .append("\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t").append(i)
+                        .append("\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"t")
+                        .append(i)
                         .append("\"}]}}");
             }
-            Scim.idp(tenant).body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:BulkRequest\"],"
-                    + "\"Operations\":" + ops.append("]") + "}").post("/scim/v2/Bulk").then().statusCode(200);
+            Scim.idp(tenant)
+                    .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:BulkRequest\"]," + "\"Operations\":"
+                            + ops.append("]") + "}")
+                    .post("/scim/v2/Bulk")
+                    .then()
+                    .statusCode(200);
         }
 
         Files.createDirectories(SCREENSHOTS);
@@ -139,11 +158,25 @@ class ConsoleBrowserTest {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", profile.resolve("downloads").toString(),
-                "download.prompt_for_download", false));
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,900",
+                "--lang=en-US");
+        options.setExperimentalOption(
+                "prefs",
+                Map.of(
+                        "download.default_directory",
+                        profile.resolve("downloads").toString(),
+                        "download.prompt_for_download",
+                        false));
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -157,7 +190,8 @@ class ConsoleBrowserTest {
         }
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -167,13 +201,20 @@ class ConsoleBrowserTest {
     @Test
     @Order(0)
     void theConsoleLoadsWithoutATokenAndOnlyFromThisOrigin() {
-        given().redirects().follow(false).get("/console").then().statusCode(302)
+        given().redirects()
+                .follow(false)
+                .get("/console")
+                .then()
+                .statusCode(302)
                 .header("Location", org.hamcrest.Matchers.endsWith("/console/"));
-        String page = given().get("/console/").then().statusCode(200)
+        String page = given().get("/console/")
+                .then()
+                .statusCode(200)
                 .contentType(org.hamcrest.Matchers.containsString("text/html"))
                 .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
                 .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("connect-src 'self'"))
-                .extract().asString();
+                .extract()
+                .asString();
         assertFalse(page.contains("http://") || page.contains("https://"), "no script, style or font from elsewhere");
         given().get("/console/js/app.js").then().statusCode(200);
         given().get("/console/console.css").then().statusCode(200);
@@ -189,8 +230,10 @@ class ConsoleBrowserTest {
         driver.get(console.toString());
         waitFor(d -> d.getCurrentUrl().endsWith("/console/"));
         WebElement field = waitVisible(By.cssSelector("#signin textarea"));
-        assertEquals("Bearer token with the audit:read scope",
-                driver.findElement(By.cssSelector("label[for='" + field.getAttribute("id") + "']")).getText());
+        assertEquals(
+                "Bearer token with the audit:read scope",
+                driver.findElement(By.cssSelector("label[for='" + field.getAttribute("id") + "']"))
+                        .getText());
         field.sendKeys(Tokens.token(tenant, "idp-only", Scopes.SCIM_READ));
         click(driver.findElement(By.cssSelector("#signin button[type=submit]")));
         waitText(By.id("signin-problem"), "This token lacks audit:read");
@@ -249,9 +292,12 @@ class ConsoleBrowserTest {
         waitText(By.id("timeline-status"), "Events 1–2 of 2 matching the filter, of 2 events");
         // a period that ends before everything: nothing, with advice
         setField(By.cssSelector("form[aria-label='Filter the timeline'] input[list]"), "");
-        List<WebElement> dates = driver.findElements(By.cssSelector("form[aria-label='Filter the timeline'] input[type=datetime-local]"));
-        js("arguments[0].value = '2001-01-01T00:00:00.000'; arguments[1].value = '2001-01-02T00:00:00.000'",
-                dates.get(0), dates.get(1));
+        List<WebElement> dates = driver.findElements(
+                By.cssSelector("form[aria-label='Filter the timeline'] input[type=datetime-local]"));
+        js(
+                "arguments[0].value = '2001-01-01T00:00:00.000'; arguments[1].value = '2001-01-02T00:00:00.000'",
+                dates.get(0),
+                dates.get(1));
         click(driver.findElement(By.cssSelector("form[aria-label='Filter the timeline'] button[type=submit]")));
         waitText(By.id("timeline"), "No event matches this filter.");
         assertTrue(text(By.id("timeline")).contains("Widen the period"));
@@ -259,19 +305,23 @@ class ConsoleBrowserTest {
         // 1201 events: one page of 50 rows in the DOM, the rest a click away
         go("#/Users/" + busy + "/timeline");
         waitText(By.id("timeline-status"), "Events 1–50 of " + String.format("%,d", BUSY_PATCHES + 1) + ".");
-        assertEquals(50, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
+        assertEquals(
+                50, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
         screenshot("03-timeline-long");
         click(driver.findElement(By.xpath("//div[@id='timeline']//button[contains(., 'Last')]")));
         waitText(By.id("timeline-status"), "Events 10,001–10,001 of 10,001.");
-        assertEquals(1, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
+        assertEquals(
+                1, driver.findElements(By.cssSelector("#timeline tbody tr")).size());
         assertTrue(text(By.id("timeline")).contains("title: \"t9998\" → \"t9999\""), text(By.id("timeline")));
         assertEquals("Page 201 of 201", text(By.cssSelector("#timeline .pageinfo")));
 
         // times in the viewer's zone (New York), UTC on request
-        String local = driver.findElement(By.cssSelector("#timeline tbody time")).getText();
+        String local =
+                driver.findElement(By.cssSelector("#timeline tbody time")).getText();
         assertTrue(local.endsWith("EST") || local.endsWith("EDT") || local.contains("GMT-"), local);
         click(driver.findElement(By.id("utc")));
-        waitFor(d -> d.findElement(By.cssSelector("#timeline tbody time")).getText().endsWith("UTC"));
+        waitFor(d ->
+                d.findElement(By.cssSelector("#timeline tbody time")).getText().endsWith("UTC"));
         click(driver.findElement(By.id("utc")));
 
         go("#/Users/" + bob + "/timeline");
@@ -319,7 +369,8 @@ class ConsoleBrowserTest {
         waitVisible(By.id("access-chart"));
         List<WebElement> bars = driver.findElements(By.cssSelector("#access-chart rect.bar"));
         assertEquals(3, bars.size(), "two direct intervals in Pilots and one in Staff through Pilots");
-        List<WebElement> direct = new java.util.ArrayList<>(driver.findElements(By.cssSelector("#access-chart rect.bar-direct")));
+        List<WebElement> direct =
+                new java.util.ArrayList<>(driver.findElements(By.cssSelector("#access-chart rect.bar-direct")));
         direct.sort(java.util.Comparator.comparingDouble(b -> attr(b, "x")));
         List<WebElement> nested = driver.findElements(By.cssSelector("#access-chart rect.bar-indirect"));
         assertEquals(2, direct.size());
@@ -329,8 +380,10 @@ class ConsoleBrowserTest {
         double x2 = attr(direct.get(1), "x");
         assertEquals(attr(direct.get(0), "y"), attr(direct.get(1), "y"));
         assertTrue(x1 < x2, "the first interval is drawn left of the second");
-        assertTrue(!java.time.Instant.parse(direct.get(0).getAttribute("data-to"))
-                .isAfter(java.time.Instant.parse(direct.get(1).getAttribute("data-from"))), "first ends before the second starts");
+        assertTrue(
+                !java.time.Instant.parse(direct.get(0).getAttribute("data-to"))
+                        .isAfter(java.time.Instant.parse(direct.get(1).getAttribute("data-from"))),
+                "first ends before the second starts");
         assertFalse(direct.get(0).getAttribute("data-to").isEmpty());
         assertTrue(direct.get(1).getAttribute("data-to").isEmpty());
         // the nested bar is on its own row and starts no earlier than the second direct one
@@ -350,7 +403,8 @@ class ConsoleBrowserTest {
         assertTrue(driver.getCurrentUrl().contains("/Groups/" + pilots + "/timeline"), driver.getCurrentUrl());
     }
 
-    // ---- item 6: deprovisioning report -------------------------------------------------------------------------------
+    // ---- item 6: deprovisioning report
+    // -------------------------------------------------------------------------------
 
     @Test
     @Order(6)
@@ -359,9 +413,12 @@ class ConsoleBrowserTest {
         waitText(By.id("deprov-summary"), "2 deprovisionings: 1 deactivation, 1 deletion.");
         List<WebElement> bins = driver.findElements(By.cssSelector("#latency-histogram rect.bar"));
         assertEquals(10, bins.size());
-        int total = bins.stream().mapToInt(b -> Integer.parseInt(b.getAttribute("data-count"))).sum();
+        int total = bins.stream()
+                .mapToInt(b -> Integer.parseInt(b.getAttribute("data-count")))
+                .sum();
         assertEquals(2, total, "each deprovisioning in one bin");
-        assertTrue(bins.stream().filter(b -> !"0".equals(b.getAttribute("data-count")))
+        assertTrue(bins.stream()
+                .filter(b -> !"0".equals(b.getAttribute("data-count")))
                 .allMatch(b -> attr(b, "height") > 0));
         String slowest = text(By.id("deprov-slowest"));
         assertTrue(slowest.contains("bob.builder") && slowest.contains("carl.gone"), slowest);
@@ -385,7 +442,9 @@ class ConsoleBrowserTest {
         setField(By.cssSelector("#main form input[type=text]"), "idp-" + tenant);
         driver.findElement(By.cssSelector("#main form input[type=text]")).sendKeys(Keys.ENTER);
         waitText(By.id("changes"), "Changes 1–50, more follow.");
-        assertEquals(50, driver.findElements(By.cssSelector("#changes-table tbody tr")).size());
+        assertEquals(
+                50,
+                driver.findElements(By.cssSelector("#changes-table tbody tr")).size());
         assertTrue(text(By.id("changes-table")).contains("ada.lovelace"));
         screenshot("07-changes-by-actor");
         click(driver.findElement(By.xpath("//div[@id='changes']//button[contains(., 'Next')]")));
@@ -396,7 +455,8 @@ class ConsoleBrowserTest {
         waitText(By.id("changes"), "This actor changed nothing in this period.");
     }
 
-    // ---- item 10: erased people appear as erased ---------------------------------------------------------------------
+    // ---- item 10: erased people appear as erased
+    // ---------------------------------------------------------------------
 
     @Test
     @Order(8)
@@ -424,7 +484,8 @@ class ConsoleBrowserTest {
         screenshot("08-integrity-intact");
 
         UUID target = (UUID) Db.rows("SELECT event_id FROM event WHERE stream_id = ?::uuid AND stream_version = 2", bob)
-                .get(0).get("event_id");
+                .get(0)
+                .get("event_id");
         Db.tamperActor(target, "mallory");
         click(driver.findElement(By.id("rerun")));
         WebElement banner = waitVisible(By.id("broken-chain"));
@@ -440,7 +501,8 @@ class ConsoleBrowserTest {
         assertTrue(row.getText().contains("mallory"), row.getText());
     }
 
-    // ---- usability: a narrow window, keyboard ------------------------------------------------------------------------
+    // ---- usability: a narrow window, keyboard
+    // ------------------------------------------------------------------------
 
     @Test
     @Order(10)
@@ -462,7 +524,11 @@ class ConsoleBrowserTest {
         // from the first element of the page (the skip link), Tab walks the header to the sections
         js("document.querySelector('a.skip').focus()");
         assertEquals("Skip to content", driver.switchTo().activeElement().getText());
-        for (int i = 0; i < 12 && !"Deprovisioning".equals(driver.switchTo().activeElement().getText()); i++) {
+        for (int i = 0;
+                i < 12
+                        && !"Deprovisioning"
+                                .equals(driver.switchTo().activeElement().getText());
+                i++) {
             new Actions(driver).sendKeys(Keys.TAB).perform();
         }
         assertEquals("Deprovisioning", driver.switchTo().activeElement().getText());
@@ -470,7 +536,8 @@ class ConsoleBrowserTest {
         waitText(By.id("deprov-summary"), "2 deprovisionings");
     }
 
-    // ---- another tenant sees nothing of this one ---------------------------------------------------------------------
+    // ---- another tenant sees nothing of this one
+    // ---------------------------------------------------------------------
 
     @Test
     @Order(11)
@@ -497,16 +564,24 @@ class ConsoleBrowserTest {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private String createUser(String userName, String externalId) {
-        return Scim.idp(tenant).body("""
+        return Scim.idp(tenant)
+                .body("""
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s","externalId":"%s",
                  "name":{"givenName":"Given","familyName":"Family"},"active":true}
                 """.formatted(userName, externalId))
-                .post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private void addMember(String group, String member) {
-        Scim.patch(tenant, "/scim/v2/Groups/" + group,
-                "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + member + "\"}]}]").statusCode(200);
+        Scim.patch(
+                        tenant,
+                        "/scim/v2/Groups/" + group,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + member + "\"}]}]")
+                .statusCode(200);
     }
 
     private void signInAs(String token) {
@@ -575,10 +650,12 @@ class ConsoleBrowserTest {
     }
 
     private void waitText(By by, String expected) {
-        waitFor(d -> {
-            List<WebElement> found = d.findElements(by);
-            return !found.isEmpty() && found.get(0).getText().contains(expected);
-        }, () -> "waiting for \"" + expected + "\" in " + by);
+        waitFor(
+                d -> {
+                    List<WebElement> found = d.findElements(by);
+                    return !found.isEmpty() && found.get(0).getText().contains(expected);
+                },
+                () -> "waiting for \"" + expected + "\" in " + by);
     }
 
     private <T> T waitFor(Function<WebDriver, T> condition) {
@@ -588,13 +665,17 @@ class ConsoleBrowserTest {
     /** Waits on a condition; on time-out the failure carries the page's text and the browser's console. */
     private <T> T waitFor(Function<WebDriver, T> condition, java.util.function.Supplier<String> what) {
         try {
-            return new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            return new WebDriverWait(driver, Duration.ofSeconds(30))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(condition::apply);
         } catch (TimeoutException e) {
             String console = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .map(Object::toString).collect(Collectors.joining("\n"));
-            throw new AssertionError(what.get() + "\nURL: " + driver.getCurrentUrl() + "\nPage:\n" + bodyText()
-                    + "\nBrowser console:\n" + console, e);
+                    .map(Object::toString)
+                    .collect(Collectors.joining("\n"));
+            throw new AssertionError(
+                    what.get() + "\nURL: " + driver.getCurrentUrl() + "\nPage:\n" + bodyText() + "\nBrowser console:\n"
+                            + console,
+                    e);
         }
     }
 

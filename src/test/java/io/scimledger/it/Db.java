@@ -14,8 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Direct JDBC access for assertions on the log itself, as the owner role or as the service's own role. */
 public final class Db {
 
-    private Db() {
-    }
+    private Db() {}
 
     public static Connection owner() throws SQLException {
         return connect("scim.db.owner-user", "scim.db.owner-password");
@@ -29,7 +28,8 @@ public final class Db {
         var c = ConfigProvider.getConfig();
         String url = "jdbc:postgresql://" + c.getValue("scim.db.host", String.class) + ":"
                 + c.getValue("scim.db.port", String.class) + "/" + c.getValue("scim.db.name", String.class);
-        return DriverManager.getConnection(url, c.getValue(userKey, String.class), c.getValue(passwordKey, String.class));
+        return DriverManager.getConnection(
+                url, c.getValue(userKey, String.class), c.getValue(passwordKey, String.class));
     }
 
     public static long count(String sql, Object... params) {
@@ -37,7 +37,8 @@ public final class Db {
     }
 
     public static List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = owner(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = owner();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -65,7 +66,8 @@ public final class Db {
      * @return the power of ten, {@code 10^k}
      */
     public static long advanceTransactionIdsToJustBelowPowerOfTen(int margin) {
-        try (Connection c = owner(); var st = c.createStatement()) {
+        try (Connection c = owner();
+                var st = c.createStatement()) {
             long next;
             try (ResultSet rs = st.executeQuery("SELECT pg_current_xact_id()::text::bigint + 1")) {
                 rs.next();
@@ -106,7 +108,8 @@ public final class Db {
         try (Connection owner = owner()) {
             owner.setAutoCommit(false);
             try (var st = owner.createStatement();
-                 PreparedStatement ps = owner.prepareStatement("UPDATE event SET actor_subject = ? WHERE event_id = ?")) {
+                    PreparedStatement ps =
+                            owner.prepareStatement("UPDATE event SET actor_subject = ? WHERE event_id = ?")) {
                 st.execute("ALTER TABLE event DISABLE TRIGGER USER");
                 ps.setString(1, actor);
                 ps.setObject(2, eventId);

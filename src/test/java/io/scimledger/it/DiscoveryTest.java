@@ -19,7 +19,10 @@ class DiscoveryTest {
 
     @Test
     void serviceProviderConfigTellsTheTruth() {
-        idp("disc").get("/scim/v2/ServiceProviderConfig").then().statusCode(200)
+        idp("disc")
+                .get("/scim/v2/ServiceProviderConfig")
+                .then()
+                .statusCode(200)
                 .body("patch.supported", equalTo(true))
                 .body("bulk.supported", equalTo(true))
                 .body("filter.supported", equalTo(true))
@@ -31,20 +34,35 @@ class DiscoveryTest {
 
     @Test
     void resourceTypesAndSchemas() {
-        idp("disc").get("/scim/v2/ResourceTypes").then().statusCode(200)
+        idp("disc")
+                .get("/scim/v2/ResourceTypes")
+                .then()
+                .statusCode(200)
                 .body("totalResults", equalTo(2))
                 .body("Resources.endpoint", hasItems("/Users", "/Groups"))
-                .body("Resources.find { it.id == 'User' }.schemaExtensions[0].schema",
+                .body(
+                        "Resources.find { it.id == 'User' }.schemaExtensions[0].schema",
                         equalTo("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"));
-        idp("disc").get("/scim/v2/Schemas").then().statusCode(200)
-                .body("Resources.id", hasItems("urn:ietf:params:scim:schemas:core:2.0:User",
-                        "urn:ietf:params:scim:schemas:core:2.0:Group",
-                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"));
-        idp("disc").get("/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User").then().statusCode(200)
+        idp("disc")
+                .get("/scim/v2/Schemas")
+                .then()
+                .statusCode(200)
+                .body(
+                        "Resources.id",
+                        hasItems(
+                                "urn:ietf:params:scim:schemas:core:2.0:User",
+                                "urn:ietf:params:scim:schemas:core:2.0:Group",
+                                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"));
+        idp("disc")
+                .get("/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")
+                .then()
+                .statusCode(200)
                 .body("attributes.find { it.name == 'userName' }.uniqueness", equalTo("server"))
                 .body("attributes.find { it.name == 'password' }.returned", equalTo("never"))
                 .body("attributes.name", hasItem("emails"));
-        idp("disc").get("/scim/v2/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").then()
+        idp("disc")
+                .get("/scim/v2/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+                .then()
                 .body("attributes.name", hasItem("manager"));
     }
 
@@ -56,11 +74,19 @@ class DiscoveryTest {
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
                  "userName":"worker","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"701",
                  "manager":{"value":"%s"}}}""".formatted(manager))
-                .post("/scim/v2/Users").then().statusCode(201)
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
                 .body("schemas", hasItem("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"))
-                .extract().path("id");
-        idp(t).queryParam("filter", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq \"701\"")
-                .get("/scim/v2/Users").then().statusCode(200).body("totalResults", equalTo(1))
+                .extract()
+                .path("id");
+        idp(t).queryParam(
+                        "filter",
+                        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq \"701\"")
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(200)
+                .body("totalResults", equalTo(1))
                 .body("Resources[0].id", equalTo(id));
     }
 }

@@ -34,7 +34,8 @@ class EventLogTest {
     @Test
     void theServiceRoleCannotUpdateDeleteOrTruncateTheLog() throws SQLException {
         Scim.createUser("log-" + UUID.randomUUID(), "someone");
-        try (Connection app = Db.app(); Statement st = app.createStatement()) {
+        try (Connection app = Db.app();
+                Statement st = app.createStatement()) {
             app.setAutoCommit(true);
             assertDenied(st, "UPDATE event SET event_type = 'UserDeleted'");
             assertDenied(st, "DELETE FROM event");
@@ -48,9 +49,11 @@ class EventLogTest {
         Scim.createUser(t, "someone");
         long before = Db.eventCount(t);
         assertEquals(1, before);
-        try (Connection owner = Db.owner(); Statement st = owner.createStatement()) {
+        try (Connection owner = Db.owner();
+                Statement st = owner.createStatement()) {
             owner.setAutoCommit(true);
-            SQLException update = assertThrows(SQLException.class, () -> st.executeUpdate("UPDATE event SET tenant_id = 'x'"));
+            SQLException update =
+                    assertThrows(SQLException.class, () -> st.executeUpdate("UPDATE event SET tenant_id = 'x'"));
             assertTrue(update.getMessage().contains("append-only"), update.getMessage());
             SQLException delete = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM event"));
             assertTrue(delete.getMessage().contains("append-only"), delete.getMessage());
@@ -68,8 +71,10 @@ class EventLogTest {
             Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"v" + i + "\"}]")
                     .statusCode(200);
         }
-        var rows = Db.rows("SELECT * , payload::text AS payload_text FROM event WHERE stream_id = ?::uuid "
-                + "ORDER BY stream_version", id);
+        var rows = Db.rows(
+                "SELECT * , payload::text AS payload_text FROM event WHERE stream_id = ?::uuid "
+                        + "ORDER BY stream_version",
+                id);
         assertEquals(4, rows.size());
         byte[] prev = null;
         for (var r : rows) {
@@ -84,21 +89,48 @@ class EventLogTest {
         }
         // Any alteration of content breaks the link: recompute with one changed field.
         StoredEvent first = fromJdbc(rows.get(1));
-        StoredEvent altered = new StoredEvent(first.position(), first.txId(), first.eventId(), first.tenant(),
-                first.streamType(), first.streamId(), first.version(), first.type(), first.schemaVersion(),
-                first.occurredAt(), "someone-else", first.actorClientId(), first.requestId(), first.clientAddress(),
-                first.txnId(), first.payload(), first.prevHash(), first.hash());
+        StoredEvent altered = new StoredEvent(
+                first.position(),
+                first.txId(),
+                first.eventId(),
+                first.tenant(),
+                first.streamType(),
+                first.streamId(),
+                first.version(),
+                first.type(),
+                first.schemaVersion(),
+                first.occurredAt(),
+                "someone-else",
+                first.actorClientId(),
+                first.requestId(),
+                first.clientAddress(),
+                first.txnId(),
+                first.payload(),
+                first.prevHash(),
+                first.hash());
         assertTrue(!HashChain.verifies(altered, first.prevHash()));
     }
 
     private static StoredEvent fromJdbc(java.util.Map<String, Object> r) {
         ObjectNode payload = (ObjectNode) JsonSupport.toJsonNode((String) r.get("payload_text"));
-        return new StoredEvent(((Number) r.get("position")).longValue(), null, (UUID) r.get("event_id"),
-                (String) r.get("tenant_id"), StreamType.valueOf((String) r.get("stream_type")), (UUID) r.get("stream_id"),
-                ((Number) r.get("stream_version")).longValue(), EventType.valueOf((String) r.get("event_type")),
-                ((Number) r.get("schema_version")).intValue(), ((java.sql.Timestamp) r.get("occurred_at")).toInstant(),
-                (String) r.get("actor_subject"), (String) r.get("actor_client_id"), (String) r.get("request_id"),
-                (String) r.get("client_address"), (UUID) r.get("txn_id"), payload, (byte[]) r.get("prev_hash"),
+        return new StoredEvent(
+                ((Number) r.get("position")).longValue(),
+                null,
+                (UUID) r.get("event_id"),
+                (String) r.get("tenant_id"),
+                StreamType.valueOf((String) r.get("stream_type")),
+                (UUID) r.get("stream_id"),
+                ((Number) r.get("stream_version")).longValue(),
+                EventType.valueOf((String) r.get("event_type")),
+                ((Number) r.get("schema_version")).intValue(),
+                ((java.sql.Timestamp) r.get("occurred_at")).toInstant(),
+                (String) r.get("actor_subject"),
+                (String) r.get("actor_client_id"),
+                (String) r.get("request_id"),
+                (String) r.get("client_address"),
+                (UUID) r.get("txn_id"),
+                payload,
+                (byte[]) r.get("prev_hash"),
                 (byte[]) r.get("hash"));
     }
 

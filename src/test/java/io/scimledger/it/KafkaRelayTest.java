@@ -53,8 +53,11 @@ class KafkaRelayTest {
             }
             for (int round = 0; round < 9; round++) {
                 for (String u : users) {
-                    Scim.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"r"
-                            + round + "\"}]").statusCode(200);
+                    Scim.patch(
+                                    t,
+                                    "/scim/v2/Users/" + u,
+                                    "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"r" + round + "\"}]")
+                            .statusCode(200);
                     writes++;
                 }
             }
@@ -91,8 +94,11 @@ class KafkaRelayTest {
                 done.add(pool.submit(() -> {
                     String u = Scim.createUser(t, "writer" + writer);
                     for (int i = 1; i < perWriter; i++) {
-                        Scim.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"w"
-                                + i + "\"}]").statusCode(200);
+                        Scim.patch(
+                                        t,
+                                        "/scim/v2/Users/" + u,
+                                        "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"w" + i + "\"}]")
+                                .statusCode(200);
                     }
                 }));
             }
@@ -110,9 +116,16 @@ class KafkaRelayTest {
         received.forEach(p -> copies.merge(p.ceId(), 1, Integer::sum));
         var ids = Db.rows("SELECT event_id::text AS id FROM event WHERE tenant_id = ? AND stream_type <> 'Tenant'", t);
         for (var row : ids) {
-            assertEquals(1, copies.getOrDefault((String) row.get("id"), 0), "published exactly once: " + row.get("id")
-                    + " (copies at " + received.stream().filter(p -> p.ceId().equals(row.get("id")))
-                    .map(Topics.Published::where).toList() + ")");
+            assertEquals(
+                    1,
+                    copies.getOrDefault((String) row.get("id"), 0),
+                    "published exactly once: " + row.get("id")
+                            + " (copies at "
+                            + received.stream()
+                                    .filter(p -> p.ceId().equals(row.get("id")))
+                                    .map(Topics.Published::where)
+                                    .toList()
+                            + ")");
         }
         assertEquals(ids.size(), copies.size(), "nothing published that was not committed");
     }
@@ -128,35 +141,65 @@ class KafkaRelayTest {
         String u = Scim.createUser(t, "replayed");
         Scim.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Engineer\"}]")
                 .statusCode(200);
-        Scim.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"name.familyName\",\"value\":\"Renamed\"},"
-                + "{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]").statusCode(200);
-        Scim.idp(t).header("X-Request-Id", "replay-delete-1").delete("/scim/v2/Users/" + u).then().statusCode(204);
+        Scim.patch(
+                        t,
+                        "/scim/v2/Users/" + u,
+                        "[{\"op\":\"replace\",\"path\":\"name.familyName\",\"value\":\"Renamed\"},"
+                                + "{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]")
+                .statusCode(200);
+        Scim.idp(t)
+                .header("X-Request-Id", "replay-delete-1")
+                .delete("/scim/v2/Users/" + u)
+                .then()
+                .statusCode(204);
         Topics.awaitRelayPast(t, Duration.ofSeconds(60));
 
         List<String> fromTopic = new ArrayList<>();
         JsonNode previous = null;
-        for (Topics.Published p : Topics.readToEnd(t).stream().filter(p -> p.subject().equals("/Users/" + u))
-                .sorted(Comparator.comparingLong(Topics.Published::version)).toList()) {
+        for (Topics.Published p : Topics.readToEnd(t).stream()
+                .filter(p -> p.subject().equals("/Users/" + u))
+                .sorted(Comparator.comparingLong(Topics.Published::version))
+                .toList()) {
             JsonNode resource = p.type().endsWith(":delete") ? null : JSON.readTree(p.body());
             Map<String, String> h = p.headers();
             for (String name : List.of("ce_time", "ce_actorsubject", "ce_actorclientid", "ce_requestid")) {
                 assertNotNull(h.get(name), name + " on " + p.where());
             }
-            fromTopic.add(String.join(" | ", p.ceId(), "v" + p.version(), h.get("ce_time"), h.get("ce_actorsubject"),
-                    h.get("ce_actorclientid"), h.get("ce_requestid"), diff(previous, resource).toString()));
+            fromTopic.add(String.join(
+                    " | ",
+                    p.ceId(),
+                    "v" + p.version(),
+                    h.get("ce_time"),
+                    h.get("ce_actorsubject"),
+                    h.get("ce_actorclientid"),
+                    h.get("ce_requestid"),
+                    diff(previous, resource).toString()));
             previous = resource;
         }
 
-        String body = given().auth().oauth2(Tokens.token(t, "auditor", Scopes.AUDIT_READ)).accept("application/json")
-                .get("/audit/Users/" + u + "/history").then().statusCode(200).extract().asString();
+        String body = given().auth()
+                .oauth2(Tokens.token(t, "auditor", Scopes.AUDIT_READ))
+                .accept("application/json")
+                .get("/audit/Users/" + u + "/history")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         List<String> fromLog = new ArrayList<>();
         for (JsonNode e : JSON.readTree(body).path("events")) {
             List<String> changes = new ArrayList<>();
-            e.path("changes").forEach(c -> changes.add(c.path("attribute").asText() + ": " + c.path("before") + " -> "
-                    + c.path("after")));
-            fromLog.add(String.join(" | ", e.path("eventId").asText(), "v" + e.path("version").asLong(),
-                    e.path("occurredAt").asText(), e.path("actor").path("subject").asText(),
-                    e.path("actor").path("clientId").asText(), e.path("requestId").asText(), changes.toString()));
+            e.path("changes")
+                    .forEach(c -> changes.add(
+                            c.path("attribute").asText() + ": " + c.path("before") + " -> " + c.path("after")));
+            fromLog.add(String.join(
+                    " | ",
+                    e.path("eventId").asText(),
+                    "v" + e.path("version").asLong(),
+                    e.path("occurredAt").asText(),
+                    e.path("actor").path("subject").asText(),
+                    e.path("actor").path("clientId").asText(),
+                    e.path("requestId").asText(),
+                    changes.toString()));
         }
         assertEquals(4, fromLog.size(), body);
         assertTrue(fromLog.get(3).contains("replay-delete-1"), fromLog.get(3));
@@ -210,25 +253,35 @@ class KafkaRelayTest {
     void recordsAreCloudEventsInBinaryModeKeyedByResourceId() throws Exception {
         String t = "format-" + UUID.randomUUID();
         String u = Scim.createUser(t, "formatted");
-        Scim.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]").statusCode(200);
+        Scim.patch(t, "/scim/v2/Users/" + u, "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]")
+                .statusCode(200);
         String g = Scim.createGroup(t, "Formatted");
-        Scim.patch(t, "/scim/v2/Groups/" + g, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + g,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
                 .statusCode(200);
         Scim.idp(t).delete("/scim/v2/Users/" + u).then().statusCode(204);
         List<Topics.Published> got = Topics.consume(t, 6, Duration.ofSeconds(60));
         Map<String, List<Topics.Published>> bySubject = new HashMap<>();
-        got.forEach(p -> bySubject.computeIfAbsent(p.subject(), k -> new ArrayList<>()).add(p));
+        got.forEach(p ->
+                bySubject.computeIfAbsent(p.subject(), k -> new ArrayList<>()).add(p));
         List<Topics.Published> user = bySubject.get("/Users/" + u);
         assertEquals(u, user.get(0).key());
         assertEquals("urn:ietf:params:scim:event:prov:create:full", user.get(0).type());
-        assertTrue(user.get(0).body().contains("formatted@example.com"), "full events carry the resource: " + user.get(0).body());
+        assertTrue(
+                user.get(0).body().contains("formatted@example.com"),
+                "full events carry the resource: " + user.get(0).body());
         assertEquals("urn:ietf:params:scim:event:prov:deactivate", user.get(1).type());
         assertEquals("urn:ietf:params:scim:event:prov:delete", user.get(2).type());
         List<Topics.Published> group = bySubject.get("/Groups/" + g);
         assertEquals("urn:ietf:params:scim:event:prov:create:full", group.get(0).type());
-        assertEquals("urn:ietf:params:scim:event:prov:patch:notice", group.get(1).type());
-        assertTrue(group.get(1).body().contains("\"membersAdded\""), group.get(1).body());
-        assertEquals("urn:ietf:params:scim:event:prov:patch:notice", group.get(2).type(), "removal on user deletion");
+        assertEquals(
+                "urn:ietf:params:scim:event:prov:patch:notice", group.get(1).type());
+        assertTrue(
+                group.get(1).body().contains("\"membersAdded\""), group.get(1).body());
+        assertEquals(
+                "urn:ietf:params:scim:event:prov:patch:notice", group.get(2).type(), "removal on user deletion");
     }
 
     @Test
@@ -240,10 +293,12 @@ class KafkaRelayTest {
         String gone = Scim.createUser(t, "gone");
         Scim.idp(t).delete("/scim/v2/Users/" + gone).then().statusCode(204);
         // the latest record of each user is the one after its last event (version 2 for both)
-        Map<String, Topics.Published> latest = Topics.awaitLatestState(t, m -> versionOf(m.get(kept)) == 2
-                && versionOf(m.get(gone)) == 2, Duration.ofSeconds(60));
+        Map<String, Topics.Published> latest = Topics.awaitLatestState(
+                t, m -> versionOf(m.get(kept)) == 2 && versionOf(m.get(gone)) == 2, Duration.ofSeconds(60));
         assertTrue(latest.get(kept).body().contains("Latest"), latest.get(kept).body());
-        assertNull(latest.get(kept).headers().get("ce_actorsubject"), "who asked is on the changelog, not the state topic");
+        assertNull(
+                latest.get(kept).headers().get("ce_actorsubject"),
+                "who asked is on the changelog, not the state topic");
         assertNull(latest.get(gone).body(), "a deleted user leaves a tombstone");
     }
 
@@ -253,11 +308,16 @@ class KafkaRelayTest {
 
     @Test
     void exactlyOneRelayHoldsTheSubscription() throws Exception {
-        given().auth().oauth2(Tokens.admin()).get("/admin/relay").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/admin/relay")
+                .then()
+                .statusCode(200)
                 .body("activeHere", equalTo(true))
                 .body("subscriptions[0].subscription", equalTo("kafka-changelog"));
         // Another instance would try this lock; while ours publishes, it cannot get it.
-        var r = Db.rows("SELECT pg_try_advisory_lock(hashtext('scim-ledger-relay'), hashtext('kafka-changelog')) AS got");
+        var r = Db.rows(
+                "SELECT pg_try_advisory_lock(hashtext('scim-ledger-relay'), hashtext('kafka-changelog')) AS got");
         assertFalse((Boolean) r.get(0).get("got"));
     }
 }

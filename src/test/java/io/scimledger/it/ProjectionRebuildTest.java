@@ -37,7 +37,11 @@ class ProjectionRebuildTest {
         Db.rows("WITH u AS (UPDATE scim_user SET doc = '{}'::jsonb RETURNING 1) SELECT count(*) FROM u");
         // The rebuild replays the whole log, every tenant's events: this one count is log-wide on purpose.
         long logSize = Db.count("SELECT count(*) FROM event");
-        given().auth().oauth2(Tokens.admin()).post("/admin/projections/rebuild").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .post("/admin/projections/rebuild")
+                .then()
+                .statusCode(200)
                 .body("eventsReplayed", equalTo((int) logSize));
         assertEquals(usersBefore, Db.count(ourUsers, a, b));
         Map<String, String> after = snapshot(List.of(a, b), paths);
@@ -46,7 +50,11 @@ class ProjectionRebuildTest {
             assertEquals(before.get(key), after.get(key), "answer changed after rebuild: " + key);
         }
         // Uniqueness claims are rebuilt too: a taken userName is still taken, a freed one is free.
-        Scim.idp(a).body("{\"userName\":\"KEEPER\"}").post("/scim/v2/Users").then().statusCode(409);
+        Scim.idp(a)
+                .body("{\"userName\":\"KEEPER\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(409);
         Scim.createUser(a, "doomed");
     }
 
@@ -55,18 +63,32 @@ class ProjectionRebuildTest {
         String keeper = Scim.createUser(t, "keeper");
         String doomed = Scim.createUser(t, "doomed");
         String renamed = Scim.createUser(t, "before-rename");
-        Scim.idp(t).body("{\"userName\":\"after-rename\",\"title\":\"Boss\",\"active\":false}")
-                .put("/scim/v2/Users/" + renamed).then().statusCode(200);
+        Scim.idp(t)
+                .body("{\"userName\":\"after-rename\",\"title\":\"Boss\",\"active\":false}")
+                .put("/scim/v2/Users/" + renamed)
+                .then()
+                .statusCode(200);
         Scim.patch(t, "/scim/v2/Users/" + keeper, """
                 [{"op":"replace","value":{"name.givenName":"Kept","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"9"}},
                  {"op":"add","path":"phoneNumbers","value":[{"value":"+1 555","type":"work"}]}]""").statusCode(200);
         String g1 = Scim.createGroup(t, "Alpha");
         String g2 = Scim.createGroup(t, "Beta");
-        Scim.patch(t, "/scim/v2/Groups/" + g1, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + keeper
-                + "\"},{\"value\":\"" + doomed + "\"},{\"value\":\"" + g2 + "\"}]}]").statusCode(200);
-        Scim.patch(t, "/scim/v2/Groups/" + g2, "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + renamed
-                + "\"}]},{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Beta2\"}]").statusCode(200);
-        Scim.patch(t, "/scim/v2/Groups/" + g1, "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + keeper + "\\\"]\"}]")
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + g1,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + keeper + "\"},{\"value\":\""
+                                + doomed + "\"},{\"value\":\"" + g2 + "\"}]}]")
+                .statusCode(200);
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + g2,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + renamed
+                                + "\"}]},{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Beta2\"}]")
+                .statusCode(200);
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + g1,
+                        "[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + keeper + "\\\"]\"}]")
                 .statusCode(200);
         Scim.idp(t).delete("/scim/v2/Users/" + doomed).then().statusCode(204);
         String g3 = Scim.createGroup(t, "Gamma");
@@ -82,10 +104,30 @@ class ProjectionRebuildTest {
     private static Map<String, String> snapshot(List<String> tenants, List<String> paths) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String t : tenants) {
-            out.put(t + " users", Scim.idp(t).get("/scim/v2/Users?count=200").then().statusCode(200).extract().asString());
-            out.put(t + " groups", Scim.idp(t).get("/scim/v2/Groups?count=200").then().statusCode(200).extract().asString());
-            out.put(t + " filter", Scim.idp(t).queryParam("filter", "userName eq \"AFTER-RENAME\"")
-                    .get("/scim/v2/Users").then().extract().asString());
+            out.put(
+                    t + " users",
+                    Scim.idp(t)
+                            .get("/scim/v2/Users?count=200")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString());
+            out.put(
+                    t + " groups",
+                    Scim.idp(t)
+                            .get("/scim/v2/Groups?count=200")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString());
+            out.put(
+                    t + " filter",
+                    Scim.idp(t)
+                            .queryParam("filter", "userName eq \"AFTER-RENAME\"")
+                            .get("/scim/v2/Users")
+                            .then()
+                            .extract()
+                            .asString());
         }
         for (String p : paths) {
             String[] parts = p.split("\\|");

@@ -33,20 +33,32 @@ class RegistrationRequiredTest {
     @Test
     void unknownAndDeletedTenantsAre403() {
         String t = "unregistered-" + UUID.randomUUID();
-        Scim.idp(t).get("/scim/v2/Users").then().statusCode(403)
+        Scim.idp(t)
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(403)
                 .body("schemas[0]", equalTo("urn:ietf:params:scim:api:messages:2.0:Error"))
-                .body("status", equalTo("403")).body("detail", equalTo("tenant '" + t + "' is not registered"));
+                .body("status", equalTo("403"))
+                .body("detail", equalTo("tenant '" + t + "' is not registered"));
         Scim.idp(t).body("{\"userName\":\"x\"}").post("/scim/v2/Users").then().statusCode(403);
 
-        as(Tokens.admin()).body("{\"name\":\"" + t + "\"}").post("/admin/tenants").then().statusCode(201);
+        as(Tokens.admin())
+                .body("{\"name\":\"" + t + "\"}")
+                .post("/admin/tenants")
+                .then()
+                .statusCode(201);
         Scim.idp(t).get("/scim/v2/Users").then().statusCode(200);
 
         as(Tokens.admin()).delete("/admin/tenants/" + t).then().statusCode(204);
-        Scim.idp(t).get("/scim/v2/Users").then().statusCode(403).body("detail", equalTo("tenant '" + t
-                + "' is not registered"));
+        Scim.idp(t)
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(403)
+                .body("detail", equalTo("tenant '" + t + "' is not registered"));
         // the deleted tenant's log stays
-        org.junit.jupiter.api.Assertions.assertEquals(2, Db.count( // TenantCreated, TenantDeleted
-               
-                "SELECT count(*) FROM event WHERE tenant_id = ? AND stream_type = 'Tenant'", t));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                2,
+                Db.count( // TenantCreated, TenantDeleted
+                        "SELECT count(*) FROM event WHERE tenant_id = ? AND stream_type = 'Tenant'", t));
     }
 }

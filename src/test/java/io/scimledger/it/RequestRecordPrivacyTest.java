@@ -42,7 +42,8 @@ class RequestRecordPrivacyTest {
     /** Every row of the tenant's log, each whole row as text. */
     static String rawLog(String tenant) {
         return Db.rows("SELECT e::text AS r FROM event e WHERE tenant_id = ? ORDER BY position", tenant).stream()
-                .map(row -> (String) row.get("r")).collect(Collectors.joining("\n"));
+                .map(row -> (String) row.get("r"))
+                .collect(Collectors.joining("\n"));
     }
 
     static long events(String tenant) {
@@ -50,7 +51,9 @@ class RequestRecordPrivacyTest {
     }
 
     static void refusedAsAmbiguous(Response r) {
-        r.then().statusCode(400).body("scimType", equalTo("invalidSyntax"))
+        r.then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidSyntax"))
                 .body("schemas[0]", equalTo("urn:ietf:params:scim:api:messages:2.0:Error"));
         assertTrue(r.path("detail").toString().contains("ambiguous"), r.asString());
     }
@@ -64,37 +67,62 @@ class RequestRecordPrivacyTest {
         long before = events(t);
 
         // PATCH: the operation from the report, path and value spelled twice, the envelope spelled twice
-        refusedAsAmbiguous(Scim.idp(t).body(patchBody("{\"op\":\"replace\",\"Path\":\"title\",\"path\":\"name.familyName\","
-                + "\"value\":\"" + secret + "\"}")).patch("/scim/v2/Users/" + user));
-        refusedAsAmbiguous(Scim.idp(t).body(patchBody("{\"op\":\"replace\",\"path\":\"title\",\"value\":\"harmless\","
-                + "\"VALUE\":\"" + secret + "\"}")).patch("/scim/v2/Users/" + user));
-        refusedAsAmbiguous(Scim.idp(t).body(patchBody("{\"op\":\"replace\",\"path\":\"title\",\"value\":\"harmless\","
-                + "\"value\":\"" + secret + "\"}")).patch("/scim/v2/Users/" + user));
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"" + PATCH_OP + "\"],\"Operations\":[{\"op\":\"replace\","
-                + "\"path\":\"title\",\"value\":\"a\"}],\"operations\":[{\"op\":\"replace\",\"path\":\"name.familyName\","
-                + "\"value\":\"" + secret + "\"}]}").patch("/scim/v2/Users/" + user));
-        refusedAsAmbiguous(Scim.idp(t).body(patchBody("{\"op\":\"replace\",\"value\":{\"nickName\":\"a\",\"NICKNAME\":\""
-                + secret + "\"}}")).patch("/scim/v2/Users/" + user));
-        refusedAsAmbiguous(Scim.idp(t).body(patchBody("{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"G\","
-                + "\"Value\":\"" + secret + "\"}")).patch("/scim/v2/Groups/" + group));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body(patchBody("{\"op\":\"replace\",\"Path\":\"title\",\"path\":\"name.familyName\"," + "\"value\":\""
+                        + secret + "\"}"))
+                .patch("/scim/v2/Users/" + user));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body(patchBody("{\"op\":\"replace\",\"path\":\"title\",\"value\":\"harmless\"," + "\"VALUE\":\""
+                        + secret + "\"}"))
+                .patch("/scim/v2/Users/" + user));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body(patchBody("{\"op\":\"replace\",\"path\":\"title\",\"value\":\"harmless\"," + "\"value\":\""
+                        + secret + "\"}"))
+                .patch("/scim/v2/Users/" + user));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"" + PATCH_OP + "\"],\"Operations\":[{\"op\":\"replace\","
+                        + "\"path\":\"title\",\"value\":\"a\"}],\"operations\":[{\"op\":\"replace\",\"path\":\"name.familyName\","
+                        + "\"value\":\"" + secret + "\"}]}")
+                .patch("/scim/v2/Users/" + user));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body(patchBody("{\"op\":\"replace\",\"value\":{\"nickName\":\"a\",\"NICKNAME\":\"" + secret + "\"}}"))
+                .patch("/scim/v2/Users/" + user));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body(patchBody("{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"G\"," + "\"Value\":\""
+                        + secret + "\"}"))
+                .patch("/scim/v2/Groups/" + group));
         // PUT and POST: a resource naming an attribute twice, at the top and nested
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"put-" + user
-                + "\",\"UserName\":\"" + secret + "\"}").put("/scim/v2/Users/" + user));
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"post-" + secret
-                + "\",\"name\":{\"familyName\":\"a\",\"FamilyName\":\"" + secret + "\"}}").post("/scim/v2/Users"));
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"post2-" + secret
-                + "\",\"emails\":[{\"value\":\"a@example.com\",\"Value\":\"" + secret + "@example.com\"}]}")
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"put-" + user + "\",\"UserName\":\"" + secret
+                        + "\"}")
+                .put("/scim/v2/Users/" + user));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"post-" + secret
+                        + "\",\"name\":{\"familyName\":\"a\",\"FamilyName\":\"" + secret + "\"}}")
+                .post("/scim/v2/Users"));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"post2-" + secret
+                        + "\",\"emails\":[{\"value\":\"a@example.com\",\"Value\":\"" + secret + "@example.com\"}]}")
                 .post("/scim/v2/Users"));
         // Bulk: an operation naming path twice, and a resource inside data naming userName twice
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"" + BULK + "\"],\"Operations\":[{\"method\":\"PATCH\","
-                + "\"path\":\"/Users/" + user + "\",\"data\":" + patchBody("{\"op\":\"replace\",\"path\":\"title\","
-                + "\"PATH\":\"name.familyName\",\"value\":\"" + secret + "\"}") + "}]}").post("/scim/v2/Bulk"));
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"" + BULK + "\"],\"Operations\":[{\"method\":\"POST\","
-                + "\"path\":\"/Users\",\"bulkId\":\"b1\",\"data\":{\"schemas\":[\"" + USER_URN + "\"],\"userName\":\"x"
-                + "\",\"USERNAME\":\"" + secret + "\"}}]}").post("/scim/v2/Bulk"));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"" + BULK + "\"],\"Operations\":[{\"method\":\"PATCH\","
+                        + "\"path\":\"/Users/" + user + "\",\"data\":"
+                        + patchBody("{\"op\":\"replace\",\"path\":\"title\","
+                                + "\"PATH\":\"name.familyName\",\"value\":\"" + secret + "\"}")
+                        + "}]}")
+                .post("/scim/v2/Bulk"));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"" + BULK + "\"],\"Operations\":[{\"method\":\"POST\","
+                        + "\"path\":\"/Users\",\"bulkId\":\"b1\",\"data\":{\"schemas\":[\"" + USER_URN
+                        + "\"],\"userName\":\"x"
+                        + "\",\"USERNAME\":\"" + secret + "\"}}]}")
+                .post("/scim/v2/Bulk"));
         // a search naming filter twice
-        refusedAsAmbiguous(Scim.idp(t).body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:SearchRequest\"],"
-                + "\"filter\":\"userName pr\",\"Filter\":\"title pr\"}").post("/scim/v2/Users/.search"));
+        refusedAsAmbiguous(Scim.idp(t)
+                .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:SearchRequest\"],"
+                        + "\"filter\":\"userName pr\",\"Filter\":\"title pr\"}")
+                .post("/scim/v2/Users/.search"));
 
         assertEquals(before, events(t), "a refused request appends nothing");
         assertFalse(rawLog(t).contains(secret));
@@ -110,76 +138,122 @@ class RequestRecordPrivacyTest {
         for (int round = 0; round < 8; round++) {
             Values v = new Values(random, round, personal, readable);
             // POST
-            String id = Scim.idp(t).body("{" + q("schemas") + ":[\"" + USER_URN + "\",\"" + ENTERPRISE_URN + "\"],"
-                    + v.key("userName") + ":\"" + v.personal("user") + "@example.com\","
-                    + v.key("name") + ":{" + v.key("givenName") + ":\"" + v.personal("given") + "\","
-                    + v.key("familyName") + ":\"" + v.personal("family") + "\"},"
-                    + v.key("emails") + ":[{" + v.key("value") + ":\"" + v.personal("mail") + "@example.com\","
-                    + v.key("type") + ":\"work\"}],"
-                    + v.key("title") + ":\"" + v.readable("title") + "\","
-                    + v.urn(ENTERPRISE_URN) + ":{" + v.key("department") + ":\"" + v.readable("dept") + "\"}}")
-                    .post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+            String id = Scim.idp(t)
+                    .body("{" + q("schemas") + ":[\"" + USER_URN + "\",\"" + ENTERPRISE_URN + "\"],"
+                            + v.key("userName") + ":\"" + v.personal("user") + "@example.com\","
+                            + v.key("name") + ":{" + v.key("givenName") + ":\"" + v.personal("given") + "\","
+                            + v.key("familyName") + ":\"" + v.personal("family") + "\"},"
+                            + v.key("emails") + ":[{" + v.key("value") + ":\"" + v.personal("mail") + "@example.com\","
+                            + v.key("type") + ":\"work\"}],"
+                            + v.key("title") + ":\"" + v.readable("title") + "\","
+                            + v.urn(ENTERPRISE_URN) + ":{" + v.key("department") + ":\"" + v.readable("dept") + "\"}}")
+                    .post("/scim/v2/Users")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
             // PUT
-            Scim.idp(t).body("{" + q("schemas") + ":[\"" + USER_URN + "\"],"
-                    + v.key("userName") + ":\"" + v.personal("put-user") + "\","
-                    + v.key("displayName") + ":\"" + v.personal("display") + "\","
-                    + v.key("phoneNumbers") + ":[{" + v.key("value") + ":\"+1" + v.personal("phone") + "\"}],"
-                    + v.key("addresses") + ":[{" + v.key("streetAddress") + ":\"" + v.personal("street") + "\"}],"
-                    + v.key("title") + ":\"" + v.readable("put-title") + "\"}")
-                    .put("/scim/v2/Users/" + id).then().statusCode(200);
+            Scim.idp(t)
+                    .body("{" + q("schemas") + ":[\"" + USER_URN + "\"],"
+                            + v.key("userName") + ":\"" + v.personal("put-user") + "\","
+                            + v.key("displayName") + ":\"" + v.personal("display") + "\","
+                            + v.key("phoneNumbers") + ":[{" + v.key("value") + ":\"+1" + v.personal("phone") + "\"}],"
+                            + v.key("addresses") + ":[{" + v.key("streetAddress") + ":\"" + v.personal("street")
+                            + "\"}],"
+                            + v.key("title") + ":\"" + v.readable("put-title") + "\"}")
+                    .put("/scim/v2/Users/" + id)
+                    .then()
+                    .statusCode(200);
             // PATCH: path operations, a no-path value, the enterprise extension by URN key
             String mail = v.personal("patch-mail");
-            Scim.idp(t).body(patchBody(
-                    "{" + v.key("op") + ":\"add\"," + v.key("path") + ":\"" + v.keyText("emails") + "\","
+            Scim.idp(t)
+                    .body(patchBody("{" + v.key("op") + ":\"add\"," + v.key("path") + ":\"" + v.keyText("emails")
+                            + "\","
                             + v.key("value") + ":[{\"value\":\"" + mail + "@example.com\",\"type\":\"home\"}]},"
-                    + "{" + v.key("op") + ":\"replace\"," + v.key("path") + ":\"" + v.keyText("emails") + "[type eq "
+                            + "{" + v.key("op") + ":\"replace\"," + v.key("path") + ":\"" + v.keyText("emails")
+                            + "[type eq "
                             + "\\\"home\\\"]." + v.keyText("value") + "\"," + v.key("value") + ":\""
                             + v.personal("patched-mail") + "@example.com\"},"
-                    + "{" + v.key("op") + ":\"replace\"," + v.key("path") + ":\"" + v.keyText("name.familyName") + "\","
+                            + "{" + v.key("op") + ":\"replace\"," + v.key("path") + ":\"" + v.keyText("name.familyName")
+                            + "\","
                             + v.key("value") + ":\"" + v.personal("patched-family") + "\"},"
-                    + "{" + v.key("op") + ":\"replace\"," + v.key("value") + ":{" + v.key("nickName") + ":\""
+                            + "{" + v.key("op") + ":\"replace\"," + v.key("value") + ":{" + v.key("nickName") + ":\""
                             + v.personal("nick") + "\"," + v.key("title") + ":\"" + v.readable("patch-title") + "\","
                             + v.urn(ENTERPRISE_URN) + ":{" + v.key("division") + ":\"" + v.readable("div") + "\"}}}"))
-                    .patch("/scim/v2/Users/" + id).then().statusCode(200);
+                    .patch("/scim/v2/Users/" + id)
+                    .then()
+                    .statusCode(200);
             // Bulk: a PATCH and a POST
-            Scim.idp(t).body("{" + q("schemas") + ":[\"" + BULK + "\"]," + v.key("Operations") + ":["
-                    + "{" + v.key("method") + ":\"PATCH\"," + v.key("path") + ":\"/Users/" + id + "\","
-                    + v.key("data") + ":" + patchBody("{" + v.key("op") + ":\"replace\"," + v.key("path") + ":\""
-                            + v.keyText("profileUrl") + "\"," + v.key("value") + ":\"https://example.com/"
-                            + v.personal("profile") + "\"}") + "},"
-                    + "{" + v.key("method") + ":\"POST\"," + v.key("path") + ":\"/Users\"," + v.key("bulkId")
-                    + ":\"b" + round + "\"," + v.key("data") + ":{" + q("schemas") + ":[\"" + USER_URN + "\"],"
-                    + v.key("userName") + ":\"" + v.personal("bulk-user") + "\"," + v.key("name") + ":{"
-                    + v.key("formatted") + ":\"" + v.personal("bulk-formatted") + "\"}}}]}")
-                    .post("/scim/v2/Bulk").then().statusCode(200)
+            Scim.idp(t)
+                    .body("{" + q("schemas") + ":[\"" + BULK + "\"]," + v.key("Operations") + ":["
+                            + "{" + v.key("method") + ":\"PATCH\"," + v.key("path") + ":\"/Users/" + id + "\","
+                            + v.key("data") + ":"
+                            + patchBody("{" + v.key("op") + ":\"replace\"," + v.key("path") + ":\""
+                                    + v.keyText("profileUrl") + "\"," + v.key("value") + ":\"https://example.com/"
+                                    + v.personal("profile") + "\"}")
+                            + "},"
+                            + "{" + v.key("method") + ":\"POST\"," + v.key("path") + ":\"/Users\"," + v.key("bulkId")
+                            + ":\"b" + round + "\"," + v.key("data") + ":{" + q("schemas") + ":[\"" + USER_URN + "\"],"
+                            + v.key("userName") + ":\"" + v.personal("bulk-user") + "\"," + v.key("name") + ":{"
+                            + v.key("formatted") + ":\"" + v.personal("bulk-formatted") + "\"}}}]}")
+                    .post("/scim/v2/Bulk")
+                    .then()
+                    .statusCode(200)
                     .body("Operations.status", equalTo(List.of("200", "201")));
             // Groups: a member's display (Okta sends the member's email) through POST, PATCH, PUT and Bulk; the log
             // may hold it only sealed under the member user's key
             String other = Scim.createUser(t, "member-" + round + "-" + UUID.randomUUID());
             String memberPost = v.personal("member-post") + "@example.com";
-            String g = Scim.idp(t).body("{" + q("schemas") + ":[\"" + GROUP_URN + "\"]," + v.key("displayName") + ":\""
-                    + v.readable("group") + "\"," + v.key("members") + ":[{" + v.key("value") + ":\"" + id + "\","
-                    + v.key("display") + ":\"" + memberPost + "\"}]}")
-                    .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
+            String g = Scim.idp(t)
+                    .body("{" + q("schemas") + ":[\"" + GROUP_URN + "\"]," + v.key("displayName") + ":\""
+                            + v.readable("group") + "\"," + v.key("members") + ":[{" + v.key("value") + ":\"" + id
+                            + "\","
+                            + v.key("display") + ":\"" + memberPost + "\"}]}")
+                    .post("/scim/v2/Groups")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
             String memberPatch = v.personal("member-patch") + "@example.com";
-            Scim.idp(t).body(patchBody("{" + v.key("op") + ":\"add\"," + v.key("path") + ":\"" + v.keyText("members")
-                    + "\"," + v.key("value") + ":[{" + v.key("value") + ":\"" + other + "\"," + v.key("display") + ":\""
-                    + memberPatch + "\"}]}")).patch("/scim/v2/Groups/" + g).then().statusCode(200);
-            Scim.idp(t).body("{" + q("schemas") + ":[\"" + GROUP_URN + "\"]," + v.key("displayName") + ":\""
-                    + v.readable("put-group") + "\"," + v.key("members") + ":[{" + v.key("value") + ":\"" + id + "\","
-                    + v.key("display") + ":\"" + v.personal("member-put") + "\"},{\"value\":\"" + other + "\"}]}")
-                    .put("/scim/v2/Groups/" + g).then().statusCode(200);
-            Scim.idp(t).body("{" + q("schemas") + ":[\"" + BULK + "\"]," + v.key("Operations") + ":[{" + v.key("method")
-                    + ":\"POST\"," + v.key("path") + ":\"/Groups\"," + v.key("bulkId") + ":\"g" + round + "\","
-                    + v.key("data") + ":{" + v.key("displayName") + ":\"" + v.readable("bulk-group") + "\","
-                    + v.key("members") + ":[{\"value\":\"" + other + "\",\"display\":\"" + v.personal("member-bulk")
-                    + "\"}]}}]}").post("/scim/v2/Bulk").then().statusCode(200)
+            Scim.idp(t)
+                    .body(patchBody("{" + v.key("op") + ":\"add\"," + v.key("path") + ":\"" + v.keyText("members")
+                            + "\"," + v.key("value") + ":[{" + v.key("value") + ":\"" + other + "\"," + v.key("display")
+                            + ":\""
+                            + memberPatch + "\"}]}"))
+                    .patch("/scim/v2/Groups/" + g)
+                    .then()
+                    .statusCode(200);
+            Scim.idp(t)
+                    .body("{" + q("schemas") + ":[\"" + GROUP_URN + "\"]," + v.key("displayName") + ":\""
+                            + v.readable("put-group") + "\"," + v.key("members") + ":[{" + v.key("value") + ":\"" + id
+                            + "\","
+                            + v.key("display") + ":\"" + v.personal("member-put") + "\"},{\"value\":\"" + other
+                            + "\"}]}")
+                    .put("/scim/v2/Groups/" + g)
+                    .then()
+                    .statusCode(200);
+            Scim.idp(t)
+                    .body("{" + q("schemas") + ":[\"" + BULK + "\"]," + v.key("Operations") + ":[{" + v.key("method")
+                            + ":\"POST\"," + v.key("path") + ":\"/Groups\"," + v.key("bulkId") + ":\"g" + round + "\","
+                            + v.key("data") + ":{" + v.key("displayName") + ":\"" + v.readable("bulk-group") + "\","
+                            + v.key("members") + ":[{\"value\":\"" + other + "\",\"display\":\""
+                            + v.personal("member-bulk")
+                            + "\"}]}}]}")
+                    .post("/scim/v2/Bulk")
+                    .then()
+                    .statusCode(200)
                     .body("Operations.status", equalTo(List.of("201")));
-            Scim.idp(t).get("/scim/v2/Groups/" + g).then().statusCode(200)
+            Scim.idp(t)
+                    .get("/scim/v2/Groups/" + g)
+                    .then()
+                    .statusCode(200)
                     .body("members.find { it.value == '" + id + "' }.display", equalTo(memberPost))
                     .body("members.find { it.value == '" + other + "' }.display", equalTo(memberPatch));
             // what was sent was applied (so the record below is the record of real changes)
-            Scim.idp(t).get("/scim/v2/Users/" + id).then().statusCode(200)
+            Scim.idp(t)
+                    .get("/scim/v2/Users/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("name.familyName", equalTo(v.last("patched-family")))
                     .body("nickName", equalTo(v.last("nick")))
                     .body("profileUrl", equalTo("https://example.com/" + v.last("profile")));
@@ -235,14 +309,16 @@ class RequestRecordPrivacyTest {
         }
 
         String personal(String what) {
-            String v = "pv" + round + what.replace("-", "") + UUID.randomUUID().toString().substring(0, 8);
+            String v = "pv" + round + what.replace("-", "")
+                    + UUID.randomUUID().toString().substring(0, 8);
             personal.add(v);
             last.put(what, v);
             return v;
         }
 
         String readable(String what) {
-            String v = "rv" + round + what.replace("-", "") + UUID.randomUUID().toString().substring(0, 8);
+            String v = "rv" + round + what.replace("-", "")
+                    + UUID.randomUUID().toString().substring(0, 8);
             readable.add(v);
             return v;
         }

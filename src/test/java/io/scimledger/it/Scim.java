@@ -10,8 +10,7 @@ public final class Scim {
 
     public static final String SCIM_JSON = "application/scim+json";
 
-    private Scim() {
-    }
+    private Scim() {}
 
     public static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(SCIM_JSON).accept(SCIM_JSON);
@@ -23,19 +22,29 @@ public final class Scim {
 
     /** Creates a user and returns its id. */
     public static String createUser(String tenant, String userName) {
-        return idp(tenant).body("""
+        return idp(tenant)
+                .body("""
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s",
                  "name":{"givenName":"Given %s","familyName":"Family"},
                  "emails":[{"value":"%s@example.com","type":"work","primary":true}],"active":true}
                 """.formatted(userName, userName, userName))
-                .post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     public static String createGroup(String tenant, String displayName) {
-        return idp(tenant).body("""
+        return idp(tenant)
+                .body("""
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"%s"}
                 """.formatted(displayName))
-                .post("/scim/v2/Groups").then().statusCode(201).extract().path("id");
+                .post("/scim/v2/Groups")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /**
@@ -44,12 +53,20 @@ public final class Scim {
      */
     public static void settings(String tenant, String settingsJson) {
         idp(tenant).get("/scim/v2/Users?count=0").then().statusCode(200);
-        given().auth().oauth2(Tokens.admin()).contentType("application/json").body(settingsJson)
-                .patch("/admin/tenants/" + tenant + "/settings").then().statusCode(200);
+        given().auth()
+                .oauth2(Tokens.admin())
+                .contentType("application/json")
+                .body(settingsJson)
+                .patch("/admin/tenants/" + tenant + "/settings")
+                .then()
+                .statusCode(200);
     }
 
     public static ValidatableResponse patch(String tenant, String path, String operationsJson) {
-        return idp(tenant).body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":"
-                + operationsJson + "}").patch(path).then();
+        return idp(tenant)
+                .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":"
+                        + operationsJson + "}")
+                .patch(path)
+                .then();
     }
 }

@@ -45,8 +45,13 @@ class TenantCredentialsTest {
     static final String USER = "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"%s\"}";
 
     static ExtractableResponse<Response> issue(String tenant, String body) {
-        return as(Tokens.tenantAdmin(tenant)).body(body).post("/admin/tenants/" + tenant + "/credentials").then()
-                .statusCode(201).header("Cache-Control", "no-store").extract();
+        return as(Tokens.tenantAdmin(tenant))
+                .body(body)
+                .post("/admin/tenants/" + tenant + "/credentials")
+                .then()
+                .statusCode(201)
+                .header("Cache-Control", "no-store")
+                .extract();
     }
 
     @Test
@@ -58,36 +63,65 @@ class TenantCredentialsTest {
         assertTrue(token.startsWith("slpt_") && token.length() > 40, token);
 
         // it works as an identity provider's bearer token, and the log names it (never its secret)
-        String user = Scim.as(token).body(USER.formatted("via-token")).post("/scim/v2/Users").then().statusCode(201)
-                .extract().path("id");
-        var row = Db.rows("SELECT actor_subject, actor_client_id FROM event WHERE stream_id = ?::uuid", user).get(0);
+        String user = Scim.as(token)
+                .body(USER.formatted("via-token"))
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        var row = Db.rows("SELECT actor_subject, actor_client_id FROM event WHERE stream_id = ?::uuid", user)
+                .get(0);
         assertEquals("token:" + id, row.get("actor_subject"));
         assertEquals("okta-prod", row.get("actor_client_id"));
         // the listing shows it without the token, with its last use
-        as(Tokens.tenantAdmin(t)).get("/admin/tenants/" + t + "/credentials").then().statusCode(200)
-                .body("credentials[0].id", equalTo(id)).body("credentials[0].token", nullValue())
+        as(Tokens.tenantAdmin(t))
+                .get("/admin/tenants/" + t + "/credentials")
+                .then()
+                .statusCode(200)
+                .body("credentials[0].id", equalTo(id))
+                .body("credentials[0].token", nullValue())
                 .body("credentials[0].lastUsedAt", notNullValue());
         // nowhere in the database in clear: not the log, not the registry
         assertEquals(0, Db.count("SELECT count(*) FROM event WHERE payload::text LIKE ?", "%" + token + "%"));
         assertEquals(0, Db.count("SELECT count(*) FROM tenant_credential t WHERE t::text LIKE ?", "%" + token + "%"));
-        assertEquals(1, Db.count("SELECT count(*) FROM tenant_credential WHERE tenant_id = ? AND token_hash = "
-                + "sha256(convert_to(?, 'UTF8'))", t, token));
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM tenant_credential WHERE tenant_id = ? AND token_hash = "
+                                + "sha256(convert_to(?, 'UTF8'))",
+                        t,
+                        token));
 
         // Okta's "HTTP Header" connection may send the bare token, without "Bearer " (docs/compatibility.md)
-        io.restassured.RestAssured.given().header("Authorization", token).accept("application/scim+json")
-                .get("/scim/v2/Users/" + user).then().statusCode(200);
+        io.restassured.RestAssured.given()
+                .header("Authorization", token)
+                .accept("application/scim+json")
+                .get("/scim/v2/Users/" + user)
+                .then()
+                .statusCode(200);
         // scoped: a read-only token cannot write
         String readOnly = issue(t, "{\"scopes\":[\"scim:read\"]}").path("token");
         Scim.as(readOnly).get("/scim/v2/Users/" + user).then().statusCode(200);
-        Scim.as(readOnly).body(USER.formatted("nope")).post("/scim/v2/Users").then().statusCode(403);
+        Scim.as(readOnly)
+                .body(USER.formatted("nope"))
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(403);
         // and bound to its tenant: another tenant's data is not there
         String other = newTenant("token-other");
         String foreign = Scim.createUser(other, "foreign");
         Scim.as(token).get("/scim/v2/Users/" + foreign).then().statusCode(404);
 
         // revoked: refused from the next request on
-        as(Tokens.tenantAdmin(t)).delete("/admin/tenants/" + t + "/credentials/" + id).then().statusCode(204);
-        Scim.as(token).get("/scim/v2/Users").then().statusCode(401)
+        as(Tokens.tenantAdmin(t))
+                .delete("/admin/tenants/" + t + "/credentials/" + id)
+                .then()
+                .statusCode(204);
+        Scim.as(token)
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(401)
                 .body("schemas[0]", equalTo("urn:ietf:params:scim:api:messages:2.0:Error"));
         Scim.as(readOnly).get("/scim/v2/Users").then().statusCode(200);
         // a made-up token of the right shape
@@ -98,7 +132,8 @@ class TenantCredentialsTest {
     void anExpiredTokenIsRefused() {
         String t = newTenant("expiry");
         Instant expiry = Instant.now().plusSeconds(3);
-        String token = issue(t, "{\"scopes\":[\"scim:read\"],\"expiresAt\":\"" + expiry + "\"}").path("token");
+        String token = issue(t, "{\"scopes\":[\"scim:read\"],\"expiresAt\":\"" + expiry + "\"}")
+                .path("token");
         Scim.as(token).get("/scim/v2/Users").then().statusCode(200);
         await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(expiry));
         Scim.as(token).get("/scim/v2/Users").then().statusCode(401);
@@ -113,11 +148,13 @@ class TenantCredentialsTest {
         String t = newTenant("notify");
         String token = issue(t, "{\"scopes\":[\"scim:read\"]}").path("token");
         Scim.as(token).get("/scim/v2/Users").then().statusCode(200); // now cached here
-        try (Connection owner = Db.owner(); Statement st = owner.createStatement()) {
+        try (Connection owner = Db.owner();
+                Statement st = owner.createStatement()) {
             st.executeUpdate("UPDATE tenant_credential SET revoked_at = now() WHERE tenant_id = '" + t + "'");
             st.execute("NOTIFY scim_registry, 'credentials'");
         }
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> Scim.as(token).get("/scim/v2/Users").statusCode() == 401);
     }
 
@@ -130,38 +167,72 @@ class TenantCredentialsTest {
         HttpServer jwks = jwksServer((RSAPublicKey) idpKey.getPublic(), "entra-key-1");
         try {
             String jwksUrl = "http://127.0.0.1:" + jwks.getAddress().getPort() + "/keys";
-            as(Tokens.tenantAdmin(t)).body("{\"issuer\":\"" + iss + "\",\"jwksUrl\":\"" + jwksUrl + "\","
-                    + "\"audience\":\"api://scim-ledger\",\"tenantClaim\":\"tid\",\"tenantClaimValue\":\"" + tid + "\","
-                    + "\"scopes\":[\"scim:read\",\"scim:write\"]}")
-                    .post("/admin/tenants/" + t + "/issuers").then().statusCode(200).body("issuers[0].issuer", equalTo(iss));
+            as(Tokens.tenantAdmin(t))
+                    .body("{\"issuer\":\"" + iss + "\",\"jwksUrl\":\"" + jwksUrl + "\","
+                            + "\"audience\":\"api://scim-ledger\",\"tenantClaim\":\"tid\",\"tenantClaimValue\":\"" + tid
+                            + "\","
+                            + "\"scopes\":[\"scim:read\",\"scim:write\"]}")
+                    .post("/admin/tenants/" + t + "/issuers")
+                    .then()
+                    .statusCode(200)
+                    .body("issuers[0].issuer", equalTo(iss));
 
             String good = entraToken(idpKey, iss, "api://scim-ledger", tid);
-            String user = Scim.as(good).body(USER.formatted("entra-user")).post("/scim/v2/Users").then()
-                    .statusCode(201).extract().path("id");
-            var row = Db.rows("SELECT tenant_id, actor_subject, actor_client_id FROM event WHERE stream_id = ?::uuid",
-                    user).get(0);
+            String user = Scim.as(good)
+                    .body(USER.formatted("entra-user"))
+                    .post("/scim/v2/Users")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            var row = Db.rows(
+                            "SELECT tenant_id, actor_subject, actor_client_id FROM event WHERE stream_id = ?::uuid",
+                            user)
+                    .get(0);
             assertEquals(t, row.get("tenant_id"));
             assertEquals("entra-provisioning-sp", row.get("actor_subject"));
             assertEquals("entra-app-id", row.get("actor_client_id"));
             // Entra is recognised by its issuer: a Group PATCH answers 204 (docs/compatibility.md)
-            String g = Scim.as(good).body("{\"displayName\":\"Entra group\"}").post("/scim/v2/Groups").then()
-                    .statusCode(201).extract().path("id");
-            Scim.as(good).body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":"
-                    + "[{\"op\":\"Add\",\"path\":\"members\",\"value\":[{\"value\":\"" + user + "\"}]}]}")
-                    .patch("/scim/v2/Groups/" + g).then().statusCode(204);
+            String g = Scim.as(good)
+                    .body("{\"displayName\":\"Entra group\"}")
+                    .post("/scim/v2/Groups")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            Scim.as(good)
+                    .body("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":"
+                            + "[{\"op\":\"Add\",\"path\":\"members\",\"value\":[{\"value\":\"" + user + "\"}]}]}")
+                    .patch("/scim/v2/Groups/" + g)
+                    .then()
+                    .statusCode(204);
 
             // everything that does not match is refused
-            Scim.as(entraToken(idpKey, iss, "api://someone-else", tid)).get("/scim/v2/Users").then().statusCode(401);
-            Scim.as(entraToken(idpKey, iss, "api://scim-ledger", UUID.randomUUID().toString())).get("/scim/v2/Users")
-                    .then().statusCode(401);
-            Scim.as(entraToken(rsa(), iss, "api://scim-ledger", tid)).get("/scim/v2/Users").then().statusCode(401);
+            Scim.as(entraToken(idpKey, iss, "api://someone-else", tid))
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(401);
+            Scim.as(entraToken(
+                            idpKey, iss, "api://scim-ledger", UUID.randomUUID().toString()))
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(401);
+            Scim.as(entraToken(rsa(), iss, "api://scim-ledger", tid))
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(401);
             Scim.as(entraToken(idpKey, "https://sts.windows.net/nobody/", "api://scim-ledger", tid))
-                    .get("/scim/v2/Users").then().statusCode(401);
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(401);
             // the platform scope cannot be smuggled in: the issuer grants exactly its scopes
             Scim.as(good).get("/admin/tenants").then().statusCode(403);
 
             // no longer trusted: refused at once
-            as(Tokens.tenantAdmin(t)).queryParam("issuer", iss).delete("/admin/tenants/" + t + "/issuers").then()
+            as(Tokens.tenantAdmin(t))
+                    .queryParam("issuer", iss)
+                    .delete("/admin/tenants/" + t + "/issuers")
+                    .then()
                     .statusCode(200);
             Scim.as(good).get("/scim/v2/Users").then().statusCode(401);
         } finally {
@@ -176,9 +247,16 @@ class TenantCredentialsTest {
     }
 
     static String entraToken(KeyPair key, String iss, String aud, String tid) {
-        return Jwt.issuer(iss).audience(aud).subject("entra-provisioning-sp").claim("tid", tid)
-                .claim("appid", "entra-app-id").claim("roles", List.of("Provisioning"))
-                .expiresIn(Duration.ofMinutes(10)).jws().keyId("entra-key-1").sign(key.getPrivate());
+        return Jwt.issuer(iss)
+                .audience(aud)
+                .subject("entra-provisioning-sp")
+                .claim("tid", tid)
+                .claim("appid", "entra-app-id")
+                .claim("roles", List.of("Provisioning"))
+                .expiresIn(Duration.ofMinutes(10))
+                .jws()
+                .keyId("entra-key-1")
+                .sign(key.getPrivate());
     }
 
     /** The identity provider's key set endpoint, as Entra serves it at .../discovery/v2.0/keys. */

@@ -31,7 +31,8 @@ class TenantsScriptTest {
         command.addAll(List.of(args));
         // Output to a file, not a pipe: `list` prints every tenant of the suite, more than a pipe holds unread.
         java.nio.file.Path out = java.nio.file.Files.createTempFile("tenants-sh", ".out");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("SCIM_URL", base.toString().replaceAll("/$", ""));
         pb.environment().put("SCIM_ADMIN_TOKEN", Tokens.admin());
         Process p = pb.start();
@@ -51,7 +52,9 @@ class TenantsScriptTest {
         String issued = run("token-issue", t, "okta \"prod\"", "scim:read scim:write");
         assertTrue(issued.contains("\"token\":\"slpt_") && issued.contains("okta \\\"prod\\\""), issued);
         String id = issued.replaceAll("(?s).*\"id\":\"([0-9a-f-]{36})\".*", "$1");
-        Scim.as(issued.replaceAll("(?s).*\"token\":\"(slpt_[A-Za-z0-9_-]+)\".*", "$1")).get("/scim/v2/Users").then()
+        Scim.as(issued.replaceAll("(?s).*\"token\":\"(slpt_[A-Za-z0-9_-]+)\".*", "$1"))
+                .get("/scim/v2/Users")
+                .then()
                 .statusCode(200);
         assertTrue(run("token-list", t).contains(id));
         run("token-revoke", t, id);

@@ -14,12 +14,16 @@ public final class Tokens {
     public static final String ISSUER = "https://scim-ledger.local/dev";
     private static PrivateKey key;
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     public static String token(String tenant, String subject, String... scopes) {
-        return Jwt.issuer(ISSUER).subject(subject).claim("tenant", tenant).claim("azp", subject + "-client")
-                .claim("scope", String.join(" ", scopes)).expiresIn(Duration.ofHours(1)).sign(privateKey());
+        return Jwt.issuer(ISSUER)
+                .subject(subject)
+                .claim("tenant", tenant)
+                .claim("azp", subject + "-client")
+                .claim("scope", String.join(" ", scopes))
+                .expiresIn(Duration.ofHours(1))
+                .sign(privateKey());
     }
 
     /** What an identity provider gets: read and write SCIM. */

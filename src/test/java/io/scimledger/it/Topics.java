@@ -31,19 +31,27 @@ final class Topics {
      * One consumed record, reduced to what the assertions need; {@code where} is topic/partition@offset,
      * {@code headers} holds every header by name and {@code body} is null for a tombstone.
      */
-    record Published(String key, String ceId, String subject, long version, String type, String ledgerEvent,
-                     String body, String where, Map<String, String> headers) {
-    }
+    record Published(
+            String key,
+            String ceId,
+            String subject,
+            long version,
+            String type,
+            String ledgerEvent,
+            String body,
+            String where,
+            Map<String, String> headers) {}
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** Waits until {@code expected} distinct changelog events of the tenant have arrived; returns every copy read. */
     static List<Published> consume(String tenant, int expected, Duration timeout) {
         try (KafkaConsumer<String, byte[]> consumer = changelogs()) {
             List<Published> out = new ArrayList<>();
             Set<String> distinct = new HashSet<>();
-            await("distinct events of " + tenant + " on the changelogs").atMost(timeout).pollInSameThread()
+            await("distinct events of " + tenant + " on the changelogs")
+                    .atMost(timeout)
+                    .pollInSameThread()
                     .until(() -> {
                         poll(consumer, tenant).forEach(p -> {
                             out.add(p);
@@ -65,7 +73,9 @@ final class Topics {
         try (KafkaConsumer<String, byte[]> consumer = changelogs()) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             List<Published> out = new ArrayList<>();
-            await("the changelogs read to their end offsets " + end).atMost(Duration.ofSeconds(60)).pollInSameThread()
+            await("the changelogs read to their end offsets " + end)
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInSameThread()
                     .until(() -> {
                         out.addAll(poll(consumer, tenant));
                         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
@@ -78,12 +88,14 @@ final class Topics {
      * Reads the compacted users' state topic until {@code done} holds for the latest record of each of the tenant's
      * users (by key, i.e. user id); returns those latest records.
      */
-    static Map<String, Published> awaitLatestState(String tenant, Predicate<Map<String, Published>> done,
-                                                   Duration timeout) {
-        try (KafkaConsumer<String, byte[]> consumer = TopicReader.fromBeginning(bootstrapServers(),
-                List.of(TopicReader.USERS_STATE))) {
+    static Map<String, Published> awaitLatestState(
+            String tenant, Predicate<Map<String, Published>> done, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                TopicReader.fromBeginning(bootstrapServers(), List.of(TopicReader.USERS_STATE))) {
             Map<String, Published> latest = new HashMap<>();
-            await("the state topic's latest records of " + tenant).atMost(timeout).pollInSameThread()
+            await("the state topic's latest records of " + tenant)
+                    .atMost(timeout)
+                    .pollInSameThread()
                     .until(() -> {
                         poll(consumer, tenant).forEach(p -> latest.put(p.key(), p));
                         return done.test(latest);
@@ -104,7 +116,8 @@ final class Topics {
                 + "AND e.tenant_id = ? AND e.stream_type <> 'Tenant' "
                 + "AND (e.tx_id, e.position) <= (r.last_tx_id, r.last_position)";
         long total = Db.eventCount(tenant);
-        await("the relay passes the " + total + " events of " + tenant).atMost(timeout)
+        await("the relay passes the " + total + " events of " + tenant)
+                .atMost(timeout)
                 .until(() -> Db.count(passed, subscription, tenant), equalTo(total));
     }
 
@@ -130,10 +143,16 @@ final class Topics {
         // Binary-mode CloudEvents, on the changelogs and on the state topic alike.
         assertEquals("1.0", TopicReader.header(rec, "ce_specversion"), "ce_specversion at " + rec);
         assertEquals("application/json", TopicReader.header(rec, "content-type"), "content-type at " + rec);
-        return new Published(rec.key(), TopicReader.header(rec, "ce_id"), TopicReader.header(rec, "ce_subject"),
-                Long.parseLong(TopicReader.header(rec, "ce_streamversion")), TopicReader.header(rec, "ce_type"),
-                TopicReader.header(rec, "ce_ledgerevent"), TopicReader.value(rec),
+        return new Published(
+                rec.key(),
+                TopicReader.header(rec, "ce_id"),
+                TopicReader.header(rec, "ce_subject"),
+                Long.parseLong(TopicReader.header(rec, "ce_streamversion")),
+                TopicReader.header(rec, "ce_type"),
+                TopicReader.header(rec, "ce_ledgerevent"),
+                TopicReader.value(rec),
                 rec.topic() + "/" + rec.partition() + "@" + rec.offset() + " pos="
-                        + TopicReader.header(rec, "ce_position"), TopicReader.headers(rec));
+                        + TopicReader.header(rec, "ce_position"),
+                TopicReader.headers(rec));
     }
 }

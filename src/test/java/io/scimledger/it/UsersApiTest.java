@@ -41,7 +41,8 @@ class UsersApiTest {
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"alice","externalId":"ext-1",
                  "password":"S3cret!","name":{"givenName":"Alice","familyName":"Liddell"},
                  "emails":[{"value":"alice@example.com","type":"work","primary":true}]}""")
-                .post("/scim/v2/Users").then()
+                .post("/scim/v2/Users")
+                .then()
                 .statusCode(201)
                 .contentType(startsWith("application/scim+json"))
                 .header("Location", containsString("/scim/v2/Users/"))
@@ -55,7 +56,9 @@ class UsersApiTest {
                 .extract();
         String id = r.path("id");
         assertEquals(r.header("Location"), r.path("meta.location"));
-        idp(t).get("/scim/v2/Users/" + id).then().statusCode(200)
+        idp(t).get("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
                 .body("name.familyName", equalTo("Liddell"))
                 .body("emails[0].value", equalTo("alice@example.com"))
                 .body("externalId", equalTo("ext-1"));
@@ -67,9 +70,15 @@ class UsersApiTest {
         String id = idp(t).body("""
                 {"userName":"bob@example.com","password":"hunter2","title":"Engineer",
                  "name":{"familyName":"Builder"},"emails":[{"value":"bob@example.com"}]}""")
-                .post("/scim/v2/Users").then().statusCode(201).extract().path("id");
-        var rows = Db.rows("SELECT payload::text AS p, event_type, stream_version, tenant_id, actor_subject, "
-                + "actor_client_id, request_id, client_address FROM event WHERE stream_id = ?::uuid", id);
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        var rows = Db.rows(
+                "SELECT payload::text AS p, event_type, stream_version, tenant_id, actor_subject, "
+                        + "actor_client_id, request_id, client_address FROM event WHERE stream_id = ?::uuid",
+                id);
         assertEquals(1, rows.size());
         String payload = (String) rows.get(0).get("p");
         assertEquals("UserCreated", rows.get(0).get("event_type"));
@@ -82,7 +91,9 @@ class UsersApiTest {
         assertFalse(payload.contains("Builder"), "personal data must be sealed: " + payload);
         assertTrue(payload.contains("Engineer"), "non-personal attributes stay readable: " + payload);
         assertTrue(payload.contains("\"passwordSupplied\": true"), payload);
-        assertEquals(1, Db.count("SELECT count(*) FROM data_key WHERE subject_id = ?::uuid AND wrapped_key IS NOT NULL", id));
+        assertEquals(
+                1,
+                Db.count("SELECT count(*) FROM data_key WHERE subject_id = ?::uuid AND wrapped_key IS NOT NULL", id));
     }
 
     @Test
@@ -91,13 +102,18 @@ class UsersApiTest {
         String id = Scim.createUser(t, "carol");
         Scim.patch(t, "/scim/v2/Users/" + id, """
                 [{"op":"Replace","path":"active","value":"False"},{"op":"replace","path":"title","value":"CTO"}]""")
-                .statusCode(200).body("active", equalTo(false)).body("title", equalTo("CTO"))
+                .statusCode(200)
+                .body("active", equalTo(false))
+                .body("title", equalTo("CTO"))
                 .body("meta.version", equalTo("W/\"2\""));
-        var row = Db.rows("SELECT payload::text AS p FROM event WHERE stream_id = ?::uuid AND stream_version = 2", id).get(0);
+        var row = Db.rows("SELECT payload::text AS p FROM event WHERE stream_id = ?::uuid AND stream_version = 2", id)
+                .get(0);
         String payload = (String) row.get("p");
         assertTrue(payload.contains("\"operations\""), payload);
         assertTrue(payload.contains("\"Replace\""), "operations are kept as sent: " + payload);
-        assertTrue(payload.contains("\"changed\": [\"title\", \"active\"]"), "changed attributes, schema order: " + payload);
+        assertTrue(
+                payload.contains("\"changed\": [\"title\", \"active\"]"),
+                "changed attributes, schema order: " + payload);
         assertTrue(payload.contains("\"state\""), payload);
     }
 
@@ -108,7 +124,9 @@ class UsersApiTest {
         idp(t).body("""
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"%s","userName":"dave",
                  "meta":{"version":"bogus"},"groups":[],"displayName":"Dave"}""".formatted(id))
-                .put("/scim/v2/Users/" + id).then().statusCode(200)
+                .put("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
                 .body("displayName", equalTo("Dave"))
                 .body("emails", nullValue())
                 .body("name", nullValue())
@@ -120,7 +138,10 @@ class UsersApiTest {
         String t = tenant();
         Scim.createUser(t, "Erin");
         long before = Db.eventCount(t);
-        idp(t).body("{\"userName\":\"ERIN\"}").post("/scim/v2/Users").then().statusCode(409)
+        idp(t).body("{\"userName\":\"ERIN\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(409)
                 .body("scimType", equalTo("uniqueness"))
                 .body("status", equalTo("409"))
                 .body("schemas", hasItem("urn:ietf:params:scim:api:messages:2.0:Error"));
@@ -134,9 +155,13 @@ class UsersApiTest {
         String id = Scim.createUser(t, "grace");
         long before = Db.eventCount(t);
         Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"FRANK\"}]")
-                .statusCode(409).body("scimType", equalTo("uniqueness"));
+                .statusCode(409)
+                .body("scimType", equalTo("uniqueness"));
         assertEquals(before, Db.eventCount(t));
-        idp(t).get("/scim/v2/Users/" + id).then().body("userName", equalTo("grace")).body("meta.version", equalTo("W/\"1\""));
+        idp(t).get("/scim/v2/Users/" + id)
+                .then()
+                .body("userName", equalTo("grace"))
+                .body("meta.version", equalTo("W/\"1\""));
     }
 
     @Test
@@ -147,9 +172,12 @@ class UsersApiTest {
         // the first operation is valid, the second is not: all or nothing
         Scim.patch(t, "/scim/v2/Users/" + id, """
                 [{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"noSuchAttribute","value":1}]""")
-                .statusCode(400).body("scimType", equalTo("invalidPath")).body("detail", notNullValue());
+                .statusCode(400)
+                .body("scimType", equalTo("invalidPath"))
+                .body("detail", notNullValue());
         Scim.patch(t, "/scim/v2/Users/" + id, "[{\"op\":\"frobnicate\",\"path\":\"title\",\"value\":\"x\"}]")
-                .statusCode(400).body("scimType", equalTo("invalidSyntax"));
+                .statusCode(400)
+                .body("scimType", equalTo("invalidSyntax"));
         assertEquals(before, Db.eventCount(t));
         idp(t).get("/scim/v2/Users/" + id).then().body("title", nullValue());
     }
@@ -157,20 +185,33 @@ class UsersApiTest {
     @Test
     void malformedJsonAndMissingUserNameAreScimErrors() {
         String t = tenant();
-        idp(t).body("{not json").post("/scim/v2/Users").then().statusCode(400)
-                .body("scimType", equalTo("invalidSyntax")).body("detail", not(containsString("Exception")));
-        idp(t).body("{\"displayName\":\"no user name\"}").post("/scim/v2/Users").then().statusCode(400)
+        idp(t).body("{not json")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(400)
+                .body("scimType", equalTo("invalidSyntax"))
+                .body("detail", not(containsString("Exception")));
+        idp(t).body("{\"displayName\":\"no user name\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(400)
                 .body("scimType", equalTo("invalidValue"));
     }
 
     @Test
     void unknownIdIs404ScimError() {
         String t = tenant();
-        idp(t).get("/scim/v2/Users/" + UUID.randomUUID()).then().statusCode(404)
+        idp(t).get("/scim/v2/Users/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
                 .contentType(startsWith("application/scim+json"))
-                .body("status", equalTo("404")).body("detail", notNullValue());
+                .body("status", equalTo("404"))
+                .body("detail", notNullValue());
         idp(t).get("/scim/v2/Users/not-a-uuid").then().statusCode(404);
-        Scim.patch(t, "/scim/v2/Users/" + UUID.randomUUID(), "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]")
+        Scim.patch(
+                        t,
+                        "/scim/v2/Users/" + UUID.randomUUID(),
+                        "[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]")
                 .statusCode(404);
         idp(t).delete("/scim/v2/Users/" + UUID.randomUUID()).then().statusCode(404);
     }
@@ -181,7 +222,8 @@ class UsersApiTest {
         String id = Scim.createUser(t, "ivan");
         idp(t).delete("/scim/v2/Users/" + id).then().statusCode(204);
         idp(t).get("/scim/v2/Users/" + id).then().statusCode(404);
-        assertEquals(1, Db.count("SELECT count(*) FROM event WHERE stream_id = ?::uuid AND event_type = 'UserDeleted'", id));
+        assertEquals(
+                1, Db.count("SELECT count(*) FROM event WHERE stream_id = ?::uuid AND event_type = 'UserDeleted'", id));
         Scim.createUser(t, "IVAN");
     }
 
@@ -190,14 +232,25 @@ class UsersApiTest {
         String t = tenant();
         String id = Scim.createUser(t, "Judy.Smith");
         Scim.createUser(t, "judy.other");
-        idp(t).queryParam("filter", "userName eq \"JUDY.SMITH\"").get("/scim/v2/Users").then().statusCode(200)
+        idp(t).queryParam("filter", "userName eq \"JUDY.SMITH\"")
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(200)
                 .body("schemas", contains("urn:ietf:params:scim:api:messages:2.0:ListResponse"))
                 .body("totalResults", equalTo(1))
                 .body("Resources[0].id", equalTo(id));
-        idp(t).queryParam("filter", "userName eq \"nobody\"").queryParam("startIndex", 1).queryParam("count", 100)
-                .get("/scim/v2/Users").then().statusCode(200)
-                .body("totalResults", equalTo(0)).body("Resources.size()", equalTo(0));
-        idp(t).queryParam("filter", "userName eq").get("/scim/v2/Users").then().statusCode(400)
+        idp(t).queryParam("filter", "userName eq \"nobody\"")
+                .queryParam("startIndex", 1)
+                .queryParam("count", 100)
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(200)
+                .body("totalResults", equalTo(0))
+                .body("Resources.size()", equalTo(0));
+        idp(t).queryParam("filter", "userName eq")
+                .get("/scim/v2/Users")
+                .then()
+                .statusCode(400)
                 .body("scimType", equalTo("invalidFilter"));
     }
 
@@ -205,10 +258,20 @@ class UsersApiTest {
     void filterOnExternalIdAndInactiveUsersStayVisible() {
         String t = tenant();
         String id = idp(t).body("{\"userName\":\"kate\",\"externalId\":\"E-42\",\"active\":\"False\"}")
-                .post("/scim/v2/Users").then().statusCode(201).body("active", equalTo(false)).extract().path("id");
-        idp(t).queryParam("filter", "externalId eq \"E-42\"").get("/scim/v2/Users").then()
-                .body("totalResults", equalTo(1)).body("Resources[0].id", equalTo(id));
-        idp(t).queryParam("filter", "externalId eq \"e-42\"").get("/scim/v2/Users").then()
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .body("active", equalTo(false))
+                .extract()
+                .path("id");
+        idp(t).queryParam("filter", "externalId eq \"E-42\"")
+                .get("/scim/v2/Users")
+                .then()
+                .body("totalResults", equalTo(1))
+                .body("Resources[0].id", equalTo(id));
+        idp(t).queryParam("filter", "externalId eq \"e-42\"")
+                .get("/scim/v2/Users")
+                .then()
                 .body("totalResults", equalTo(0)); // externalId is caseExact
     }
 
@@ -218,13 +281,29 @@ class UsersApiTest {
         for (int i = 0; i < 5; i++) {
             Scim.createUser(t, "page" + i);
         }
-        var first = idp(t).queryParam("startIndex", 1).queryParam("count", 2).get("/scim/v2/Users").then()
-                .body("totalResults", equalTo(5)).body("itemsPerPage", equalTo(2)).body("startIndex", equalTo(1))
-                .extract().jsonPath().getList("Resources.id");
-        var third = idp(t).queryParam("startIndex", 5).queryParam("count", 2).get("/scim/v2/Users").then()
-                .body("itemsPerPage", equalTo(1)).extract().jsonPath().getList("Resources.id");
+        var first = idp(t).queryParam("startIndex", 1)
+                .queryParam("count", 2)
+                .get("/scim/v2/Users")
+                .then()
+                .body("totalResults", equalTo(5))
+                .body("itemsPerPage", equalTo(2))
+                .body("startIndex", equalTo(1))
+                .extract()
+                .jsonPath()
+                .getList("Resources.id");
+        var third = idp(t).queryParam("startIndex", 5)
+                .queryParam("count", 2)
+                .get("/scim/v2/Users")
+                .then()
+                .body("itemsPerPage", equalTo(1))
+                .extract()
+                .jsonPath()
+                .getList("Resources.id");
         assertFalse(first.contains(third.get(0)));
-        idp(t).queryParam("count", 0).get("/scim/v2/Users").then().body("totalResults", equalTo(5))
+        idp(t).queryParam("count", 0)
+                .get("/scim/v2/Users")
+                .then()
+                .body("totalResults", equalTo(5))
                 .body("Resources.size()", equalTo(0));
     }
 
@@ -232,41 +311,74 @@ class UsersApiTest {
     void ifMatchWithAStaleVersionIs412AndIfNoneMatchIs304() {
         String t = tenant();
         String id = Scim.createUser(t, "leo");
-        idp(t).header("If-Match", "W/\"1\"").body("""
+        idp(t).header("If-Match", "W/\"1\"")
+                .body("""
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"a"}]}""")
-                .patch("/scim/v2/Users/" + id).then().statusCode(200).header("ETag", "W/\"2\"");
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(200)
+                .header("ETag", "W/\"2\"");
         long before = Db.eventCount(t);
-        idp(t).header("If-Match", "W/\"1\"").body("""
+        idp(t).header("If-Match", "W/\"1\"")
+                .body("""
                 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"b"}]}""")
-                .patch("/scim/v2/Users/" + id).then().statusCode(412).body("status", equalTo("412"));
+                .patch("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(412)
+                .body("status", equalTo("412"));
         assertEquals(before, Db.eventCount(t));
-        idp(t).header("If-None-Match", "W/\"2\"").get("/scim/v2/Users/" + id).then().statusCode(304);
+        idp(t).header("If-None-Match", "W/\"2\"")
+                .get("/scim/v2/Users/" + id)
+                .then()
+                .statusCode(304);
     }
 
     @Test
     void plainApplicationJsonIsAcceptedAndOtherMediaTypesAre415() {
         String t = tenant();
-        Scim.as(Tokens.idp(t)).contentType("application/json").body("{\"userName\":\"mallory\"}")
-                .post("/scim/v2/Users").then().statusCode(201).contentType(startsWith("application/scim+json"));
-        Scim.as(Tokens.idp(t)).contentType("text/plain").body("userName=x").post("/scim/v2/Users").then()
-                .statusCode(415).body("status", equalTo("415"));
+        Scim.as(Tokens.idp(t))
+                .contentType("application/json")
+                .body("{\"userName\":\"mallory\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .contentType(startsWith("application/scim+json"));
+        Scim.as(Tokens.idp(t))
+                .contentType("text/plain")
+                .body("userName=x")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(415)
+                .body("status", equalTo("415"));
     }
 
     @Test
     void attributesAndExcludedAttributesShapeTheResponse() {
         String t = tenant();
         String id = Scim.createUser(t, "nina");
-        idp(t).queryParam("attributes", "userName").get("/scim/v2/Users/" + id).then()
-                .body("userName", equalTo("nina")).body("id", equalTo(id)).body("emails", nullValue());
-        idp(t).queryParam("excludedAttributes", "emails,name").get("/scim/v2/Users/" + id).then()
-                .body("userName", equalTo("nina")).body("emails", nullValue()).body("name", nullValue());
+        idp(t).queryParam("attributes", "userName")
+                .get("/scim/v2/Users/" + id)
+                .then()
+                .body("userName", equalTo("nina"))
+                .body("id", equalTo(id))
+                .body("emails", nullValue());
+        idp(t).queryParam("excludedAttributes", "emails,name")
+                .get("/scim/v2/Users/" + id)
+                .then()
+                .body("userName", equalTo("nina"))
+                .body("emails", nullValue())
+                .body("name", nullValue());
     }
 
     @Test
     void unknownEndpointAndMethodAreScimErrors() {
         String t = tenant();
         idp(t).get("/scim/v2/Nope").then().statusCode(404).body("status", equalTo("404"));
-        idp(t).body("{}").post("/scim/v2/ServiceProviderConfig").then().statusCode(405).body("status", equalTo("405"));
+        idp(t).body("{}")
+                .post("/scim/v2/ServiceProviderConfig")
+                .then()
+                .statusCode(405)
+                .body("status", equalTo("405"));
     }
 
     @Test
@@ -274,8 +386,12 @@ class UsersApiTest {
         String t = tenant();
         String huge = "{\"userName\":\"big\",\"title\":\"" + "x".repeat(2_200_000) + "\"}";
         long before = Db.eventCount(t);
-        idp(t).body(huge).post("/scim/v2/Users").then().statusCode(413)
-                .contentType(startsWith("application/scim+json")).body("status", equalTo("413"));
+        idp(t).body(huge)
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(413)
+                .contentType(startsWith("application/scim+json"))
+                .body("status", equalTo("413"));
         assertEquals(before, Db.eventCount(t));
     }
 }

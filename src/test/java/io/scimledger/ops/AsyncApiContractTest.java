@@ -44,12 +44,16 @@ class AsyncApiContractTest {
     @Test
     void channelsAreExactlyTheRelaysTopics() throws IOException {
         Set<String> topics = new TreeSet<>();
-        for (String key : List.of("scim.publish.users-topic", "scim.publish.groups-topic",
-                "scim.publish.users-state-topic", "scim.publish.tenants-topic")) {
+        for (String key : List.of(
+                "scim.publish.users-topic",
+                "scim.publish.groups-topic",
+                "scim.publish.users-state-topic",
+                "scim.publish.tenants-topic")) {
             topics.add(ConfigProvider.getConfig().getValue(key, String.class));
         }
         Set<String> addresses = map(doc().get("channels")).values().stream()
-                .map(c -> (String) map(c).get("address")).collect(Collectors.toCollection(TreeSet::new));
+                .map(c -> (String) map(c).get("address"))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(topics, addresses);
     }
 
@@ -57,9 +61,11 @@ class AsyncApiContractTest {
     void changelogHeadersAreExactlyWhatTheMapperWrites() throws IOException {
         String topic = ConfigProvider.getConfig().getValue("scim.publish.users-topic", String.class);
         Map<String, Object> message = messageOf(topic);
-        assertEquals(headers(CloudEventMapper.toRecord(event(true), opened(), topic, "urn:test")),
+        assertEquals(
+                headers(CloudEventMapper.toRecord(event(true), opened(), topic, "urn:test")),
                 new TreeSet<>(map(map(message.get("headers")).get("properties")).keySet()));
-        assertEquals(headers(CloudEventMapper.toRecord(event(false), opened(), topic, "urn:test")),
+        assertEquals(
+                headers(CloudEventMapper.toRecord(event(false), opened(), topic, "urn:test")),
                 new TreeSet<>(strings(map(message.get("headers")).get("required"))),
                 "required = present even when the request had no actor or request id");
         String groups = ConfigProvider.getConfig().getValue("scim.publish.groups-topic", String.class);
@@ -70,24 +76,42 @@ class AsyncApiContractTest {
     void stateTopicHeadersAreExactlyWhatTheMapperWrites() throws IOException {
         String topic = ConfigProvider.getConfig().getValue("scim.publish.users-state-topic", String.class);
         Map<String, Object> message = messageOf(topic);
-        assertEquals(headers(CloudEventMapper.toStateRecord(event(true), opened(), topic, "urn:test")),
+        assertEquals(
+                headers(CloudEventMapper.toStateRecord(event(true), opened(), topic, "urn:test")),
                 new TreeSet<>(map(map(message.get("headers")).get("properties")).keySet()));
-        assertEquals(headers(CloudEventMapper.toStateRecord(event(false), opened(), topic, "urn:test")),
+        assertEquals(
+                headers(CloudEventMapper.toStateRecord(event(false), opened(), topic, "urn:test")),
                 new TreeSet<>(strings(map(message.get("headers")).get("required"))));
     }
 
     @Test
     void ledgerEventTypesAreExactlyTheEventTypes() throws IOException {
         Map<String, Object> schemas = map(map(doc().get("components")).get("schemas"));
-        assertEquals(Arrays.stream(EventType.values()).map(Enum::name).collect(Collectors.toCollection(TreeSet::new)),
+        assertEquals(
+                Arrays.stream(EventType.values()).map(Enum::name).collect(Collectors.toCollection(TreeSet::new)),
                 new TreeSet<>(strings(map(schemas.get("ledgerevent")).get("enum"))));
     }
 
     private static StoredEvent event(boolean withActor) {
-        return new StoredEvent(42, "1000", UUID.randomUUID(), "acme", StreamType.User, UUID.randomUUID(), 1,
-                EventType.UserCreated, EventType.CURRENT_SCHEMA_VERSION, Instant.now(),
-                withActor ? "subject" : null, withActor ? "client" : null, withActor ? "request-1" : null,
-                "127.0.0.1", UUID.randomUUID(), opened(), null, new byte[32]);
+        return new StoredEvent(
+                42,
+                "1000",
+                UUID.randomUUID(),
+                "acme",
+                StreamType.User,
+                UUID.randomUUID(),
+                1,
+                EventType.UserCreated,
+                EventType.CURRENT_SCHEMA_VERSION,
+                Instant.now(),
+                withActor ? "subject" : null,
+                withActor ? "client" : null,
+                withActor ? "request-1" : null,
+                "127.0.0.1",
+                UUID.randomUUID(),
+                opened(),
+                null,
+                new byte[32]);
     }
 
     private static ObjectNode opened() {
@@ -107,8 +131,11 @@ class AsyncApiContractTest {
     /** The message the channel with this address carries, following its $ref. */
     private static Map<String, Object> messageOf(String address) throws IOException {
         Map<String, Object> doc = doc();
-        Map<String, Object> channel = map(doc.get("channels")).values().stream().map(AsyncApiContractTest::map)
-                .filter(c -> address.equals(c.get("address"))).findFirst().orElseThrow();
+        Map<String, Object> channel = map(doc.get("channels")).values().stream()
+                .map(AsyncApiContractTest::map)
+                .filter(c -> address.equals(c.get("address")))
+                .findFirst()
+                .orElseThrow();
         Map<String, Object> messages = map(channel.get("messages"));
         assertEquals(1, messages.size());
         String ref = (String) map(messages.values().iterator().next()).get("$ref");

@@ -49,14 +49,16 @@ class DeploymentManifestsTest {
 
     /** The settings without which the prod profile refuses to start (security.StartupChecks, privacy.MasterKey). */
     private static final List<String> REQUIRED = List.of("SCIM_JWT_ISSUER", "SCIM_CRYPTO_MASTER_KEY");
-    private static final List<String> JWT_KEY_SETTINGS = List.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
-            "MP_JWT_VERIFY_PUBLICKEY");
+
+    private static final List<String> JWT_KEY_SETTINGS =
+            List.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_PUBLICKEY");
 
     @Test
     void everyYamlFileParses() throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(Path.of("deploy"))) {
-            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).toList();
+            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .toList();
         }
         assertTrue(files.size() >= 8, "expected compose.yaml and the Kubernetes manifests, found " + files);
         for (Path f : files) {
@@ -70,7 +72,8 @@ class DeploymentManifestsTest {
 
     @Test
     void kustomizationListsExactlyTheManifests() throws IOException {
-        Set<String> listed = new TreeSet<>(strings(map(load(K8S.resolve("kustomization.yaml"))).get("resources")));
+        Set<String> listed = new TreeSet<>(
+                strings(map(load(K8S.resolve("kustomization.yaml"))).get("resources")));
         Set<String> present;
         try (Stream<Path> s = Files.list(K8S)) {
             present = s.map(p -> p.getFileName().toString())
@@ -85,19 +88,25 @@ class DeploymentManifestsTest {
         Set<String> known = knownEnvNames();
         Map<String, Set<String>> passed = new TreeMap<>();
         passed.put("kubernetes", kubernetesEnv());
-        for (Map.Entry<String, Map<String, Object>> svc : composeServiceInstances().entrySet()) {
-            passed.put("compose " + svc.getKey(), map(svc.getValue().get("environment")).keySet());
+        for (Map.Entry<String, Map<String, Object>> svc :
+                composeServiceInstances().entrySet()) {
+            passed.put(
+                    "compose " + svc.getKey(),
+                    map(svc.getValue().get("environment")).keySet());
         }
         for (Map.Entry<String, Set<String>> e : passed.entrySet()) {
             for (String env : e.getValue()) {
-                assertTrue(known.contains(env), e.getKey() + " sets " + env
-                        + ", which maps to no property the application declares (application.properties or "
-                        + "@ConfigProperty)");
+                assertTrue(
+                        known.contains(env),
+                        e.getKey() + " sets " + env
+                                + ", which maps to no property the application declares (application.properties or "
+                                + "@ConfigProperty)");
             }
             for (String required : REQUIRED) {
                 assertTrue(e.getValue().contains(required), e.getKey() + " does not set " + required);
             }
-            assertTrue(JWT_KEY_SETTINGS.stream().anyMatch(e.getValue()::contains),
+            assertTrue(
+                    JWT_KEY_SETTINGS.stream().anyMatch(e.getValue()::contains),
                     e.getKey() + " sets no JWT verification key");
         }
     }
@@ -119,13 +128,16 @@ class DeploymentManifestsTest {
     @Test
     void imageNameAndPortAgreeEverywhere() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE_JVM);
-        Matcher tag = Pattern.compile("docker build -f src/main/docker/Dockerfile\\.jvm -t (\\S+)").matcher(dockerfile);
+        Matcher tag = Pattern.compile("docker build -f src/main/docker/Dockerfile\\.jvm -t (\\S+)")
+                .matcher(dockerfile);
         assertTrue(tag.find(), "Dockerfile.jvm names its image in its build command");
         String image = tag.group(1);
         Matcher expose = Pattern.compile("(?m)^EXPOSE (\\d+)$").matcher(dockerfile);
         assertTrue(expose.find());
         int port = Integer.parseInt(expose.group(1));
-        assertEquals(port, Integer.parseInt(properties().getProperty("quarkus.http.port")),
+        assertEquals(
+                port,
+                Integer.parseInt(properties().getProperty("quarkus.http.port")),
                 "the image exposes the port the service listens on");
 
         Map<String, Object> container = container();
@@ -138,8 +150,10 @@ class DeploymentManifestsTest {
             Object target = map(p).get("targetPort");
             assertTrue("http".equals(target) || Integer.valueOf(port).equals(target), "Service targets " + target);
         }
-        assertEquals(map(map(deployment().get("spec")).get("selector")).get("matchLabels"),
-                map(map(service.get("spec"))).get("selector"), "the Service selects the Deployment's pods");
+        assertEquals(
+                map(map(deployment().get("spec")).get("selector")).get("matchLabels"),
+                map(map(service.get("spec"))).get("selector"),
+                "the Service selects the Deployment's pods");
 
         Map<String, Map<String, Object>> instances = composeServiceInstances();
         assertTrue(instances.size() >= 2, "compose runs at least two service instances");
@@ -165,10 +179,14 @@ class DeploymentManifestsTest {
         for (String kind : List.of("requests", "limits")) {
             assertTrue(map(resources.get(kind)).keySet().containsAll(List.of("cpu", "memory")), kind);
         }
-        String tmpVolume = list(c.get("volumeMounts")).stream().map(DeploymentManifestsTest::map)
-                .filter(m -> "/tmp".equals(m.get("mountPath"))).map(m -> (String) m.get("name"))
-                .findFirst().orElseThrow(() -> new AssertionError("no volume on /tmp"));
-        assertTrue(list(pod.get("volumes")).stream().map(DeploymentManifestsTest::map)
+        String tmpVolume = list(c.get("volumeMounts")).stream()
+                .map(DeploymentManifestsTest::map)
+                .filter(m -> "/tmp".equals(m.get("mountPath")))
+                .map(m -> (String) m.get("name"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume on /tmp"));
+        assertTrue(list(pod.get("volumes")).stream()
+                .map(DeploymentManifestsTest::map)
                 .anyMatch(v -> tmpVolume.equals(v.get("name")) && v.containsKey("emptyDir")));
         Set<String> refs = new TreeSet<>();
         for (Object from : list(c.get("envFrom"))) {
@@ -178,9 +196,11 @@ class DeploymentManifestsTest {
         assertTrue(refs.contains(name(load(K8S.resolve("secret.template.yaml")))));
 
         Map<String, Object> pdb = map(load(K8S.resolve("poddisruptionbudget.yaml")));
-        assertEquals(map(spec.get("selector")).get("matchLabels"),
+        assertEquals(
+                map(spec.get("selector")).get("matchLabels"),
                 map(map(map(pdb.get("spec")).get("selector"))).get("matchLabels"));
-        Map<String, Object> hpa = map(map(load(K8S.resolve("horizontalpodautoscaler.yaml"))).get("spec"));
+        Map<String, Object> hpa =
+                map(map(load(K8S.resolve("horizontalpodautoscaler.yaml"))).get("spec"));
         assertEquals(name(deployment()), map(hpa.get("scaleTargetRef")).get("name"));
         assertTrue((Integer) hpa.get("minReplicas") >= 2);
     }
@@ -247,7 +267,8 @@ class DeploymentManifestsTest {
     private static Set<String> kubernetesEnv() throws IOException {
         Set<String> env = new TreeSet<>();
         env.addAll(map(map(load(K8S.resolve("configmap.yaml"))).get("data")).keySet());
-        env.addAll(map(map(load(K8S.resolve("secret.template.yaml"))).get("stringData")).keySet());
+        env.addAll(map(map(load(K8S.resolve("secret.template.yaml"))).get("stringData"))
+                .keySet());
         for (Object e : list(container().get("env"))) {
             env.add((String) map(e).get("name"));
         }
@@ -273,8 +294,9 @@ class DeploymentManifestsTest {
     }
 
     private static Map<String, Object> container() throws IOException {
-        List<Object> containers = list(map(map(map(deployment().get("spec")).get("template")).get("spec"))
-                .get("containers"));
+        List<Object> containers =
+                list(map(map(map(deployment().get("spec")).get("template")).get("spec"))
+                        .get("containers"));
         assertEquals(1, containers.size());
         return map(containers.get(0));
     }

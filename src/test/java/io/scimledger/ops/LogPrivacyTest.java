@@ -58,12 +58,10 @@ class LogPrivacyTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -83,25 +81,60 @@ class LogPrivacyTest {
                      "name":{"givenName":"%s","familyName":"%s"},"password":"%s",
                      "emails":[{"value":"%s","type":"work","primary":true}],"unknownProbeAttribute":"%s"}
                     """.formatted(USER_NAME, GIVEN, FAMILY, PASSWORD, EMAIL, FAMILY);
-            String id = given().auth().oauth2(token).contentType("application/scim+json").header("X-Request-Id", requestId)
-                    .body(user).post("/scim/v2/Users").then().statusCode(201).extract().path("id");
+            String id = given().auth()
+                    .oauth2(token)
+                    .contentType("application/scim+json")
+                    .header("X-Request-Id", requestId)
+                    .body(user)
+                    .post("/scim/v2/Users")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
             // the paths that carry personal data another way: a duplicate, a filter, a PATCH with a password, a
             // PUT, malformed JSON around a password, and a token that is not accepted
-            given().auth().oauth2(token).contentType("application/scim+json").body(user)
-                    .post("/scim/v2/Users").then().statusCode(409);
-            given().auth().oauth2(token).queryParam("filter", "userName eq \"" + USER_NAME + "\"")
-                    .get("/scim/v2/Users").then().statusCode(200);
-            given().auth().oauth2(token).queryParam("filter", "emails[value eq \"" + EMAIL + "\"")
-                    .get("/scim/v2/Users").then().statusCode(400);
-            given().auth().oauth2(token).contentType("application/scim+json").body("""
+            given().auth()
+                    .oauth2(token)
+                    .contentType("application/scim+json")
+                    .body(user)
+                    .post("/scim/v2/Users")
+                    .then()
+                    .statusCode(409);
+            given().auth()
+                    .oauth2(token)
+                    .queryParam("filter", "userName eq \"" + USER_NAME + "\"")
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(200);
+            given().auth()
+                    .oauth2(token)
+                    .queryParam("filter", "emails[value eq \"" + EMAIL + "\"")
+                    .get("/scim/v2/Users")
+                    .then()
+                    .statusCode(400);
+            given().auth()
+                    .oauth2(token)
+                    .contentType("application/scim+json")
+                    .body("""
                     {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                      "Operations":[{"op":"replace","path":"password","value":"%s"},
                                    {"op":"replace","path":"name.familyName","value":"%s"}]}
-                    """.formatted(NEW_PASSWORD, FAMILY)).patch("/scim/v2/Users/" + id).then().statusCode(200);
-            given().auth().oauth2(token).contentType("application/scim+json")
+                    """.formatted(NEW_PASSWORD, FAMILY))
+                    .patch("/scim/v2/Users/" + id)
+                    .then()
+                    .statusCode(200);
+            given().auth()
+                    .oauth2(token)
+                    .contentType("application/scim+json")
                     .body("{\"userName\":\"" + USER_NAME + "\",\"password\":\"" + PASSWORD + "\",")
-                    .put("/scim/v2/Users/" + id).then().statusCode(400);
-            given().auth().oauth2(token + "x").get("/scim/v2/Users/" + id).then().statusCode(401);
+                    .put("/scim/v2/Users/" + id)
+                    .then()
+                    .statusCode(400);
+            given().auth()
+                    .oauth2(token + "x")
+                    .get("/scim/v2/Users/" + id)
+                    .then()
+                    .statusCode(401);
             given().auth().oauth2(token).get("/scim/v2/Users/" + id).then().statusCode(200);
         } finally {
             root.removeHandler(capture);
@@ -117,8 +150,18 @@ class LogPrivacyTest {
         String all = String.join("\n", lines);
         String tokenSignature = token.substring(token.lastIndexOf('.') + 1);
         String tokenPayload = token.split("\\.")[1];
-        for (String secret : List.of(USER_NAME, "zelda.probe7731", EMAIL, "zp7731", GIVEN, FAMILY, PASSWORD,
-                NEW_PASSWORD, token, tokenPayload, tokenSignature)) {
+        for (String secret : List.of(
+                USER_NAME,
+                "zelda.probe7731",
+                EMAIL,
+                "zp7731",
+                GIVEN,
+                FAMILY,
+                PASSWORD,
+                NEW_PASSWORD,
+                token,
+                tokenPayload,
+                tokenSignature)) {
             assertFalse(all.contains(secret), "the log holds '" + secret + "':\n" + all);
         }
         // The request was logged at all (the DEBUG line of RequestLogContext), and with its id and tenant.

@@ -36,26 +36,54 @@ class MetricsAndReadinessTest {
 
         String id = Scim.createUser("metrics", "metrics-user");
         Scim.idp("metrics").get("/scim/v2/Users/" + id).then().statusCode(200);
-        Scim.idp("metrics").get("/scim/v2/Users/" + java.util.UUID.randomUUID()).then().statusCode(404);
+        Scim.idp("metrics")
+                .get("/scim/v2/Users/" + java.util.UUID.randomUUID())
+                .then()
+                .statusCode(404);
 
-        awaitTrue("UserCreated counted",
+        awaitTrue(
+                "UserCreated counted",
                 () -> value(scrape(), "scim_events_appended_total", "type=\"UserCreated\"") >= createdBefore + 1);
-        awaitTrue("the relay's publication counted",
+        awaitTrue(
+                "the relay's publication counted",
                 () -> value(scrape(), "scim_relay_published_total", "") >= publishedBefore + 1);
 
         String text = scrape();
-        List<String> http = text.lines().filter(l -> l.startsWith("http_server_requests_seconds_count")).toList();
-        assertTrue(value(text, "http_server_requests_seconds_count",
-                "uri=\"/scim/v2/Users/{id}\"", "status=\"200\"", "method=\"GET\"") >= 1, "GET by id, 200: " + http);
-        assertTrue(value(text, "http_server_requests_seconds_count",
-                "uri=\"/scim/v2/Users/{id}\"", "status=\"404\"") >= 1, "GET by id, 404");
-        assertTrue(value(text, "http_server_requests_seconds_count",
-                "uri=\"/scim/v2/Users\"", "status=\"201\"", "method=\"POST\"") >= 1, "POST, 201");
+        List<String> http = text.lines()
+                .filter(l -> l.startsWith("http_server_requests_seconds_count"))
+                .toList();
+        assertTrue(
+                value(
+                                text,
+                                "http_server_requests_seconds_count",
+                                "uri=\"/scim/v2/Users/{id}\"",
+                                "status=\"200\"",
+                                "method=\"GET\"")
+                        >= 1,
+                "GET by id, 200: " + http);
+        assertTrue(
+                value(text, "http_server_requests_seconds_count", "uri=\"/scim/v2/Users/{id}\"", "status=\"404\"") >= 1,
+                "GET by id, 404");
+        assertTrue(
+                value(
+                                text,
+                                "http_server_requests_seconds_count",
+                                "uri=\"/scim/v2/Users\"",
+                                "status=\"201\"",
+                                "method=\"POST\"")
+                        >= 1,
+                "POST, 201");
         assertFalse(text.contains(id), "a resource id appears in the metrics: URIs must be templated");
         assertFalse(text.contains("tenant=\""), "tenants are not a metric tag");
-        for (String name : List.of("scim_write_conflicts_total", "scim_write_retries_total",
-                "scim_write_conflicts_exhausted_total", "scim_relay_lag_events", "scim_relay_lag_seconds",
-                "scim_relay_failures_total", "scim_relay_active", "scim_audit_checkpoint_age_seconds")) {
+        for (String name : List.of(
+                "scim_write_conflicts_total",
+                "scim_write_retries_total",
+                "scim_write_conflicts_exhausted_total",
+                "scim_relay_lag_events",
+                "scim_relay_lag_seconds",
+                "scim_relay_failures_total",
+                "scim_relay_active",
+                "scim_audit_checkpoint_age_seconds")) {
             assertTrue(Pattern.compile("(?m)^" + name + "[ {]").matcher(text).find(), name + " is exported");
         }
     }
@@ -64,14 +92,19 @@ class MetricsAndReadinessTest {
     void connectionPoolUseIsExported() {
         String text = scrape();
         for (String name : List.of("sql_pool_active", "sql_pool_idle", "sql_pool_queue_size")) {
-            assertTrue(Pattern.compile("(?m)^" + name + "\\{[^\\n]*pool_type=\"sql\"").matcher(text).find(),
+            assertTrue(
+                    Pattern.compile("(?m)^" + name + "\\{[^\\n]*pool_type=\"sql\"")
+                            .matcher(text)
+                            .find(),
                     name + " missing: the reactive PostgreSQL pool is not measured");
         }
     }
 
     @Test
     void readinessIsUpAndCarriesTheRelayState() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("Kafka relay"))
                 .body("checks.find { it.name == 'Kafka relay' }.status", equalTo("UP"))
@@ -91,12 +124,18 @@ class MetricsAndReadinessTest {
     }
 
     static String scrape() {
-        return given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        return given().accept("text/plain")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     /** Sum of every sample of {@code metric} whose labels contain all of {@code labels}; 0 when there is none. */
     static double value(String text, String metric, String... labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{.*\\})? (\\S+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{.*\\})? (\\S+)$")
+                .matcher(text);
         double sum = 0;
         while (m.find()) {
             String found = m.group(1) == null ? "" : m.group(1);

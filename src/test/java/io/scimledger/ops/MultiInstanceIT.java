@@ -69,7 +69,8 @@ class MultiInstanceIT {
     private static LocalKafka kafka;
     private static KeyPair jwtKeys;
     private static Map<String, String> env;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final List<Instance> instances = new ArrayList<>();
 
@@ -80,8 +81,7 @@ class MultiInstanceIT {
     }
 
     /** One create as the client saw it: the status, and the created id for a 2xx. */
-    record Outcome(int status, String id, String retryAfter, String instance) {
-    }
+    record Outcome(int status, String id, String retryAfter, String instance) {}
 
     @BeforeAll
     static void startInfrastructure() throws Exception {
@@ -94,9 +94,12 @@ class MultiInstanceIT {
         rsa.initialize(2048);
         jwtKeys = rsa.generateKeyPair();
         Path publicKey = WORK.resolve("jwt-public.pem").toAbsolutePath();
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(jwtKeys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                publicKey,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes())
+                                .encodeToString(jwtKeys.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
         KeyPair checkpoint = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         byte[] master = new byte[32];
         new SecureRandom().nextBytes(master);
@@ -114,8 +117,11 @@ class MultiInstanceIT {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toString());
         env.put("SCIM_JWT_ISSUER", ISSUER);
         env.put("SCIM_CRYPTO_MASTER_KEY", Base64.getEncoder().encodeToString(master));
-        env.put("SCIM_AUDIT_CHECKPOINT_KEY", Base64.getEncoder().encodeToString(checkpoint.getPrivate().getEncoded()));
-        env.put("SCIM_AUDIT_CHECKPOINT_PUBLIC_KEY",
+        env.put(
+                "SCIM_AUDIT_CHECKPOINT_KEY",
+                Base64.getEncoder().encodeToString(checkpoint.getPrivate().getEncoded()));
+        env.put(
+                "SCIM_AUDIT_CHECKPOINT_PUBLIC_KEY",
                 Base64.getEncoder().encodeToString(checkpoint.getPublic().getEncoded()));
         env.put("SCIM_TENANTS_REGISTER_ON_FIRST_USE", "true");
         env.put("SCIM_PUBLISH_IDLE_POLL_MS", "20");
@@ -180,12 +186,14 @@ class MultiInstanceIT {
 
         await().atMost(Duration.ofSeconds(90)).until(() -> relayActive(survivor));
         List<Outcome> all = new ArrayList<>(outcomes);
-        assertTrue(all.stream().noneMatch(o -> o.status() >= 500 && o.status() != 503),
+        assertTrue(
+                all.stream().noneMatch(o -> o.status() >= 500 && o.status() != 503),
                 "no server error other than 503: " + summary(all));
         Set<String> ids = committedIds(all);
         assertTrue(ids.size() >= 40, "writes committed through both instances: " + summary(all));
         int duplicates = assertEveryCreateInLogAndOnKafka(tenant, ids);
-        System.out.printf("[MultiInstanceIT] failover: %d creates committed, %s; %d duplicate records on Kafka%n",
+        System.out.printf(
+                "[MultiInstanceIT] failover: %d creates committed, %s; %d duplicate records on Kafka%n",
                 ids.size(), summary(all), duplicates);
     }
 
@@ -212,7 +220,8 @@ class MultiInstanceIT {
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> answered.get() >= 60 || allDone(running));
         postgres.restart();
-        assertTrue(answered.get() < 8 * 50, "writers were still running when PostgreSQL came back: a restart under load");
+        assertTrue(
+                answered.get() < 8 * 50, "writers were still running when PostgreSQL came back: a restart under load");
         for (Future<?> f : running) {
             f.get(300, TimeUnit.SECONDS);
         }
@@ -220,8 +229,9 @@ class MultiInstanceIT {
 
         List<Outcome> all = new ArrayList<>(outcomes);
         for (Outcome o : all) {
-            assertTrue(o.status() / 100 == 2 || o.status() == 503, "only 2xx or 503 while PostgreSQL restarts, got "
-                    + o + "; " + summary(all));
+            assertTrue(
+                    o.status() / 100 == 2 || o.status() == 503,
+                    "only 2xx or 503 while PostgreSQL restarts, got " + o + "; " + summary(all));
             if (o.status() == 503) {
                 assertNotNull(o.retryAfter(), "a 503 carries Retry-After");
             }
@@ -267,8 +277,12 @@ class MultiInstanceIT {
     // ------------------------------------------------------------------ helpers
 
     private static String relayState(Instance i) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/q/health/ready")))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(i.url("/q/health/ready")))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         for (JsonNode check : JSON.readTree(r.body()).path("checks")) {
             if ("Kafka relay".equals(check.path("name").asText())) {
                 return check.path("data").path("state").asText();
@@ -279,10 +293,17 @@ class MultiInstanceIT {
 
     /** One un-tagged sample of a Prometheus metric at /q/metrics (NaN when absent). */
     private static double metric(Instance i, String name) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/q/metrics")))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(i.url("/q/metrics")))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.body()
+                .lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
                 .orElse(Double.NaN);
     }
 
@@ -291,8 +312,12 @@ class MultiInstanceIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-Dquarkus.http.port=" + port, "-jar", JAR.toAbsolutePath().toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx384m",
+                        "-Dquarkus.http.port=" + port,
+                        "-jar",
+                        JAR.toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(WORK.resolve(name + ".log").toFile());
         pb.environment().putAll(env);
@@ -327,10 +352,15 @@ class MultiInstanceIT {
 
     private static boolean relayActive(Instance i) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/admin/relay")))
-                    .header("Authorization", "Bearer " + token("ops", "operator", Scopes.PLATFORM_ADMIN))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && JSON.readTree(r.body()).path("activeHere").asBoolean(false);
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(i.url("/admin/relay")))
+                            .header("Authorization", "Bearer " + token("ops", "operator", Scopes.PLATFORM_ADMIN))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200
+                    && JSON.readTree(r.body()).path("activeHere").asBoolean(false);
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -341,8 +371,13 @@ class MultiInstanceIT {
 
     private static int status(Instance i, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(i.url(path))).timeout(Duration.ofSeconds(10)).GET()
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(i.url(path)))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -360,13 +395,21 @@ class MultiInstanceIT {
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s","active":true}
                 """.formatted(userName);
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(i.url("/scim/v2/Users")))
-                    .header("Authorization", "Bearer " + token(tenant, "idp-" + tenant, Scopes.SCIM_READ,
-                            Scopes.SCIM_WRITE))
-                    .header("Content-Type", "application/scim+json").timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            String id = r.statusCode() / 100 == 2 ? JSON.readTree(r.body()).path("id").asText() : null;
-            return new Outcome(r.statusCode(), id, r.headers().firstValue("Retry-After").orElse(null), i.name());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(i.url("/scim/v2/Users")))
+                            .header(
+                                    "Authorization",
+                                    "Bearer " + token(tenant, "idp-" + tenant, Scopes.SCIM_READ, Scopes.SCIM_WRITE))
+                            .header("Content-Type", "application/scim+json")
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String id = r.statusCode() / 100 == 2
+                    ? JSON.readTree(r.body()).path("id").asText()
+                    : null;
+            return new Outcome(
+                    r.statusCode(), id, r.headers().firstValue("Retry-After").orElse(null), i.name());
         } catch (IOException e) {
             return new Outcome(-1, null, null, i.name());
         } catch (InterruptedException e) {
@@ -376,8 +419,13 @@ class MultiInstanceIT {
     }
 
     private static String token(String tenant, String subject, String... scopes) {
-        return Jwt.issuer(ISSUER).subject(subject).claim("tenant", tenant).claim("azp", subject + "-client")
-                .claim("scope", String.join(" ", scopes)).expiresIn(Duration.ofHours(1)).sign(jwtKeys.getPrivate());
+        return Jwt.issuer(ISSUER)
+                .subject(subject)
+                .claim("tenant", tenant)
+                .claim("azp", subject + "-client")
+                .claim("scope", String.join(" ", scopes))
+                .expiresIn(Duration.ofHours(1))
+                .sign(jwtKeys.getPrivate());
     }
 
     private static Set<String> committedIds(List<Outcome> all) {
@@ -400,10 +448,10 @@ class MultiInstanceIT {
      */
     private static int assertEveryCreateInLogAndOnKafka(String tenant, Set<String> ids) throws Exception {
         Set<String> inLog = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), LocalPostgres.OWNER_USER,
-                LocalPostgres.OWNER_PASSWORD);
-             PreparedStatement st = c.prepareStatement("SELECT stream_id::text FROM event WHERE tenant_id = ? "
-                     + "AND event_type = 'UserCreated'")) {
+        try (Connection c = DriverManager.getConnection(
+                        postgres.jdbcUrl(), LocalPostgres.OWNER_USER, LocalPostgres.OWNER_PASSWORD);
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT stream_id::text FROM event WHERE tenant_id = ? " + "AND event_type = 'UserCreated'")) {
             st.setString(1, tenant);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -416,14 +464,15 @@ class MultiInstanceIT {
         assertTrue(missingFromLog.isEmpty(), "acknowledged creates missing from the log: " + missingFromLog);
 
         Map<String, List<String>> createdOnKafka = new ConcurrentHashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = TopicReader.fromBeginning(kafka.bootstrapServers(),
-                List.of("scim.users.events"))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                TopicReader.fromBeginning(kafka.bootstrapServers(), List.of("scim.users.events"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!createdOnKafka.keySet().containsAll(ids) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
                     if (tenant.equals(TopicReader.header(rec, "ce_tenant"))
                             && "1".equals(TopicReader.header(rec, "ce_streamversion"))) {
-                        createdOnKafka.computeIfAbsent(rec.key(), k -> new ArrayList<>())
+                        createdOnKafka
+                                .computeIfAbsent(rec.key(), k -> new ArrayList<>())
                                 .add(TopicReader.header(rec, "ce_id"));
                     }
                 }

@@ -19,7 +19,10 @@ class OpenApiTest {
 
     @Test
     void theDocumentListsScimAuditAndAdminPaths() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body("openapi", startsWith("3."))
                 .body("info.title", equalTo("SCIM Ledger"))
                 .body("paths", hasKey("/scim/v2/Users"))
@@ -28,7 +31,8 @@ class OpenApiTest {
                 .body("paths", hasKey("/scim/v2/Bulk"))
                 .body("paths", hasKey("/admin/relay"))
                 .body("paths", hasKey("/admin/projections/rebuild"))
-                .body("paths.keySet().findAll { it.startsWith('/audit/') }.size()",
+                .body(
+                        "paths.keySet().findAll { it.startsWith('/audit/') }.size()",
                         org.hamcrest.Matchers.greaterThan(3));
     }
 

@@ -37,7 +37,8 @@ class PersonalDataCipherTest {
         assertEquals("Countess", erased.get("title").asText());
         assertFalse(erased.has("userName") || erased.has("emails") || erased.has("name"));
         // a ciphertext is bound to its subject
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> PersonalDataCipher.openObject(sealed, Optional.of(new DataKey(UUID.randomUUID(), k.key()))));
     }
 

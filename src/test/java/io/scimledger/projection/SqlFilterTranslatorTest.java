@@ -41,7 +41,8 @@ class SqlFilterTranslatorTest {
         params = new ArrayList<>(List.of("t"));
         assertEquals("(lower(r.user_name) = lower($2::text))", user("USERNAME EQ \"x\""));
         params = new ArrayList<>(List.of("t"));
-        assertEquals("(lower(r.user_name) = lower($2::text))",
+        assertEquals(
+                "(lower(r.user_name) = lower($2::text))",
                 user("urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"x\""));
     }
 
@@ -91,7 +92,8 @@ class SqlFilterTranslatorTest {
     @Test
     void docAttributesHonourCaseExact() {
         assertEquals("(lower((r.doc ->> 'title')) = lower($2::text))", user("title eq \"Boss\""));
-        assertEquals("(lower(((r.doc -> 'name') ->> 'familyName')) = lower($3::text))",
+        assertEquals(
+                "(lower(((r.doc -> 'name') ->> 'familyName')) = lower($3::text))",
                 user("name.familyName eq \"O'Malley\""));
         assertEquals("O'Malley", params.get(2));
         // photos.value is a caseExact reference
@@ -100,9 +102,11 @@ class SqlFilterTranslatorTest {
 
     @Test
     void extensionAttributes() {
-        assertEquals("(lower(((r.doc -> '" + ENT + "') ->> 'employeeNumber')) = lower($2::text))",
+        assertEquals(
+                "(lower(((r.doc -> '" + ENT + "') ->> 'employeeNumber')) = lower($2::text))",
                 user(ENT + ":employeeNumber eq \"701984\""));
-        assertEquals("(lower((((r.doc -> '" + ENT + "') -> 'manager') ->> 'value')) = lower($3::text))",
+        assertEquals(
+                "(lower((((r.doc -> '" + ENT + "') -> 'manager') ->> 'value')) = lower($3::text))",
                 user(ENT + ":manager.value eq \"m\""));
         assertTrue(user(ENT + ":manager[value eq \"m\"]").contains("-> 'manager') ->> 'value'"));
     }
@@ -127,8 +131,10 @@ class SqlFilterTranslatorTest {
     @Test
     void multiValuedComparesValueInExistsWithArrayGuard() {
         String sql = user("emails eq \"a@b.c\"");
-        assertEquals("EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof((r.doc -> 'emails')) = 'array' "
-                + "THEN (r.doc -> 'emails') ELSE '[]'::jsonb END) e WHERE (lower((e ->> 'value')) = lower($2::text)))", sql);
+        assertEquals(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof((r.doc -> 'emails')) = 'array' "
+                        + "THEN (r.doc -> 'emails') ELSE '[]'::jsonb END) e WHERE (lower((e ->> 'value')) = lower($2::text)))",
+                sql);
         assertTrue(user("emails.type eq \"work\"").contains("lower((e ->> 'type')) = lower($3::text)"));
         assertTrue(user("emails.primary eq true").contains("(e -> 'primary') = to_jsonb($4::boolean)"));
     }
@@ -137,7 +143,10 @@ class SqlFilterTranslatorTest {
     void valuePathConditionsApplyToSameElement() {
         String sql = user("emails[type eq \"work\" and value co \"@example.com\"]");
         assertTrue(sql.startsWith("EXISTS (SELECT 1 FROM jsonb_array_elements("), sql);
-        assertTrue(sql.endsWith("e WHERE ((lower((e ->> 'type')) = lower($2::text)) AND (lower((e ->> 'value')) LIKE lower($3::text) ESCAPE '\\')))"), sql);
+        assertTrue(
+                sql.endsWith(
+                        "e WHERE ((lower((e ->> 'type')) = lower($2::text)) AND (lower((e ->> 'value')) LIKE lower($3::text) ESCAPE '\\')))"),
+                sql);
         assertEquals(List.of("tenant-1", "work", "%@example.com%"), params);
         assertThrows(ScimException.class, () -> user("emails[nope eq \"x\"]"));
         assertThrows(ScimException.class, () -> user("userName[value eq \"x\"]"));
@@ -145,24 +154,31 @@ class SqlFilterTranslatorTest {
 
     @Test
     void singleValuedComplexValuePathQualifiesSubAttributes() {
-        assertEquals("((lower(((r.doc -> 'name') ->> 'givenName')) = lower($2::text)) OR "
-                + "(jsonb_typeof(((r.doc -> 'name') -> 'familyName')) NOT IN ('null', 'array', 'object') AND ((r.doc -> 'name') ->> 'familyName') <> ''))",
+        assertEquals(
+                "((lower(((r.doc -> 'name') ->> 'givenName')) = lower($2::text)) OR "
+                        + "(jsonb_typeof(((r.doc -> 'name') -> 'familyName')) NOT IN ('null', 'array', 'object') AND ((r.doc -> 'name') ->> 'familyName') <> ''))",
                 user("name[givenName eq \"a\" or familyName pr]"));
     }
 
     @Test
     void membershipUsesGroupMembershipTable() {
-        assertEquals("EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.group_id = r.id "
-                + "AND (m.member_id = $2::uuid))", group("members.value eq \"" + UID + "\""));
+        assertEquals(
+                "EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.group_id = r.id "
+                        + "AND (m.member_id = $2::uuid))",
+                group("members.value eq \"" + UID + "\""));
         assertEquals(UUID.fromString(UID), params.get(1));
-        assertEquals("EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.group_id = r.id "
-                + "AND ((m.member_id = $3::uuid) AND (lower(m.member_type) = lower($4::text))))",
+        assertEquals(
+                "EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.group_id = r.id "
+                        + "AND ((m.member_id = $3::uuid) AND (lower(m.member_type) = lower($4::text))))",
                 group("members[value eq \"" + UID + "\" and type eq \"User\"]"));
-        assertEquals("EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.group_id = r.id)",
+        assertEquals(
+                "EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.group_id = r.id)",
                 group("members pr"));
         assertTrue(group("members eq \"" + UID + "\"").contains("m.member_id = $5::uuid"));
-        assertEquals("EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.member_id = r.id "
-                + "AND (m.group_id = $6::uuid))", user("groups.value eq \"" + UID + "\""));
+        assertEquals(
+                "EXISTS (SELECT 1 FROM group_membership m WHERE m.tenant_id = r.tenant_id AND m.member_id = r.id "
+                        + "AND (m.group_id = $6::uuid))",
+                user("groups.value eq \"" + UID + "\""));
         assertTrue(user("groups eq \"bad\"").contains("AND FALSE)"));
         assertThrows(ScimException.class, () -> group("members.display eq \"x\""));
         assertThrows(ScimException.class, () -> user("groups.display eq \"x\""));
@@ -177,8 +193,10 @@ class SqlFilterTranslatorTest {
 
     @Test
     void nullComparisons() {
-        assertEquals("((r.doc -> 'title') IS NULL OR jsonb_typeof((r.doc -> 'title')) = 'null')", user("title eq null"));
-        assertEquals("(((r.doc -> 'title') IS NULL OR jsonb_typeof((r.doc -> 'title')) = 'null')) IS NOT TRUE",
+        assertEquals(
+                "((r.doc -> 'title') IS NULL OR jsonb_typeof((r.doc -> 'title')) = 'null')", user("title eq null"));
+        assertEquals(
+                "(((r.doc -> 'title') IS NULL OR jsonb_typeof((r.doc -> 'title')) = 'null')) IS NOT TRUE",
                 user("title ne null"));
         assertEquals(1, params.size());
         assertThrows(ScimException.class, () -> user("title gt null"));
@@ -187,8 +205,11 @@ class SqlFilterTranslatorTest {
     @Test
     void presence() {
         assertEquals("(r.user_name IS NOT NULL AND r.user_name <> '')", user("userName pr"));
-        assertEquals("(jsonb_typeof((r.doc -> 'emails')) = 'array' AND (r.doc -> 'emails') <> '[]'::jsonb)", user("emails pr"));
-        assertEquals("(jsonb_typeof((r.doc -> 'name')) = 'object' AND (r.doc -> 'name') <> '{}'::jsonb)", user("name pr"));
+        assertEquals(
+                "(jsonb_typeof((r.doc -> 'emails')) = 'array' AND (r.doc -> 'emails') <> '[]'::jsonb)",
+                user("emails pr"));
+        assertEquals(
+                "(jsonb_typeof((r.doc -> 'name')) = 'object' AND (r.doc -> 'name') <> '{}'::jsonb)", user("name pr"));
         assertTrue(user("emails.value pr").startsWith("EXISTS ("));
         assertEquals("(r.active IS NOT NULL)", user("active pr"));
     }
@@ -221,41 +242,74 @@ class SqlFilterTranslatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "nope eq \"x\"", "password eq \"x\"", "name eq \"x\"", "addresses eq \"x\"", "active gt true",
-        "active co \"t\"", "active eq \"true\"", "userName eq 1", "name.nope eq \"x\"", "userName.x eq \"x\"",
-        "urn:foo:bar:x eq \"y\"", ENT + ":nope eq \"x\"", "emails[type eq \"x\" and nope pr]",
-        "x509Certificates co \"a\"", "meta.created eq 5", "id gt \"" + UID + "\"", "emails co 1",
-        "displayName eq \"x\" and members pr"
-    })
+    @ValueSource(
+            strings = {
+                "nope eq \"x\"",
+                "password eq \"x\"",
+                "name eq \"x\"",
+                "addresses eq \"x\"",
+                "active gt true",
+                "active co \"t\"",
+                "active eq \"true\"",
+                "userName eq 1",
+                "name.nope eq \"x\"",
+                "userName.x eq \"x\"",
+                "urn:foo:bar:x eq \"y\"",
+                ENT + ":nope eq \"x\"",
+                "emails[type eq \"x\" and nope pr]",
+                "x509Certificates co \"a\"",
+                "meta.created eq 5",
+                "id gt \"" + UID + "\"",
+                "emails co 1",
+                "displayName eq \"x\" and members pr"
+            })
     void userTranslationErrorsAreInvalidFilter(String filter) {
         ScimException e = assertThrows(ScimException.class, () -> user(filter));
         assertEquals("invalidFilter", e.scimType(), e.detail());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"userName eq \"x\"", "active eq true", "groups pr", "emails pr", ENT + ":employeeNumber pr"})
+    @ValueSource(
+            strings = {"userName eq \"x\"", "active eq true", "groups pr", "emails pr", ENT + ":employeeNumber pr"})
     void groupRejectsUserAttributes(String filter) {
-        assertEquals("invalidFilter", assertThrows(ScimException.class, () -> group(filter)).scimType());
+        assertEquals(
+                "invalidFilter",
+                assertThrows(ScimException.class, () -> group(filter)).scimType());
     }
 
     @Test
     void orderBy() {
         ResourceTypeDefinition u = ScimSchemas.USER_TYPE;
         assertEquals("r.created, r.id", SqlFilterTranslator.orderBy(null, u, false));
-        assertEquals("lower(r.user_name) ASC NULLS LAST, r.id", SqlFilterTranslator.orderBy(AttributePath.parse("userName"), u, false));
-        assertEquals("lower(r.user_name) DESC NULLS FIRST, r.id", SqlFilterTranslator.orderBy(AttributePath.parse("USERNAME"), u, true));
-        assertEquals("r.last_modified ASC NULLS LAST, r.id", SqlFilterTranslator.orderBy(AttributePath.parse("meta.lastModified"), u, false));
-        assertEquals("r.external_id ASC NULLS LAST, r.id", SqlFilterTranslator.orderBy(AttributePath.parse("externalId"), u, false));
+        assertEquals(
+                "lower(r.user_name) ASC NULLS LAST, r.id",
+                SqlFilterTranslator.orderBy(AttributePath.parse("userName"), u, false));
+        assertEquals(
+                "lower(r.user_name) DESC NULLS FIRST, r.id",
+                SqlFilterTranslator.orderBy(AttributePath.parse("USERNAME"), u, true));
+        assertEquals(
+                "r.last_modified ASC NULLS LAST, r.id",
+                SqlFilterTranslator.orderBy(AttributePath.parse("meta.lastModified"), u, false));
+        assertEquals(
+                "r.external_id ASC NULLS LAST, r.id",
+                SqlFilterTranslator.orderBy(AttributePath.parse("externalId"), u, false));
         assertEquals("r.id DESC", SqlFilterTranslator.orderBy(AttributePath.parse("id"), u, true));
-        assertEquals("lower(((r.doc -> 'name') ->> 'familyName')) ASC NULLS LAST, r.id",
+        assertEquals(
+                "lower(((r.doc -> 'name') ->> 'familyName')) ASC NULLS LAST, r.id",
                 SqlFilterTranslator.orderBy(AttributePath.parse("name.familyName"), u, false));
-        assertTrue(SqlFilterTranslator.orderBy(AttributePath.parse("emails"), u, false).contains("e -> 'primary' = 'true'::jsonb"));
-        assertEquals("lower(r.display_name) ASC NULLS LAST, r.id",
+        assertTrue(SqlFilterTranslator.orderBy(AttributePath.parse("emails"), u, false)
+                .contains("e -> 'primary' = 'true'::jsonb"));
+        assertEquals(
+                "lower(r.display_name) ASC NULLS LAST, r.id",
                 SqlFilterTranslator.orderBy(AttributePath.parse("displayName"), ScimSchemas.GROUP_TYPE, false));
         for (String bad : new String[] {"nope", "name", "groups", "password", "meta.location"}) {
-            assertEquals("invalidFilter", assertThrows(ScimException.class,
-                    () -> SqlFilterTranslator.orderBy(AttributePath.parse(bad), u, false)).scimType(), bad);
+            assertEquals(
+                    "invalidFilter",
+                    assertThrows(
+                                    ScimException.class,
+                                    () -> SqlFilterTranslator.orderBy(AttributePath.parse(bad), u, false))
+                            .scimType(),
+                    bad);
         }
     }
 }

@@ -13,11 +13,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class EventTail {
 
-    private EventTail() {
-    }
+    private EventTail() {}
 
     public static void main(String[] args) {
-        String bootstrap = args.length > 0 ? args[0] : System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        String bootstrap =
+                args.length > 0 ? args[0] : System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         long seconds = args.length > 1 ? Long.parseLong(args[1]) : 30;
         try (KafkaConsumer<String, byte[]> consumer = TopicReader.fromBeginning(bootstrap, TopicReader.CHANGELOGS)) {
             // A tail, not a test: it prints for the time asked and stops.
@@ -27,7 +27,11 @@ public final class EventTail {
                     StringBuilder line = new StringBuilder();
                     line.append(rec.topic()).append(" key=").append(rec.key()).append('\n');
                     for (Map.Entry<String, String> h : TopicReader.headers(rec).entrySet()) {
-                        line.append("  ").append(h.getKey()).append(": ").append(h.getValue()).append('\n');
+                        line.append("  ")
+                                .append(h.getKey())
+                                .append(": ")
+                                .append(h.getValue())
+                                .append('\n');
                     }
                     line.append("  value: ").append(TopicReader.value(rec)).append('\n');
                     System.out.println(line);

@@ -1,7 +1,6 @@
 package io.scimledger.testinfra;
 
 import java.lang.management.ManagementFactory;
-
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -14,8 +13,7 @@ import javax.management.StandardMBean;
  */
 final class JvmShared {
 
-    private JvmShared() {
-    }
+    private JvmShared() {}
 
     /**
      * Runs {@code owner.method()} (public static, no args) as loaded by the system class loader when it can see the

@@ -12,18 +12,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import javax.management.ObjectName;
-
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 
 /**
  * A real single-node Kafka (KRaft, combined broker+controller) running inside this JVM.
@@ -60,6 +57,7 @@ public final class LocalKafka implements AutoCloseable {
     private final Map<String, String> extraProps;
     /** Non-null when this instance only controls the shared broker owned by another class loader. */
     private final ObjectName remote;
+
     private boolean formatted;
     private KafkaRaftServer server;
     private Thread shutdownHook;
@@ -118,32 +116,35 @@ public final class LocalKafka implements AutoCloseable {
                 LocalKafka k = new LocalKafka().start();
                 System.out.println("[LocalKafka] shared broker started at " + k.bootstrapServers() + " (loader "
                         + LocalKafka.class.getClassLoader() + ")");
-                JvmShared.register(SHARED, new Control() {
-                    @Override
-                    public void start() {
-                        k.start();
-                    }
+                JvmShared.register(
+                        SHARED,
+                        new Control() {
+                            @Override
+                            public void start() {
+                                k.start();
+                            }
 
-                    @Override
-                    public void stop() {
-                        k.stop();
-                    }
+                            @Override
+                            public void stop() {
+                                k.stop();
+                            }
 
-                    @Override
-                    public boolean isRunning() {
-                        return k.isRunning();
-                    }
+                            @Override
+                            public boolean isRunning() {
+                                return k.isRunning();
+                            }
 
-                    @Override
-                    public String getBootstrapServers() {
-                        return k.bootstrapServers();
-                    }
+                            @Override
+                            public String getBootstrapServers() {
+                                return k.bootstrapServers();
+                            }
 
-                    @Override
-                    public String getLogDir() {
-                        return k.logDir().toString();
-                    }
-                }, Control.class);
+                            @Override
+                            public String getLogDir() {
+                                return k.logDir().toString();
+                            }
+                        },
+                        Control.class);
             }
         }
     }
@@ -295,13 +296,14 @@ public final class LocalKafka implements AutoCloseable {
         try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             // execute(...) and never main(...): main calls System.exit.
             rc = kafka.tools.StorageTool.execute(
-                    new String[] { "format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted" }, ps);
+                    new String[] {"format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"}, ps);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Formatting the Kafka log dir failed: " + buf.toString(StandardCharsets.UTF_8), e);
+            throw new IllegalStateException(
+                    "Formatting the Kafka log dir failed: " + buf.toString(StandardCharsets.UTF_8), e);
         }
         if (rc != 0) {
-            throw new IllegalStateException("Formatting the Kafka log dir failed (rc " + rc + "): "
-                    + buf.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "Formatting the Kafka log dir failed (rc " + rc + "): " + buf.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -316,7 +318,9 @@ public final class LocalKafka implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
-                            .nodes().get(10, TimeUnit.SECONDS).size();
+                            .nodes()
+                            .get(10, TimeUnit.SECONDS)
+                            .size();
                     if (nodes > 0) {
                         return;
                     }
@@ -330,8 +334,8 @@ public final class LocalKafka implements AutoCloseable {
                 sleep(200);
             }
         }
-        throw new IllegalStateException("Kafka at " + bootstrapServers() + " did not become ready within "
-                + STARTUP_TIMEOUT, last);
+        throw new IllegalStateException(
+                "Kafka at " + bootstrapServers() + " did not become ready within " + STARTUP_TIMEOUT, last);
     }
 
     private static void shutdownQuietly(KafkaRaftServer s) {
@@ -361,16 +365,18 @@ public final class LocalKafka implements AutoCloseable {
 
     private synchronized void registerShutdownHook() {
         if (shutdownHook == null) {
-            shutdownHook = new Thread(() -> {
-                synchronized (LocalKafka.this) {
-                    shutdownHook = null;
-                }
-                try {
-                    close();
-                } catch (RuntimeException e) {
-                    System.err.println("[LocalKafka] shutdown failed: " + e);
-                }
-            }, "local-kafka-shutdown");
+            shutdownHook = new Thread(
+                    () -> {
+                        synchronized (LocalKafka.this) {
+                            shutdownHook = null;
+                        }
+                        try {
+                            close();
+                        } catch (RuntimeException e) {
+                            System.err.println("[LocalKafka] shutdown failed: " + e);
+                        }
+                    },
+                    "local-kafka-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
     }

@@ -67,6 +67,7 @@ public final class LocalPostgres implements AutoCloseable {
     private final Mode mode;
     /** Non-null when this instance only views the shared cluster owned by another class loader. */
     private final javax.management.ObjectName remote;
+
     private Path baseDir;
     private Path dataDir;
     private Path binDir;
@@ -106,22 +107,25 @@ public final class LocalPostgres implements AutoCloseable {
                 LocalPostgres pg = startFast();
                 System.out.println("[LocalPostgres] shared cluster started at " + pg.jdbcUrl() + " (loader "
                         + LocalPostgres.class.getClassLoader() + ")");
-                JvmShared.register(SHARED, new Control() {
-                    @Override
-                    public String getHost() {
-                        return pg.host();
-                    }
+                JvmShared.register(
+                        SHARED,
+                        new Control() {
+                            @Override
+                            public String getHost() {
+                                return pg.host();
+                            }
 
-                    @Override
-                    public int getPort() {
-                        return pg.port();
-                    }
+                            @Override
+                            public int getPort() {
+                                return pg.port();
+                            }
 
-                    @Override
-                    public boolean isRunning() {
-                        return pg.isRunning();
-                    }
-                }, Control.class);
+                            @Override
+                            public boolean isRunning() {
+                                return pg.isRunning();
+                            }
+                        },
+                        Control.class);
             }
         }
     }
@@ -238,14 +242,30 @@ public final class LocalPostgres implements AutoCloseable {
         if (remote != null || !running) {
             throw new IllegalStateException("only a running cluster started here can be restarted");
         }
-        pgCtl("restart", "-m", "fast", "-t", "60", "-l", baseDir.resolve("postgres.log").toString());
+        pgCtl(
+                "restart",
+                "-m",
+                "fast",
+                "-t",
+                "60",
+                "-l",
+                baseDir.resolve("postgres.log").toString());
     }
 
     // ------------------------------------------------------------------ internals
 
     private void initdb() {
-        List<String> cmd = new ArrayList<>(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(),
-                "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-locale"));
+        List<String> cmd = new ArrayList<>(List.of(
+                binDir.resolve("initdb").toString(),
+                "-D",
+                dataDir.toString(),
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale"));
         if (mode == Mode.FAST) {
             cmd.add("--no-sync");
         }
@@ -257,16 +277,26 @@ public final class LocalPostgres implements AutoCloseable {
         for (int attempt = 0; attempt < 5; attempt++) {
             port = freePort();
             List<String> opts = new ArrayList<>(List.of(
-                    "-p", Integer.toString(port),
-                    "-k", baseDir.toString(),
-                    "-c", "listen_addresses=" + HOST,
-                    "-c", "max_connections=200"));
+                    "-p",
+                    Integer.toString(port),
+                    "-k",
+                    baseDir.toString(),
+                    "-c",
+                    "listen_addresses=" + HOST,
+                    "-c",
+                    "max_connections=200"));
             if (mode == Mode.FAST) {
                 opts.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
             }
             try {
-                pgCtl("start", "-t", "60", "-l", baseDir.resolve("postgres.log").toString(),
-                        "-o", String.join(" ", opts));
+                pgCtl(
+                        "start",
+                        "-t",
+                        "60",
+                        "-l",
+                        baseDir.resolve("postgres.log").toString(),
+                        "-o",
+                        String.join(" ", opts));
                 return;
             } catch (RuntimeException e) {
                 last = e; // most likely the port was taken in the meantime; try another one
@@ -279,7 +309,8 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private void pgCtl(String action, String... extra) {
-        List<String> cmd = new ArrayList<>(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w"));
+        List<String> cmd =
+                new ArrayList<>(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w"));
         cmd.addAll(Arrays.asList(extra));
         cmd.add(action);
         run(cmd, "pg_ctl " + action);
@@ -289,7 +320,8 @@ public final class LocalPostgres implements AutoCloseable {
         String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres";
         Properties props = new Properties();
         props.setProperty("user", SUPERUSER);
-        try (Connection c = new org.postgresql.Driver().connect(url, props); Statement st = c.createStatement()) {
+        try (Connection c = new org.postgresql.Driver().connect(url, props);
+                Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + OWNER_USER + " LOGIN PASSWORD '" + OWNER_PASSWORD + "'");
             st.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
             st.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER_USER);
@@ -332,7 +364,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     private void killPostmaster() {
         try {
-            String first = Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
+            String first =
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim();
             ProcessHandle.of(Long.parseLong(first)).ifPresent(h -> {
                 h.destroy();
                 try {
@@ -386,7 +419,8 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     static Path findBinDir() {
-        Optional<Path> onPath = Stream.of(Optional.ofNullable(System.getenv("PATH")).orElse("").split(File.pathSeparator))
+        Optional<Path> onPath = Stream.of(
+                        Optional.ofNullable(System.getenv("PATH")).orElse("").split(File.pathSeparator))
                 .filter(s -> !s.isBlank())
                 .map(Path::of)
                 .filter(d -> Files.isExecutable(d.resolve("initdb")) && Files.isExecutable(d.resolve("pg_ctl")))
@@ -403,8 +437,7 @@ public final class LocalPostgres implements AutoCloseable {
         Path root = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(root)) {
             try (Stream<Path> versions = Files.list(root)) {
-                Optional<Path> newest = versions
-                        .map(v -> v.resolve("bin"))
+                Optional<Path> newest = versions.map(v -> v.resolve("bin"))
                         .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
                         .max(Comparator.comparing(LocalPostgres::majorVersion));
                 if (newest.isPresent()) {

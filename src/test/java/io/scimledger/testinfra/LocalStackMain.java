@@ -22,8 +22,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStackMain {
 
-    private LocalStackMain() {
-    }
+    private LocalStackMain() {}
 
     public static void main(String[] args) throws Exception {
         boolean postgres = false;
@@ -36,8 +35,9 @@ public final class LocalStackMain {
                 case "--kafka" -> kafka = true;
                 case "--env-file" -> envFile = Path.of(requireValue(args, ++i, "--env-file"));
                 case "--watch-pid" -> watchPid = Long.parseLong(requireValue(args, ++i, "--watch-pid"));
-                default -> throw new IllegalArgumentException("Unknown argument: " + args[i]
-                        + " (expected --postgres, --kafka, --env-file PATH, --watch-pid PID)");
+                default ->
+                    throw new IllegalArgumentException("Unknown argument: " + args[i]
+                            + " (expected --postgres, --kafka, --env-file PATH, --watch-pid PID)");
             }
         }
         if (!postgres && !kafka) {
@@ -46,13 +46,16 @@ public final class LocalStackMain {
         }
         Path env = envFile.toAbsolutePath();
         Files.deleteIfExists(env); // a stale file must never look like "ready"
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                Files.deleteIfExists(env);
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }, "local-stack-env-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                Files.deleteIfExists(env);
+                            } catch (IOException ignored) {
+                                // best effort
+                            }
+                        },
+                        "local-stack-env-cleanup"));
         if (watchPid != null) {
             watchParent(watchPid);
         }
@@ -94,7 +97,11 @@ public final class LocalStackMain {
 
     private static void writeAtomically(Path target, Map<String, String> vars) throws IOException {
         StringBuilder sb = new StringBuilder("# written by LocalStackMain; valid while it runs\n");
-        vars.forEach((k, v) -> sb.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        vars.forEach((k, v) -> sb.append("export ")
+                .append(k)
+                .append("='")
+                .append(v.replace("'", "'\\''"))
+                .append("'\n"));
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".local-stack-", ".tmp");

@@ -1,8 +1,7 @@
 package io.scimledger.testinfra;
 
-import java.util.Map;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
 
 /**
  * Starts one private PostgreSQL cluster (fast, non-durable settings) per test JVM, however many test classes

@@ -25,8 +25,7 @@ public final class TopicReader {
     public static final List<String> CHANGELOGS = List.of("scim.users.events", "scim.groups.events");
     public static final String USERS_STATE = "scim.users.state";
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /** A consumer positioned at the beginning of every partition of {@code topics}; the caller closes it. */
     public static KafkaConsumer<String, byte[]> fromBeginning(String bootstrapServers, List<String> topics) {
@@ -34,8 +33,8 @@ public final class TopicReader {
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", "test-" + UUID.randomUUID()); // never joined: only names the client in broker logs
         props.put("enable.auto.commit", "false");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));

@@ -6,9 +6,7 @@ import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
 import io.scimledger.scim.schema.AttributePath;
 import java.time.OffsetDateTime;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Evaluates a value filter (the part inside {@code emails[...]}) against one element of a multi-valued complex
@@ -18,8 +16,7 @@ import java.util.Map;
  */
 public final class FilterEvaluator {
 
-    private FilterEvaluator() {
-    }
+    private FilterEvaluator() {}
 
     /**
      * @param filter           paths name sub-attributes of {@code complexAttribute} (schemaUrn and subAttribute null)
@@ -69,10 +66,12 @@ public final class FilterEvaluator {
             if (path.attribute().equalsIgnoreCase("value")) {
                 return parent;
             }
-            throw ScimException.invalidFilter("'" + parent.name() + "' has no sub-attribute '" + path.attribute() + "'");
+            throw ScimException.invalidFilter(
+                    "'" + parent.name() + "' has no sub-attribute '" + path.attribute() + "'");
         }
-        return parent.subAttribute(path.attribute()).orElseThrow(() -> ScimException.invalidFilter(
-                "'" + parent.name() + "' has no sub-attribute '" + path.attribute() + "'"));
+        return parent.subAttribute(path.attribute())
+                .orElseThrow(() -> ScimException.invalidFilter(
+                        "'" + parent.name() + "' has no sub-attribute '" + path.attribute() + "'"));
     }
 
     private static JsonNode valueOf(JsonNode element, AttributeDefinition def, AttributeDefinition parent) {
@@ -146,7 +145,9 @@ public final class FilterEvaluator {
                 if (a == null) {
                     return false;
                 }
-                cmp = a.toInstant().compareTo(FilterSupport.tryParseDateTime(expected.textValue()).toInstant());
+                cmp = a.toInstant()
+                        .compareTo(FilterSupport.tryParseDateTime(expected.textValue())
+                                .toInstant());
                 break;
             }
             default: {

@@ -1,10 +1,10 @@
 package io.scimledger.scim.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.scimledger.scim.ScimException;
@@ -201,8 +201,10 @@ public final class FilterParser {
         int opStart = pos;
         String op = readWord();
         if (op.isEmpty()) {
-            throw error(pos >= text.length() ? "unexpected end of filter; expected an operator"
-                    : "unexpected " + describeHere() + "; expected an operator");
+            throw error(
+                    pos >= text.length()
+                            ? "unexpected end of filter; expected an operator"
+                            : "unexpected " + describeHere() + "; expected an operator");
         }
         if (op.equalsIgnoreCase("pr")) {
             return new Filter.Present(path);
@@ -211,15 +213,16 @@ public final class FilterParser {
         try {
             compareOp = CompareOp.valueOf(op.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw errorAt(opStart, "unknown operator '" + op
-                    + "'; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr");
+            throw errorAt(opStart, "unknown operator '" + op + "'; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr");
         }
         if (!skipWs()) {
             if (pos < text.length() && text.charAt(pos) == '"') {
                 // tolerate userName eq"x"
             } else {
-                throw error(pos >= text.length() ? "unexpected end of filter; expected a value after '" + op + "'"
-                        : "unexpected " + describeHere() + " after operator '" + op + "'");
+                throw error(
+                        pos >= text.length()
+                                ? "unexpected end of filter; expected a value after '" + op + "'"
+                                : "unexpected " + describeHere() + " after operator '" + op + "'");
             }
         }
         return new Filter.Compare(path, compareOp, readValue());
@@ -267,8 +270,7 @@ public final class FilterParser {
             }
             return DecimalNode.valueOf(new BigDecimal(word));
         }
-        throw errorAt(start, "invalid value '" + word
-                + "'; expected a quoted string, a number, true, false or null");
+        throw errorAt(start, "invalid value '" + word + "'; expected a quoted string, a number, true, false or null");
     }
 
     /** A JSON string (RFC 8259 section 7) starting at the opening quote. */
@@ -287,14 +289,30 @@ public final class FilterParser {
                 }
                 char e = text.charAt(pos++);
                 switch (e) {
-                    case '"': b.append('"'); break;
-                    case '\\': b.append('\\'); break;
-                    case '/': b.append('/'); break;
-                    case 'b': b.append('\b'); break;
-                    case 'f': b.append('\f'); break;
-                    case 'n': b.append('\n'); break;
-                    case 'r': b.append('\r'); break;
-                    case 't': b.append('\t'); break;
+                    case '"':
+                        b.append('"');
+                        break;
+                    case '\\':
+                        b.append('\\');
+                        break;
+                    case '/':
+                        b.append('/');
+                        break;
+                    case 'b':
+                        b.append('\b');
+                        break;
+                    case 'f':
+                        b.append('\f');
+                        break;
+                    case 'n':
+                        b.append('\n');
+                        break;
+                    case 'r':
+                        b.append('\r');
+                        break;
+                    case 't':
+                        b.append('\t');
+                        break;
                     case 'u':
                         if (pos + 4 > text.length()) {
                             throw errorAt(pos - 2, "incomplete \\u escape in string");
@@ -349,8 +367,10 @@ public final class FilterParser {
         boolean sawWs = skipWs();
         boolean separated = sawWs || (pos > 0 && ")]\"".indexOf(text.charAt(pos - 1)) >= 0);
         int end = pos + kw.length();
-        if (separated && text.regionMatches(true, pos, kw, 0, kw.length())
-                && end < text.length() && (Character.isWhitespace(text.charAt(end)) || text.charAt(end) == '(')) {
+        if (separated
+                && text.regionMatches(true, pos, kw, 0, kw.length())
+                && end < text.length()
+                && (Character.isWhitespace(text.charAt(end)) || text.charAt(end) == '(')) {
             pos = end;
             return true;
         }

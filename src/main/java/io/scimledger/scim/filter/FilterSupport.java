@@ -15,8 +15,7 @@ import java.util.Locale;
 /** Rules shared by the SQL translator ({@code projection.SqlFilterTranslator}) and the in-memory evaluator, so both accept exactly the same filters. */
 public final class FilterSupport {
 
-    private FilterSupport() {
-    }
+    private FilterSupport() {}
 
     /**
      * Rejects (invalidFilter) an operator or value the attribute's type does not support: complex attributes are
@@ -27,11 +26,13 @@ public final class FilterSupport {
     public static void checkCompare(CompareOp op, JsonNode value, AttributeDefinition def, String label) {
         AttributeType type = def.type();
         if (type == AttributeType.COMPLEX) {
-            throw ScimException.invalidFilter("complex attribute '" + label + "' cannot be compared; name a sub-attribute");
+            throw ScimException.invalidFilter(
+                    "complex attribute '" + label + "' cannot be compared; name a sub-attribute");
         }
         if (value == null || value.isNull() || value.isMissingNode()) {
             if (op != CompareOp.EQ && op != CompareOp.NE) {
-                throw ScimException.invalidFilter("null can only be compared with eq or ne (attribute '" + label + "')");
+                throw ScimException.invalidFilter(
+                        "null can only be compared with eq or ne (attribute '" + label + "')");
             }
             return;
         }
@@ -47,7 +48,8 @@ public final class FilterSupport {
             }
             case BOOLEAN -> {
                 if (!value.isBoolean()) {
-                    throw ScimException.invalidFilter("attribute '" + label + "' is boolean; compare it with true or false");
+                    throw ScimException.invalidFilter(
+                            "attribute '" + label + "' is boolean; compare it with true or false");
                 }
                 if (ordering || substring) {
                     throw badOp(op, label, "boolean");
@@ -55,8 +57,8 @@ public final class FilterSupport {
             }
             case INTEGER, DECIMAL -> {
                 if (!value.isNumber() || (type == AttributeType.INTEGER && !value.isIntegralNumber())) {
-                    throw ScimException.invalidFilter("attribute '" + label + "' is " + type.scimName()
-                            + "; compare it with a number");
+                    throw ScimException.invalidFilter(
+                            "attribute '" + label + "' is " + type.scimName() + "; compare it with a number");
                 }
                 if (substring) {
                     throw badOp(op, label, type.scimName());
@@ -80,8 +82,8 @@ public final class FilterSupport {
     }
 
     private static ScimException badOp(CompareOp op, String label, String typeName) {
-        return ScimException.invalidFilter("operator '" + op.name().toLowerCase(Locale.ROOT)
-                + "' is not supported on " + typeName + " attribute '" + label + "'");
+        return ScimException.invalidFilter("operator '" + op.name().toLowerCase(Locale.ROOT) + "' is not supported on "
+                + typeName + " attribute '" + label + "'");
     }
 
     /** xsd:dateTime as RFC 7643 uses it; a value without offset is taken as UTC. invalidFilter when unparseable. */
@@ -99,8 +101,8 @@ public final class FilterSupport {
             return null;
         }
         try {
-            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), OffsetDateTime::from,
-                    LocalDateTime::from);
+            TemporalAccessor t =
+                    DateTimeFormatter.ISO_DATE_TIME.parseBest(text.trim(), OffsetDateTime::from, LocalDateTime::from);
             if (t instanceof OffsetDateTime o) {
                 return o;
             }

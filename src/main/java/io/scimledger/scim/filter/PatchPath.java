@@ -11,5 +11,4 @@ import io.scimledger.scim.schema.AttributePath;
  * @param valueFilter  the filter inside the brackets, or null; its paths name sub-attributes
  * @param subAttribute the sub-attribute after the brackets ({@code emails[type eq "work"].value}), or null
  */
-public record PatchPath(AttributePath attribute, Filter valueFilter, String subAttribute) {
-}
+public record PatchPath(AttributePath attribute, Filter valueFilter, String subAttribute) {}

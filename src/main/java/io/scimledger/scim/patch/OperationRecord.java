@@ -42,6 +42,7 @@ public final class OperationRecord {
     public static JsonNode omitted(JsonNode value) {
         return NODES.objectNode().put("$omitted", true);
     }
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ResourceTypeDefinition type;
@@ -66,7 +67,8 @@ public final class OperationRecord {
 
     private ObjectNode operation(ObjectNode op, UnaryOperator<JsonNode> protect) {
         JsonNode pathNode = JsonMembers.get(op, "path");
-        String path = pathNode != null && pathNode.isTextual() ? pathNode.asText().trim() : "";
+        String path =
+                pathNode != null && pathNode.isTextual() ? pathNode.asText().trim() : "";
         ObjectNode out = NODES.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = op.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> member = it.next();
@@ -96,7 +98,8 @@ public final class OperationRecord {
 
     private JsonNode valueRecord(String path, JsonNode value, UnaryOperator<JsonNode> protect) {
         if (path.isEmpty() || type.knowsSchema(path)) {
-            SchemaDefinition scope = path.isEmpty() ? null : type.extension(path).orElse(null);
+            SchemaDefinition scope =
+                    path.isEmpty() ? null : type.extension(path).orElse(null);
             return valueObject(scope, value, protect);
         }
         return targetValue(PatchEngine.resolvePath(type, path), value, protect);
@@ -117,8 +120,9 @@ public final class OperationRecord {
                 out.set(e.getKey(), valueObject(type.extension(key).orElse(null), e.getValue(), protect));
             } else {
                 Optional<Target> t = PatchEngine.resolveValueKey(type, scope, key);
-                out.set(e.getKey(), t.isPresent() ? targetValue(t.get(), e.getValue(), protect)
-                        : protect.apply(e.getValue()));
+                out.set(
+                        e.getKey(),
+                        t.isPresent() ? targetValue(t.get(), e.getValue(), protect) : protect.apply(e.getValue()));
             }
         }
         return out;
@@ -144,7 +148,8 @@ public final class OperationRecord {
     }
 
     /** One object of a non-personal complex attribute: writable known sub-attributes stay readable. */
-    private static JsonNode complexElement(AttributeDefinition attr, JsonNode element, UnaryOperator<JsonNode> protect) {
+    private static JsonNode complexElement(
+            AttributeDefinition attr, JsonNode element, UnaryOperator<JsonNode> protect) {
         if (!element.isObject()) {
             return protect.apply(element); // a bare or stringified value the engine had to interpret
         }
@@ -152,8 +157,10 @@ public final class OperationRecord {
         for (Iterator<Map.Entry<String, JsonNode>> it = element.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             Optional<AttributeDefinition> sub = attr.subAttribute(e.getKey());
-            boolean readable = sub.isPresent() && sub.get().mutability() != Mutability.READ_ONLY
-                    && !sub.get().personal() && !e.getValue().isContainerNode();
+            boolean readable = sub.isPresent()
+                    && sub.get().mutability() != Mutability.READ_ONLY
+                    && !sub.get().personal()
+                    && !e.getValue().isContainerNode();
             out.set(e.getKey(), readable ? e.getValue().deepCopy() : protect.apply(e.getValue()));
         }
         return out;
@@ -172,6 +179,7 @@ public final class OperationRecord {
     }
 
     private static boolean personal(Target t) {
-        return t.attribute().attribute().personal() || (t.sub() != null && t.sub().personal());
+        return t.attribute().attribute().personal()
+                || (t.sub() != null && t.sub().personal());
     }
 }

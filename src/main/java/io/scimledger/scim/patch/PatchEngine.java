@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.filter.CompareOp;
@@ -26,6 +25,7 @@ import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.SchemaDefinition;
 import io.scimledger.scim.schema.ScimSchemas;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,7 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Collections;
 
 /**
  * Applies a SCIM PATCH request (RFC 7644 section 3.5.2) to a resource in stored form, atomically: the first
@@ -50,8 +49,7 @@ public final class PatchEngine {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private PatchEngine() {
-    }
+    private PatchEngine() {}
 
     /**
      * @param resource           the new stored form
@@ -61,15 +59,27 @@ public final class PatchEngine {
      *                           memberOperations)
      * @param operations         the Operations as the log may record them (see {@link OperationRecord})
      */
-    public record PatchResult(ObjectNode resource, List<MemberOperation> memberOperations, boolean passwordSupplied,
-                              List<String> changedAttributes, OperationRecord operations) {
-    }
+    public record PatchResult(
+            ObjectNode resource,
+            List<MemberOperation> memberOperations,
+            boolean passwordSupplied,
+            List<String> changedAttributes,
+            OperationRecord operations) {}
 
     public record MemberOperation(Kind kind, List<MemberRef> members) {
-        public enum Kind { ADD, REMOVE, REMOVE_ALL, REPLACE_ALL }
+        public enum Kind {
+            ADD,
+            REMOVE,
+            REMOVE_ALL,
+            REPLACE_ALL
+        }
     }
 
-    private enum Op { ADD, REPLACE, REMOVE }
+    private enum Op {
+        ADD,
+        REPLACE,
+        REMOVE
+    }
 
     public static PatchResult apply(ResourceTypeDefinition type, ObjectNode current, JsonNode patchRequest) {
         ArrayNode ops = operations(patchRequest);
@@ -83,8 +93,12 @@ public final class PatchEngine {
         }
         NormalizedResource normalized = ResourceNormalizer.normalize(type, run.work);
         List<String> changed = ChangedAttributes.between(type, current, normalized.resource(), run.passwordSupplied);
-        return new PatchResult(normalized.resource(), List.copyOf(run.memberOps), run.passwordSupplied,
-                List.copyOf(changed), new OperationRecord(type, ops));
+        return new PatchResult(
+                normalized.resource(),
+                List.copyOf(run.memberOps),
+                run.passwordSupplied,
+                List.copyOf(changed),
+                new OperationRecord(type, ops));
     }
 
     /**
@@ -114,8 +128,12 @@ public final class PatchEngine {
     private static boolean isMissingRemovePath(JsonNode operation) {
         JsonNode op = JsonMembers.get(operation, "op");
         JsonNode path = JsonMembers.get(operation, "path");
-        return op != null && op.isTextual() && op.asText().trim().equalsIgnoreCase("remove")
-                && (path == null || path.isNull() || (path.isTextual() && path.asText().isBlank()));
+        return op != null
+                && op.isTextual()
+                && op.asText().trim().equalsIgnoreCase("remove")
+                && (path == null
+                        || path.isNull()
+                        || (path.isTextual() && path.asText().isBlank()));
     }
 
     /** The envelope of a PATCH request (RFC 7644 section 3.5.2): the PatchOp schema and a non-empty Operations. */
@@ -141,8 +159,7 @@ public final class PatchEngine {
     }
 
     /** What an operation's path or a no-path value's key names: an attribute, maybe a sub-attribute and a filter. */
-    record Target(ResolvedAttribute attribute, AttributeDefinition sub, Filter filter) {
-    }
+    record Target(ResolvedAttribute attribute, AttributeDefinition sub, Filter filter) {}
 
     /**
      * Resolves the (trimmed, non-empty) path of an operation that does not name a whole schema. The one place a PATCH
@@ -162,8 +179,9 @@ public final class PatchEngine {
         }
         AttributeDefinition sub = null;
         if (subName != null) {
-            sub = r.attribute().subAttribute(subName).orElseThrow(
-                    () -> ScimException.invalidPath("unknown attribute '" + path + "'"));
+            sub = r.attribute()
+                    .subAttribute(subName)
+                    .orElseThrow(() -> ScimException.invalidPath("unknown attribute '" + path + "'"));
         }
         return new Target(r, sub, pp.valueFilter());
     }
@@ -177,7 +195,8 @@ public final class PatchEngine {
         String key = rawKey.trim();
         PatchPath pp;
         try {
-            pp = key.indexOf('[') >= 0 ? FilterParser.parsePatchPath(key)
+            pp = key.indexOf('[') >= 0
+                    ? FilterParser.parsePatchPath(key)
                     : new PatchPath(AttributePath.parse(key), null, null);
         } catch (ScimException ex) {
             return Optional.empty();
@@ -249,7 +268,10 @@ public final class PatchEngine {
                     path = null;
                 }
             }
-            if (op == Op.REMOVE && value != null && value.isTextual() && value.asText().isEmpty()) {
+            if (op == Op.REMOVE
+                    && value != null
+                    && value.isTextual()
+                    && value.asText().isEmpty()) {
                 // some clients send {"op":"remove","path":"members","value":""}: a remove of the path
                 value = null;
             }
@@ -289,8 +311,8 @@ public final class PatchEngine {
                 return;
             }
             if (value == null || !value.isObject()) {
-                throw ScimException.invalidValue("'" + op.name().toLowerCase(Locale.ROOT)
-                        + "' without a path needs an object value");
+                throw ScimException.invalidValue(
+                        "'" + op.name().toLowerCase(Locale.ROOT) + "' without a path needs an object value");
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -316,8 +338,13 @@ public final class PatchEngine {
             }
         }
 
-        private void applyTarget(Op op, ResolvedAttribute r, AttributeDefinition sub, Filter filter, JsonNode value,
-                                 boolean explicitPath) {
+        private void applyTarget(
+                Op op,
+                ResolvedAttribute r,
+                AttributeDefinition sub,
+                Filter filter,
+                JsonNode value,
+                boolean explicitPath) {
             AttributeDefinition attr = r.attribute();
             String path = r.extension() ? r.schema().id() + ":" + attr.name() : attr.name();
             if (ResourceNormalizer.isPassword(type, r)) {
@@ -357,7 +384,8 @@ public final class PatchEngine {
                 applyWhole(op, attr, value, container, path);
             }
             JsonNode after = container.get(attr.name());
-            if (attr.mutability() == Mutability.IMMUTABLE && !AttributeValues.isAbsent(before)
+            if (attr.mutability() == Mutability.IMMUTABLE
+                    && !AttributeValues.isAbsent(before)
                     && !AttributeValues.sameValue(attr, before, after)) {
                 throw ScimException.mutability("attribute '" + path + "' is immutable");
             }
@@ -450,8 +478,13 @@ public final class PatchEngine {
             container.set(name, coerced);
         }
 
-        private void applySub(Op op, AttributeDefinition attr, AttributeDefinition sub, JsonNode value,
-                              ObjectNode container, String path) {
+        private void applySub(
+                Op op,
+                AttributeDefinition attr,
+                AttributeDefinition sub,
+                JsonNode value,
+                ObjectNode container,
+                String path) {
             String subPath = path + "." + sub.name();
             JsonNode coerced = op == Op.REMOVE ? null : AttributeValues.coerce(sub, value, subPath, null);
             JsonNode existing = container.get(attr.name());
@@ -499,8 +532,14 @@ public final class PatchEngine {
             }
         }
 
-        private void applyFiltered(Op op, AttributeDefinition attr, AttributeDefinition sub, Filter filter,
-                                   JsonNode value, ObjectNode container, String path) {
+        private void applyFiltered(
+                Op op,
+                AttributeDefinition attr,
+                AttributeDefinition sub,
+                Filter filter,
+                JsonNode value,
+                ObjectNode container,
+                String path) {
             // surfaces unknown sub-attributes and type mismatches in the filter even when there is no data
             FilterEvaluator.matches(filter, NODES.objectNode(), attr);
             JsonNode existing = container.get(attr.name());
@@ -594,11 +633,13 @@ public final class PatchEngine {
             }
             if (f instanceof Filter.Compare c && c.op() == CompareOp.EQ) {
                 String subName = subNameOf(attr, c.path());
-                AttributeDefinition sub = subName == null ? null : attr.subAttribute(subName).orElse(null);
+                AttributeDefinition sub =
+                        subName == null ? null : attr.subAttribute(subName).orElse(null);
                 if (sub == null || sub.mutability() == Mutability.READ_ONLY || sub.isComplex()) {
                     return false;
                 }
-                JsonNode v = AttributeValues.isAbsent(c.value()) ? null
+                JsonNode v = AttributeValues.isAbsent(c.value())
+                        ? null
                         : AttributeValues.coerceSimple(sub, c.value(), attr.name() + "." + sub.name());
                 if (v == null) {
                     return false;
@@ -663,13 +704,17 @@ public final class PatchEngine {
                 return collectMemberIds(or.left(), ids) && collectMemberIds(or.right(), ids);
             }
             if (f instanceof Filter.ValuePath vp) {
-                return vp.path() != null && "members".equalsIgnoreCase(vp.path().attribute())
+                return vp.path() != null
+                        && "members".equalsIgnoreCase(vp.path().attribute())
                         && collectMemberIds(vp.inner(), ids);
             }
             if (f instanceof Filter.Compare c && c.op() == CompareOp.EQ) {
-                String subName = subNameOf(ScimSchemas.GROUP.attribute("members").orElseThrow(), c.path());
-                if ("value".equalsIgnoreCase(subName) && c.value() != null
-                        && (c.value().isTextual() || c.value().isNumber()) && !c.value().asText().isBlank()) {
+                String subName =
+                        subNameOf(ScimSchemas.GROUP.attribute("members").orElseThrow(), c.path());
+                if ("value".equalsIgnoreCase(subName)
+                        && c.value() != null
+                        && (c.value().isTextual() || c.value().isNumber())
+                        && !c.value().asText().isBlank()) {
                     ids.add(c.value().asText().trim());
                     return true;
                 }
@@ -689,7 +734,8 @@ public final class PatchEngine {
         }
 
         private static int indexOfEqual(AttributeDefinition attr, ArrayNode arr, JsonNode element) {
-            AttributeDefinition valueDef = attr.isComplex() ? attr.subAttribute("value").orElse(null) : attr;
+            AttributeDefinition valueDef =
+                    attr.isComplex() ? attr.subAttribute("value").orElse(null) : attr;
             for (int i = 0; i < arr.size(); i++) {
                 JsonNode e = arr.get(i);
                 if (valueDef != null && attr.isComplex()) {
@@ -702,7 +748,8 @@ public final class PatchEngine {
                         continue;
                     }
                 }
-                if (valueDef != null && !attr.isComplex() ? AttributeValues.sameValue(valueDef, e, element)
+                if (valueDef != null && !attr.isComplex()
+                        ? AttributeValues.sameValue(valueDef, e, element)
                         : e.equals(element)) {
                     return i;
                 }

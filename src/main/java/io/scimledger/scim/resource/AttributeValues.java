@@ -44,13 +44,11 @@ public final class AttributeValues {
 
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private AttributeValues() {
-    }
+    private AttributeValues() {}
 
     /** True for what the input rules treat as "not given": missing, null, [] and {}. */
     public static boolean isAbsent(JsonNode value) {
-        return value == null || value.isNull() || value.isMissingNode()
-                || (value.isContainerNode() && value.isEmpty());
+        return value == null || value.isNull() || value.isMissingNode() || (value.isContainerNode() && value.isEmpty());
     }
 
     /**
@@ -171,7 +169,9 @@ public final class AttributeValues {
     private static ObjectNode unwrapStringified(AttributeDefinition def, ObjectNode parsed, ObjectNode outer) {
         ObjectNode e = parsed.deepCopy();
         JsonNode displayName = JsonMembers.get(e, "displayName");
-        if (displayName != null && def.subAttribute("displayName").isEmpty() && def.subAttribute("display").isPresent()
+        if (displayName != null
+                && def.subAttribute("displayName").isEmpty()
+                && def.subAttribute("display").isPresent()
                 && JsonMembers.get(e, "display") == null) {
             e.set("display", displayName);
         }
@@ -202,8 +202,8 @@ public final class AttributeValues {
     }
 
     /** Keeps known, writable sub-attributes in canonical spelling and schema order; null when nothing is left. */
-    private static JsonNode coerceComplexObject(AttributeDefinition def, ObjectNode obj, String path,
-                                                List<String> ignored) {
+    private static JsonNode coerceComplexObject(
+            AttributeDefinition def, ObjectNode obj, String path, List<String> ignored) {
         ObjectNode collected = NODES.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -296,10 +296,10 @@ public final class AttributeValues {
 
     private static ScimException wrongType(AttributeDefinition def, String path) {
         String name = def.type().scimName();
-        String what = def.isComplex() ? "a complex value"
-                : ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
-        return ScimException.invalidValue("attribute '" + path + "' must be " + what
-                + (def.multiValued() ? " (or an array of them)" : ""));
+        String what =
+                def.isComplex() ? "a complex value" : ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+        return ScimException.invalidValue(
+                "attribute '" + path + "' must be " + what + (def.multiValued() ? " (or an array of them)" : ""));
     }
 
     /** Parses text that looks like a JSON object or array; null when it is anything else. */

@@ -26,11 +26,10 @@ import java.util.Objects;
  */
 public final class ChangedAttributes {
 
-    private ChangedAttributes() {
-    }
+    private ChangedAttributes() {}
 
-    public static List<String> between(ResourceTypeDefinition type, ObjectNode before, ObjectNode after,
-                                       boolean passwordSupplied) {
+    public static List<String> between(
+            ResourceTypeDefinition type, ObjectNode before, ObjectNode after, boolean passwordSupplied) {
         List<String> changed = new ArrayList<>();
         List<AttributeDefinition> core = new ArrayList<>(ScimSchemas.COMMON_ATTRIBUTES);
         core.addAll(type.schema().attributes());

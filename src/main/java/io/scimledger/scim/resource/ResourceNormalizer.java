@@ -31,8 +31,7 @@ import java.util.Optional;
  */
 public final class ResourceNormalizer {
 
-    private ResourceNormalizer() {
-    }
+    private ResourceNormalizer() {}
 
     /**
      * @param resource          the stored form
@@ -41,9 +40,8 @@ public final class ResourceNormalizer {
      * @param passwordSupplied  true when the body carried a non-null password (dropped, never stored)
      * @param ignoredAttributes what was dropped as unknown or read-only, as spelled in the body
      */
-    public record NormalizedResource(ObjectNode resource, List<MemberRef> members, boolean passwordSupplied,
-                                     List<String> ignoredAttributes) {
-    }
+    public record NormalizedResource(
+            ObjectNode resource, List<MemberRef> members, boolean passwordSupplied, List<String> ignoredAttributes) {}
 
     /**
      * A group member as the client named it. type is "User", "Group" or null when not given; display is what the
@@ -184,7 +182,8 @@ public final class ResourceNormalizer {
 
     /** {@code coreAttribute} is an attribute of the type's core schema (or a common attribute). */
     public static boolean isGroupMembers(ResourceTypeDefinition type, AttributeDefinition coreAttribute) {
-        return type.schema().id().equals(ScimSchemas.GROUP_URN) && coreAttribute.name().equals("members");
+        return type.schema().id().equals(ScimSchemas.GROUP_URN)
+                && coreAttribute.name().equals("members");
     }
 
     /**
@@ -304,8 +303,8 @@ public final class ResourceNormalizer {
                     ignore(key + ":" + e.getKey(), e.getValue());
                     continue;
                 }
-                Optional<ResolvedAttribute> r = type.find(
-                        new AttributePath(schema.id(), inner.attribute(), inner.subAttribute()));
+                Optional<ResolvedAttribute> r =
+                        type.find(new AttributePath(schema.id(), inner.attribute(), inner.subAttribute()));
                 if (r.isEmpty()) {
                     ignore(key + ":" + e.getKey(), e.getValue());
                 } else {
@@ -389,7 +388,10 @@ public final class ResourceNormalizer {
                 schemas.add(ext.id());
                 out.set(ext.id(), extNode);
             }
-            return new NormalizedResource(out, members == null ? null : List.copyOf(members), passwordSupplied,
+            return new NormalizedResource(
+                    out,
+                    members == null ? null : List.copyOf(members),
+                    passwordSupplied,
                     Collections.unmodifiableList(ignored));
         }
 
@@ -421,8 +423,8 @@ public final class ResourceNormalizer {
                 }
                 JsonNode v = values.get(a.name());
                 if (v == null || (v.isTextual() && v.asText().isBlank())) {
-                    throw ScimException.invalidValue("attribute '"
-                            + (ext ? schema.id() + ":" : "") + a.name() + "' is required");
+                    throw ScimException.invalidValue(
+                            "attribute '" + (ext ? schema.id() + ":" : "") + a.name() + "' is required");
                 }
             }
         }

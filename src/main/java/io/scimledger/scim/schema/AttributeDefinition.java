@@ -63,22 +63,80 @@ public record AttributeDefinition(
             this.type = type;
         }
 
-        public Builder multiValued() { this.multiValued = true; return this; }
-        public Builder required() { this.required = true; return this; }
-        public Builder caseExact() { this.caseExact = true; return this; }
-        public Builder mutability(Mutability m) { this.mutability = m; return this; }
-        public Builder readOnly() { return mutability(Mutability.READ_ONLY); }
-        public Builder returned(Returned r) { this.returned = r; return this; }
-        public Builder uniqueness(Uniqueness u) { this.uniqueness = u; return this; }
-        public Builder canonicalValues(String... values) { this.canonicalValues = List.of(values); return this; }
-        public Builder referenceTypes(String... types) { this.referenceTypes = List.of(types); return this; }
-        public Builder personal() { this.personal = true; return this; }
-        public Builder subAttributes(AttributeDefinition... subs) { this.subAttributes = List.of(subs); return this; }
-        public Builder description(String d) { this.description = d; return this; }
+        public Builder multiValued() {
+            this.multiValued = true;
+            return this;
+        }
+
+        public Builder required() {
+            this.required = true;
+            return this;
+        }
+
+        public Builder caseExact() {
+            this.caseExact = true;
+            return this;
+        }
+
+        public Builder mutability(Mutability m) {
+            this.mutability = m;
+            return this;
+        }
+
+        public Builder readOnly() {
+            return mutability(Mutability.READ_ONLY);
+        }
+
+        public Builder returned(Returned r) {
+            this.returned = r;
+            return this;
+        }
+
+        public Builder uniqueness(Uniqueness u) {
+            this.uniqueness = u;
+            return this;
+        }
+
+        public Builder canonicalValues(String... values) {
+            this.canonicalValues = List.of(values);
+            return this;
+        }
+
+        public Builder referenceTypes(String... types) {
+            this.referenceTypes = List.of(types);
+            return this;
+        }
+
+        public Builder personal() {
+            this.personal = true;
+            return this;
+        }
+
+        public Builder subAttributes(AttributeDefinition... subs) {
+            this.subAttributes = List.of(subs);
+            return this;
+        }
+
+        public Builder description(String d) {
+            this.description = d;
+            return this;
+        }
 
         public AttributeDefinition build() {
-            return new AttributeDefinition(name, type, multiValued, required, caseExact, mutability, returned,
-                    uniqueness, canonicalValues, referenceTypes, personal, subAttributes, description);
+            return new AttributeDefinition(
+                    name,
+                    type,
+                    multiValued,
+                    required,
+                    caseExact,
+                    mutability,
+                    returned,
+                    uniqueness,
+                    canonicalValues,
+                    referenceTypes,
+                    personal,
+                    subAttributes,
+                    description);
         }
     }
 }

@@ -9,8 +9,8 @@ package io.scimledger.scim.schema;
  * @param attribute    the top-level attribute
  * @param subAttribute the sub-attribute, or null
  */
-public record ResolvedAttribute(SchemaDefinition schema, boolean extension, AttributeDefinition attribute,
-                                AttributeDefinition subAttribute) {
+public record ResolvedAttribute(
+        SchemaDefinition schema, boolean extension, AttributeDefinition attribute, AttributeDefinition subAttribute) {
 
     /** The definition of what the path finally names: the sub-attribute if there is one, else the attribute. */
     public AttributeDefinition target() {

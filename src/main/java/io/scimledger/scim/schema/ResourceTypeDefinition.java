@@ -8,8 +8,8 @@ import java.util.Optional;
  * A resource type (RFC 7643 section 6): its endpoint, core schema and schema extensions.
  * Resolves attribute paths case-insensitively, the way clients write them.
  */
-public record ResourceTypeDefinition(String name, String endpoint, String description, SchemaDefinition schema,
-                                     List<SchemaDefinition> extensions) {
+public record ResourceTypeDefinition(
+        String name, String endpoint, String description, SchemaDefinition schema, List<SchemaDefinition> extensions) {
 
     public Optional<SchemaDefinition> extension(String urn) {
         for (SchemaDefinition s : extensions) {
@@ -74,7 +74,6 @@ public record ResourceTypeDefinition(String name, String endpoint, String descri
 
     /** Resolves a path or fails with 400 invalidPath. */
     public ResolvedAttribute resolve(AttributePath path) {
-        return find(path).orElseThrow(
-                () -> ScimException.invalidPath("unknown attribute '" + path + "' for " + name));
+        return find(path).orElseThrow(() -> ScimException.invalidPath("unknown attribute '" + path + "' for " + name));
     }
 }

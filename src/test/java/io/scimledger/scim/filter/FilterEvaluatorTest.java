@@ -23,11 +23,13 @@ class FilterEvaluatorTest {
             ScimSchemas.GROUP_TYPE.resolve(AttributePath.parse("members")).attribute();
     static final AttributeDefinition PHOTOS =
             ScimSchemas.USER_TYPE.resolve(AttributePath.parse("photos")).attribute();
-    static final AttributeDefinition TYPED = AttributeDefinition.builder("things", AttributeType.COMPLEX).multiValued()
+    static final AttributeDefinition TYPED = AttributeDefinition.builder("things", AttributeType.COMPLEX)
+            .multiValued()
             .subAttributes(
                     AttributeDefinition.builder("n", AttributeType.INTEGER).build(),
                     AttributeDefinition.builder("d", AttributeType.DECIMAL).build(),
-                    AttributeDefinition.builder("at", AttributeType.DATE_TIME).build()).build();
+                    AttributeDefinition.builder("at", AttributeType.DATE_TIME).build())
+            .build();
 
     static JsonNode json(String s) {
         try {
@@ -111,8 +113,9 @@ class FilterEvaluatorTest {
 
     @Test
     void typeAndNameErrors() {
-        for (String bad : new String[] {"nope eq \"x\"", "primary gt true", "primary eq \"true\"", "primary co \"t\"",
-            "value eq 5", "type gt null"}) {
+        for (String bad : new String[] {
+            "nope eq \"x\"", "primary gt true", "primary eq \"true\"", "primary co \"t\"", "value eq 5", "type gt null"
+        }) {
             ScimException e = assertThrows(ScimException.class, () -> m(bad, WORK, EMAILS), bad);
             assertEquals("invalidFilter", e.scimType());
         }
@@ -124,7 +127,9 @@ class FilterEvaluatorTest {
 
     @Test
     void multiValuedSimpleElementIsValue() {
-        AttributeDefinition tags = AttributeDefinition.builder("tags", AttributeType.STRING).multiValued().build();
+        AttributeDefinition tags = AttributeDefinition.builder("tags", AttributeType.STRING)
+                .multiValued()
+                .build();
         Filter f = FilterParser.parse("value eq \"A\"");
         assertTrue(FilterEvaluator.matches(f, json("\"a\""), tags));
         assertFalse(FilterEvaluator.matches(f, json("\"b\""), tags));

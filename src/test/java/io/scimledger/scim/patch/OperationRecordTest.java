@@ -57,14 +57,17 @@ class OperationRecordTest {
         }
         assertTrue(text.contains("\"TITLE\",\"value\":\"Countess\""), "non-personal values stay readable: " + text);
         assertTrue(text.contains("\"Active\":false"), text);
-        assertEquals(5, m.protectedValues.size(),
+        assertEquals(
+                5,
+                m.protectedValues.size(),
                 "both filters on emails, the email value, given name, family name: " + m.protectedValues);
     }
 
     @Test
     void theIssueExampleIsRefusedBeforeAnythingIsApplied() {
-        ScimException e = assertThrows(ScimException.class, () -> user(
-                "{'op':'replace','Path':'title','path':'name.familyName','value':'X'}"));
+        ScimException e = assertThrows(
+                ScimException.class,
+                () -> user("{'op':'replace','Path':'title','path':'name.familyName','value':'X'}"));
         assertEquals(400, e.status());
         assertEquals("invalidSyntax", e.scimType());
         assertTrue(e.detail().contains("'Path'") && e.detail().contains("'path'"), e.detail());
@@ -72,8 +75,10 @@ class OperationRecordTest {
         String body = "{\"schemas\":[\"" + ScimSchemas.PATCH_OP_URN + "\"],\"Operations\":[{\"op\":\"replace\","
                 + "\"Path\":\"title\",\"path\":\"name.familyName\",\"value\":\"X\"}]}";
         assertThrows(JsonMembers.AmbiguousMemberException.class, () -> JsonMembers.parseRequest(body));
-        assertThrows(JsonMembers.AmbiguousMemberException.class, () -> JsonMembers.parseRequest(
-                "{\"Operations\":[{\"op\":\"add\",\"path\":\"title\",\"value\":\"a\",\"value\":\"b\"}]}"));
+        assertThrows(
+                JsonMembers.AmbiguousMemberException.class,
+                () -> JsonMembers.parseRequest(
+                        "{\"Operations\":[{\"op\":\"add\",\"path\":\"title\",\"value\":\"a\",\"value\":\"b\"}]}"));
     }
 
     @Test
@@ -89,8 +94,10 @@ class OperationRecordTest {
     @Test
     void passwordsAreRedactedNeverSealed() {
         Marking m = new Marking();
-        String text = record(user("{'op':'replace','path':'PASSWORD','value':'s3cret'},"
-                + "{'op':'replace','value':{'Password':'other'}}"), m);
+        String text = record(
+                user("{'op':'replace','path':'PASSWORD','value':'s3cret'},"
+                        + "{'op':'replace','value':{'Password':'other'}}"),
+                m);
         assertFalse(text.contains("s3cret") || text.contains("other"), text);
         assertEquals(2, text.split("\\[redacted]", -1).length - 1, text);
         assertTrue(m.protectedValues.isEmpty(), "a password is not even kept encrypted");
@@ -100,8 +107,11 @@ class OperationRecordTest {
     void enterpriseExtensionByUrnKeyKeepsNonPersonalValuesReadable() {
         Marking m = new Marking();
         String ent = ScimSchemas.ENTERPRISE_USER_URN;
-        String text = record(user("{'op':'replace','value':{'" + ent.toLowerCase() + "':{'Department':'R&D'}}},"
-                + "{'op':'replace','path':'" + ent + ":manager','value':{'value':'m2','displayName':'Boss Person'}}"), m);
+        String text = record(
+                user("{'op':'replace','value':{'" + ent.toLowerCase() + "':{'Department':'R&D'}}},"
+                        + "{'op':'replace','path':'" + ent
+                        + ":manager','value':{'value':'m2','displayName':'Boss Person'}}"),
+                m);
         assertTrue(text.contains("R&D") && text.contains("m2"), text);
         assertFalse(text.contains("Boss Person"), "read-only sub-attribute, not applied: " + text);
         assertEquals(1, m.protectedValues.size());
@@ -121,8 +131,10 @@ class OperationRecordTest {
 
     @Test
     void theRecordKeepsTheClientsSpellingAndOrder() {
-        PatchEngine.PatchResult r = PatchEngine.apply(ScimSchemas.USER_TYPE, obj(PatchEngineTest.USER),
-                ops("{'Op':'Add','Path':'title','Value':'Dr'}"));
-        assertEquals(json("[{'Op':'Add','Path':'title','Value':'Dr'}]"), r.operations().forLog(v -> v));
+        PatchEngine.PatchResult r = PatchEngine.apply(
+                ScimSchemas.USER_TYPE, obj(PatchEngineTest.USER), ops("{'Op':'Add','Path':'title','Value':'Dr'}"));
+        assertEquals(
+                json("[{'Op':'Add','Path':'title','Value':'Dr'}]"),
+                r.operations().forLog(v -> v));
     }
 }

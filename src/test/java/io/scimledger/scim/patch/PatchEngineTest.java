@@ -65,20 +65,44 @@ class PatchEngineTest {
 
     @Test
     void envelopeValidation() {
-        assertEquals("invalidSyntax", fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER), json("[]"))).scimType());
-        assertEquals("invalidSyntax", fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER),
-                json("{'Operations':[{'op':'remove','path':'title'}]}"))).scimType());
-        assertEquals("invalidValue", fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER),
-                json("{'schemas':['urn:ietf:params:scim:api:messages:2.0:PatchOp'],'Operations':[]}"))).scimType());
-        assertEquals("invalidValue", fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER),
-                json("{'schemas':['urn:ietf:params:scim:api:messages:2.0:PatchOp']}"))).scimType());
+        assertEquals(
+                "invalidSyntax",
+                fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER), json("[]")))
+                        .scimType());
+        assertEquals(
+                "invalidSyntax",
+                fails(() -> PatchEngine.apply(
+                                ScimSchemas.USER_TYPE,
+                                obj(USER),
+                                json("{'Operations':[{'op':'remove','path':'title'}]}")))
+                        .scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> PatchEngine.apply(
+                                ScimSchemas.USER_TYPE,
+                                obj(USER),
+                                json("{'schemas':['urn:ietf:params:scim:api:messages:2.0:PatchOp'],'Operations':[]}")))
+                        .scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> PatchEngine.apply(
+                                ScimSchemas.USER_TYPE,
+                                obj(USER),
+                                json("{'schemas':['urn:ietf:params:scim:api:messages:2.0:PatchOp']}")))
+                        .scimType());
         // lenient about case of the URN and the Operations key
-        PatchResult r = PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER),
-                json("{'schemas':['URN:IETF:PARAMS:SCIM:API:MESSAGES:2.0:PATCHOP'],'operations':[{'op':'replace','path':'title','value':'T'}]}"));
+        PatchResult r = PatchEngine.apply(
+                ScimSchemas.USER_TYPE,
+                obj(USER),
+                json(
+                        "{'schemas':['URN:IETF:PARAMS:SCIM:API:MESSAGES:2.0:PATCHOP'],'operations':[{'op':'replace','path':'title','value':'T'}]}"));
         assertEquals("T", r.resource().get("title").textValue());
-        assertEquals("invalidSyntax", fails(() -> user("{'op':'move','path':'title','value':'x'}")).scimType());
+        assertEquals(
+                "invalidSyntax",
+                fails(() -> user("{'op':'move','path':'title','value':'x'}")).scimType());
         assertEquals("invalidSyntax", fails(() -> user("'add'")).scimType());
-        assertEquals("invalidValue", fails(() -> user("{'op':'add','path':'title'}")).scimType());
+        assertEquals(
+                "invalidValue", fails(() -> user("{'op':'add','path':'title'}")).scimType());
     }
 
     // ------------------------------------------------------------ basic operations
@@ -88,7 +112,8 @@ class PatchEngineTest {
         PatchResult r = user("{'op':'replace','path':'displayName','value':'B'},"
                 + "{'op':'replace','path':'name.givenName','value':'Barb'},{'op':'add','path':'title','value':'CEO'}");
         assertEquals("B", r.resource().get("displayName").textValue());
-        assertEquals(json("{'familyName':'Jensen','givenName':'Barb'}"), r.resource().get("name"));
+        assertEquals(
+                json("{'familyName':'Jensen','givenName':'Barb'}"), r.resource().get("name"));
         assertEquals("CEO", r.resource().get("title").textValue());
         assertEquals(List.of("name", "displayName", "title"), r.changedAttributes()); // schema order
     }
@@ -96,7 +121,9 @@ class PatchEngineTest {
     @Test
     void replaceComplexMergesSubAttributes() {
         PatchResult r = user("{'op':'replace','path':'name','value':{'givenName':'B','middleName':'M'}}");
-        assertEquals(json("{'familyName':'Jensen','givenName':'B','middleName':'M'}"), r.resource().get("name"));
+        assertEquals(
+                json("{'familyName':'Jensen','givenName':'B','middleName':'M'}"),
+                r.resource().get("name"));
     }
 
     @Test
@@ -125,28 +152,34 @@ class PatchEngineTest {
                 + "{'op':'replace','path':'" + ENT + ":employeeNumber','value':'8'},"
                 + "{'op':'add','path':'" + ENT.toUpperCase() + ":department','value':'D'}");
         assertEquals("X", r.resource().get("displayName").textValue());
-        assertEquals(json("{'employeeNumber':'8','department':'D','manager':{'value':'m1'}}"), r.resource().get(ENT));
+        assertEquals(
+                json("{'employeeNumber':'8','department':'D','manager':{'value':'m1'}}"),
+                r.resource().get(ENT));
         assertEquals(List.of("displayName", ENT + ":employeeNumber", ENT + ":department"), r.changedAttributes());
     }
 
     @Test
     void extensionCreatedWhenFirstAttributeAdded() {
         ObjectNode plain = obj("{'schemas':['" + CORE + "'],'userName':'u'}");
-        PatchResult r = PatchEngine.apply(ScimSchemas.USER_TYPE, plain,
-                ops("{'op':'add','path':'" + ENT + ":costCenter','value':'CC'}"));
-        assertEquals(json("{'schemas':['" + CORE + "','" + ENT + "'],'userName':'u','" + ENT + "':{'costCenter':'CC'}}"),
+        PatchResult r = PatchEngine.apply(
+                ScimSchemas.USER_TYPE, plain, ops("{'op':'add','path':'" + ENT + ":costCenter','value':'CC'}"));
+        assertEquals(
+                json("{'schemas':['" + CORE + "','" + ENT + "'],'userName':'u','" + ENT + "':{'costCenter':'CC'}}"),
                 r.resource());
     }
 
     @Test
     void pathToWholeExtension() {
         PatchResult r = user("{'op':'replace','path':'" + ENT + "','value':{'department':'D','employeeNumber':'9'}}");
-        assertEquals(json("{'employeeNumber':'9','department':'D','manager':{'value':'m1'}}"), r.resource().get(ENT));
+        assertEquals(
+                json("{'employeeNumber':'9','department':'D','manager':{'value':'m1'}}"),
+                r.resource().get(ENT));
     }
 
     @Test
     void addToMultiValuedAppendsOnlyNewValues() {
-        PatchResult r = user("{'op':'add','path':'emails','value':[{'value':'B@WORK','type':'work'},{'value':'c@x','type':'other'}]}");
+        PatchResult r = user(
+                "{'op':'add','path':'emails','value':[{'value':'B@WORK','type':'work'},{'value':'c@x','type':'other'}]}");
         assertEquals(3, r.resource().get("emails").size());
         assertEquals("c@x", r.resource().get("emails").get(2).get("value").textValue());
     }
@@ -166,8 +199,11 @@ class PatchEngineTest {
         assertEquals(false, r2.resource().get("emails").get(0).get("primary").booleanValue());
         assertTrue(r2.resource().get("emails").get(1).get("primary").booleanValue());
         // two primaries in one value: rejected
-        assertEquals("invalidValue", fails(() -> user("{'op':'replace','path':'emails','value':"
-                + "[{'value':'a','primary':true},{'value':'b','primary':true}]}")).scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> user("{'op':'replace','path':'emails','value':"
+                                + "[{'value':'a','primary':true},{'value':'b','primary':true}]}"))
+                        .scimType());
     }
 
     @Test
@@ -177,25 +213,38 @@ class PatchEngineTest {
         assertEquals(json("[{'value':'h@x','type':'home'}]"), r.resource().get("emails"));
         PatchResult r2 = user("{'op':'add','path':'addresses','value':{'type':'work','locality':'Oslo'}},"
                 + "{'op':'replace','path':'addresses[type eq \\'work\\'].locality','value':'Bergen'}");
-        assertEquals(json("[{'locality':'Bergen','type':'work'}]"), r2.resource().get("addresses"));
+        assertEquals(
+                json("[{'locality':'Bergen','type':'work'}]"), r2.resource().get("addresses"));
     }
 
     @Test
     void replaceValuePathWithoutMatchAndNonEqFilterIsNoTarget() {
-        assertEquals("noTarget", fails(() -> user(
-                "{'op':'replace','path':'emails[type eq \\'x\\' or type eq \\'y\\'].display','value':'x'}")).scimType());
+        assertEquals(
+                "noTarget",
+                fails(
+                                () -> user(
+                                        "{'op':'replace','path':'emails[type eq \\'x\\' or type eq \\'y\\'].display','value':'x'}"))
+                        .scimType());
     }
 
     @Test
     void unknownSubAttributeInValueFilterIsInvalidFilterEvenWithoutData() {
         ObjectNode none = obj("{'schemas':['" + CORE + "'],'userName':'u'}");
-        assertEquals("invalidFilter", fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, none,
-                ops("{'op':'replace','path':'emails[kind eq \\'work\\'].value','value':'x'}"))).scimType());
+        assertEquals(
+                "invalidFilter",
+                fails(() -> PatchEngine.apply(
+                                ScimSchemas.USER_TYPE,
+                                none,
+                                ops("{'op':'replace','path':'emails[kind eq \\'work\\'].value','value':'x'}")))
+                        .scimType());
     }
 
     @Test
     void removeWithFilterMatchingNothingIsNoTarget() {
-        assertEquals("noTarget", fails(() -> user("{'op':'remove','path':'emails[type eq \\'other\\']'}")).scimType());
+        assertEquals(
+                "noTarget",
+                fails(() -> user("{'op':'remove','path':'emails[type eq \\'other\\']'}"))
+                        .scimType());
     }
 
     @Test
@@ -205,23 +254,50 @@ class PatchEngineTest {
 
     @Test
     void unknownAttributeInPathIsInvalidPath() {
-        assertEquals("invalidPath", fails(() -> user("{'op':'replace','path':'shoeSize','value':1}")).scimType());
-        assertEquals("invalidPath", fails(() -> user("{'op':'replace','path':'name.nick','value':1}")).scimType());
-        assertEquals("invalidPath", fails(() -> user("{'op':'replace','path':'urn:acme:x:y','value':1}")).scimType());
-        assertEquals("invalidPath", fails(() -> user("{'op':'replace','path':'name[givenName eq \\'x\\']','value':1}")).scimType());
+        assertEquals(
+                "invalidPath",
+                fails(() -> user("{'op':'replace','path':'shoeSize','value':1}"))
+                        .scimType());
+        assertEquals(
+                "invalidPath",
+                fails(() -> user("{'op':'replace','path':'name.nick','value':1}"))
+                        .scimType());
+        assertEquals(
+                "invalidPath",
+                fails(() -> user("{'op':'replace','path':'urn:acme:x:y','value':1}"))
+                        .scimType());
+        assertEquals(
+                "invalidPath",
+                fails(() -> user("{'op':'replace','path':'name[givenName eq \\'x\\']','value':1}"))
+                        .scimType());
     }
 
     @Test
     void mutabilityRules() {
-        assertEquals("mutability", fails(() -> user("{'op':'remove','path':'userName'}")).scimType());
-        assertEquals("mutability", fails(() -> user("{'op':'replace','path':'id','value':'x'}")).scimType());
-        assertEquals("mutability", fails(() -> user("{'op':'add','path':'groups','value':[{'value':'g'}]}")).scimType());
-        assertEquals("mutability", fails(() -> user("{'op':'remove','path':'meta'}")).scimType());
-        assertEquals("mutability", fails(() -> user(
-                "{'op':'replace','path':'" + ENT + ":manager.displayName','value':'x'}")).scimType());
-        assertEquals("mutability", fails(() -> group("{'op':'remove','path':'displayName'}")).scimType());
+        assertEquals(
+                "mutability",
+                fails(() -> user("{'op':'remove','path':'userName'}")).scimType());
+        assertEquals(
+                "mutability",
+                fails(() -> user("{'op':'replace','path':'id','value':'x'}")).scimType());
+        assertEquals(
+                "mutability",
+                fails(() -> user("{'op':'add','path':'groups','value':[{'value':'g'}]}"))
+                        .scimType());
+        assertEquals(
+                "mutability", fails(() -> user("{'op':'remove','path':'meta'}")).scimType());
+        assertEquals(
+                "mutability",
+                fails(() -> user("{'op':'replace','path':'" + ENT + ":manager.displayName','value':'x'}"))
+                        .scimType());
+        assertEquals(
+                "mutability",
+                fails(() -> group("{'op':'remove','path':'displayName'}")).scimType());
         // replacing the required attribute with a blank value is a bad value
-        assertEquals("invalidValue", fails(() -> user("{'op':'replace','path':'userName','value':''}")).scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> user("{'op':'replace','path':'userName','value':''}"))
+                        .scimType());
     }
 
     @Test
@@ -240,9 +316,18 @@ class PatchEngineTest {
         assertFalse(r.resource().toString().contains("s3cret"));
         String log = r.operations().forLog(v -> v).toString();
         assertFalse(log.contains("s3cret") || log.contains("other") || log.contains("third"), log);
-        assertEquals("[redacted]", r.operations().forLog(v -> v).get(0).get("value").textValue());
-        assertEquals("[redacted]", r.operations().forLog(v -> v).get(1).get("value").get("password").textValue());
-        assertTrue(r.operations().forLog(v -> v).get(1).get("value").get("active").booleanValue());
+        assertEquals(
+                "[redacted]", r.operations().forLog(v -> v).get(0).get("value").textValue());
+        assertEquals(
+                "[redacted]",
+                r.operations()
+                        .forLog(v -> v)
+                        .get(1)
+                        .get("value")
+                        .get("password")
+                        .textValue());
+        assertTrue(
+                r.operations().forLog(v -> v).get(1).get("value").get("active").booleanValue());
         assertEquals(List.of("password"), r.changedAttributes());
     }
 
@@ -250,7 +335,9 @@ class PatchEngineTest {
     void atomicitySecondOperationFailsAndCurrentIsUnchanged() {
         ObjectNode current = obj(USER);
         ObjectNode snapshot = current.deepCopy();
-        ScimException e = fails(() -> PatchEngine.apply(ScimSchemas.USER_TYPE, current,
+        ScimException e = fails(() -> PatchEngine.apply(
+                ScimSchemas.USER_TYPE,
+                current,
                 ops("{'op':'replace','path':'displayName','value':'changed'},{'op':'remove','path':'userName'}")));
         assertEquals("mutability", e.scimType());
         assertTrue(e.detail().startsWith("Operations[1]"), e.detail());
@@ -263,7 +350,10 @@ class PatchEngineTest {
     @Test
     void resultIsValidatedLikeAPostBody() {
         // a value the normaliser would reject is rejected here too
-        assertEquals("invalidValue", fails(() -> user("{'op':'add','path':'emails','value':[{'primary':'nope','value':'q'}]}")).scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> user("{'op':'add','path':'emails','value':[{'primary':'nope','value':'q'}]}"))
+                        .scimType());
         // result is in stored form: nulls/empties gone, schemas rebuilt
         PatchResult r = user("{'op':'replace','path':'name','value':null},{'op':'remove','path':'emails'}");
         assertFalse(r.resource().has("name"));
@@ -274,8 +364,9 @@ class PatchEngineTest {
 
     @Test
     void entra1CapitalisedOps() {
-        PatchResult r = user("{'op':'Add','path':'title','value':'T'},{'op':'Replace','path':'DisplayName','value':'D'},"
-                + "{'op':'Remove','path':'NAME.givenName'}");
+        PatchResult r =
+                user("{'op':'Add','path':'title','value':'T'},{'op':'Replace','path':'DisplayName','value':'D'},"
+                        + "{'op':'Remove','path':'NAME.givenName'}");
         assertEquals("T", r.resource().get("title").textValue());
         assertEquals("D", r.resource().get("displayName").textValue());
         assertEquals(json("{'familyName':'Jensen'}"), r.resource().get("name"));
@@ -286,13 +377,17 @@ class PatchEngineTest {
         PatchResult r = user("{'op':'Replace','path':'active','value':'False'}");
         assertFalse(r.resource().get("active").booleanValue());
         assertEquals(List.of("active"), r.changedAttributes());
-        assertTrue(user("{'op':'Replace','path':'active','value':'True'}").resource().get("active").booleanValue());
+        assertTrue(user("{'op':'Replace','path':'active','value':'True'}")
+                .resource()
+                .get("active")
+                .booleanValue());
     }
 
     @Test
     void entra3MemberRemovalWithoutFilterRemovesOnlyThoseListed() {
         PatchResult r = group("{'op':'Remove','path':'members','value':[{'value':'u1'},{'value':'u2'}]}");
-        assertEquals(List.of(new MemberOperation(REMOVE, List.of(new MemberRef("u1", null), new MemberRef("u2", null)))),
+        assertEquals(
+                List.of(new MemberOperation(REMOVE, List.of(new MemberRef("u1", null), new MemberRef("u2", null)))),
                 r.memberOperations());
         assertEquals(List.of(), r.changedAttributes(), "membership changes are their own events");
         assertEquals(json(GROUP), r.resource());
@@ -308,7 +403,8 @@ class PatchEngineTest {
     void entra5NoPathReplaceWhoseKeysArePaths() {
         PatchResult r = user("{'op':'replace','value':{'name.givenName':'Bee','" + ENT + ":employeeNumber':'42',"
                 + "'displayName':'BJ'}}");
-        assertEquals(json("{'familyName':'Jensen','givenName':'Bee'}"), r.resource().get("name"));
+        assertEquals(
+                json("{'familyName':'Jensen','givenName':'Bee'}"), r.resource().get("name"));
         assertEquals("42", r.resource().get(ENT).get("employeeNumber").textValue());
         assertEquals("BJ", r.resource().get("displayName").textValue());
         assertEquals(List.of("name", "displayName", ENT + ":employeeNumber"), r.changedAttributes());
@@ -317,15 +413,23 @@ class PatchEngineTest {
     @Test
     void entra6ReplaceWorkEmailValueCreatesItWhenMissing() {
         ObjectNode noWork = obj("{'schemas':['" + CORE + "'],'userName':'u','emails':[{'value':'h@x','type':'home'}]}");
-        PatchResult r = PatchEngine.apply(ScimSchemas.USER_TYPE, noWork,
+        PatchResult r = PatchEngine.apply(
+                ScimSchemas.USER_TYPE,
+                noWork,
                 ops("{'op':'Replace','path':'emails[type eq \\'work\\'].value','value':'w@x'}"));
-        assertEquals(json("[{'value':'h@x','type':'home'},{'type':'work','value':'w@x'}]"), r.resource().get("emails"));
+        assertEquals(
+                json("[{'value':'h@x','type':'home'},{'type':'work','value':'w@x'}]"),
+                r.resource().get("emails"));
         // also when the user has no emails at all, and for add (Entra validator)
         ObjectNode none = obj("{'schemas':['" + CORE + "'],'userName':'u'}");
-        PatchResult r2 = PatchEngine.apply(ScimSchemas.USER_TYPE, none,
+        PatchResult r2 = PatchEngine.apply(
+                ScimSchemas.USER_TYPE,
+                none,
                 ops("{'op':'add','path':'emails[type eq \\'work\\'].value','value':'w@x'},"
                         + "{'op':'replace','path':'emails[type eq \\'work\\'].primary','value':'True'}"));
-        assertEquals(json("[{'type':'work','value':'w@x','primary':true}]"), r2.resource().get("emails"));
+        assertEquals(
+                json("[{'type':'work','value':'w@x','primary':true}]"),
+                r2.resource().get("emails"));
     }
 
     @Test
@@ -339,23 +443,31 @@ class PatchEngineTest {
     void entra8RolesAsStringifiedJson() {
         // the element's value holds the stringified role (docs/compatibility.md, Entra 8)
         ObjectNode op = M.createObjectNode().put("op", "Add").put("path", "roles");
-        op.putArray("value").addObject().put("value", "{\"id\":\"827f\",\"value\":\"Admin\",\"displayName\":\"Admin\"}");
+        op.putArray("value")
+                .addObject()
+                .put("value", "{\"id\":\"827f\",\"value\":\"Admin\",\"displayName\":\"Admin\"}");
         ObjectNode body = (ObjectNode) ops("");
         body.withArray("Operations").add(op);
         PatchResult r1 = PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER), body);
-        assertEquals(json("[{'value':'Admin','display':'Admin'}]"), r1.resource().get("roles"));
+        assertEquals(
+                json("[{'value':'Admin','display':'Admin'}]"), r1.resource().get("roles"));
         // the whole value as a JSON string of an array
-        ObjectNode op2 = M.createObjectNode().put("op", "Add").put("path", "roles")
+        ObjectNode op2 = M.createObjectNode()
+                .put("op", "Add")
+                .put("path", "roles")
                 .put("value", "[{\"value\":\"A\",\"primary\":\"False\"},{\"value\":\"B\"}]");
         ObjectNode body2 = (ObjectNode) ops("");
         body2.withArray("Operations").add(op2);
         PatchResult r2 = PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER), body2);
-        assertEquals(json("[{'value':'A','primary':false},{'value':'B'}]"), r2.resource().get("roles"));
+        assertEquals(
+                json("[{'value':'A','primary':false},{'value':'B'}]"),
+                r2.resource().get("roles"));
     }
 
     @Test
     void entra9AddOnSingleValuedMeansReplace() {
-        PatchResult r = user("{'op':'Add','path':'displayName','value':'New'},{'op':'Add','path':'active','value':'False'}");
+        PatchResult r =
+                user("{'op':'Add','path':'displayName','value':'New'},{'op':'Add','path':'active','value':'False'}");
         assertEquals("New", r.resource().get("displayName").textValue());
         assertFalse(r.resource().get("active").booleanValue());
     }
@@ -378,15 +490,24 @@ class PatchEngineTest {
         assertEquals(List.of("active"), r.changedAttributes());
         PatchResult pw = user("{'op':'replace','value':{'password':'newPass1'}}");
         assertTrue(pw.passwordSupplied());
-        assertEquals("[redacted]", pw.operations().forLog(v -> v).get(0).get("value").get("password").textValue());
+        assertEquals(
+                "[redacted]",
+                pw.operations()
+                        .forLog(v -> v)
+                        .get(0)
+                        .get("value")
+                        .get("password")
+                        .textValue());
     }
 
     @Test
     void okta6DeactivateNeverDeleteReactivate() {
         // Okta 6 in docs/compatibility.md: users are deactivated, later reactivated, never deleted
-        ObjectNode inactive = PatchEngine.apply(ScimSchemas.USER_TYPE, obj(USER),
-                ops("{'op':'replace','value':{'active':false}}")).resource();
-        PatchResult r = PatchEngine.apply(ScimSchemas.USER_TYPE, inactive, ops("{'op':'replace','value':{'active':true}}"));
+        ObjectNode inactive = PatchEngine.apply(
+                        ScimSchemas.USER_TYPE, obj(USER), ops("{'op':'replace','value':{'active':false}}"))
+                .resource();
+        PatchResult r =
+                PatchEngine.apply(ScimSchemas.USER_TYPE, inactive, ops("{'op':'replace','value':{'active':true}}"));
         assertEquals(obj(USER), r.resource());
     }
 
@@ -403,22 +524,29 @@ class PatchEngineTest {
     void okta7FilteredRemoveMixedWithAdd() {
         PatchResult r = group("{'op':'remove','path':'members[value eq \\'u1\\']'},"
                 + "{'op':'add','path':'members','value':[{'value':'u2','display':'U2'}]}");
-        assertEquals(List.of(new MemberOperation(REMOVE, List.of(new MemberRef("u1", null))),
-                new MemberOperation(ADD, List.of(new MemberRef("u2", null, "U2")))), r.memberOperations());
+        assertEquals(
+                List.of(
+                        new MemberOperation(REMOVE, List.of(new MemberRef("u1", null))),
+                        new MemberOperation(ADD, List.of(new MemberRef("u2", null, "U2")))),
+                r.memberOperations());
     }
 
     @Test
     void okta7FullSyncAndEmptyGroupByReplaceMembers() {
-        PatchResult r = group("{'op':'replace','path':'members','value':[{'value':'u1'},{'value':'u2','type':'user'}]}");
-        assertEquals(List.of(new MemberOperation(REPLACE_ALL,
-                List.of(new MemberRef("u1", null), new MemberRef("u2", "User")))), r.memberOperations());
+        PatchResult r =
+                group("{'op':'replace','path':'members','value':[{'value':'u1'},{'value':'u2','type':'user'}]}");
+        assertEquals(
+                List.of(new MemberOperation(
+                        REPLACE_ALL, List.of(new MemberRef("u1", null), new MemberRef("u2", "User")))),
+                r.memberOperations());
         // an empty group is pushed as replace members [] (docs/compatibility.md, Okta 7)
         PatchResult empty = group("{'op':'replace','path':'members','value':[]}");
         assertEquals(List.of(new MemberOperation(REPLACE_ALL, List.of())), empty.memberOperations());
         // rename resent with membership in the same no-path value
         PatchResult both = group("{'op':'replace','value':{'id':'g','displayName':'N','members':[{'value':'u9'}]}}");
         assertEquals("N", both.resource().get("displayName").textValue());
-        assertEquals(List.of(new MemberOperation(REPLACE_ALL, List.of(new MemberRef("u9", null)))), both.memberOperations());
+        assertEquals(
+                List.of(new MemberOperation(REPLACE_ALL, List.of(new MemberRef("u9", null)))), both.memberOperations());
     }
 
     // ------------------------------------------------------------ OneLogin
@@ -429,7 +557,9 @@ class PatchEngineTest {
         PatchResult g = group("{'op':'add','path':'members','value':{'value':'u1'}}");
         assertEquals(List.of(new MemberOperation(ADD, List.of(new MemberRef("u1", null)))), g.memberOperations());
         PatchResult u = user("{'op':'replace','path':'emails','value':{'value':'one@x','type':'work','primary':true}}");
-        assertEquals(json("[{'value':'one@x','type':'work','primary':true}]"), u.resource().get("emails"));
+        assertEquals(
+                json("[{'value':'one@x','type':'work','primary':true}]"),
+                u.resource().get("emails"));
     }
 
     // ------------------------------------------------------------ group members
@@ -439,9 +569,11 @@ class PatchEngineTest {
         PatchResult r = group("{'op':'remove','path':'members'},{'op':'add','path':'members','value':[{'value':'a'}]},"
                 + "{'op':'remove','path':'members[value eq \\'b\\' or value eq \\'c\\']'},"
                 + "{'op':'replace','path':'displayName','value':'X'}");
-        assertEquals(List.of(new MemberOperation(REMOVE_ALL, List.of()),
-                new MemberOperation(ADD, List.of(new MemberRef("a", null))),
-                new MemberOperation(REMOVE, List.of(new MemberRef("b", null), new MemberRef("c", null)))),
+        assertEquals(
+                List.of(
+                        new MemberOperation(REMOVE_ALL, List.of()),
+                        new MemberOperation(ADD, List.of(new MemberRef("a", null))),
+                        new MemberOperation(REMOVE, List.of(new MemberRef("b", null), new MemberRef("c", null)))),
                 r.memberOperations());
         assertEquals(List.of("displayName"), r.changedAttributes(), "members: see memberOperations");
         assertFalse(r.resource().has("members"));
@@ -449,15 +581,33 @@ class PatchEngineTest {
 
     @Test
     void otherFiltersOnMembersAreInvalidFilter() {
-        assertEquals("invalidFilter", fails(() -> group("{'op':'remove','path':'members[type eq \\'User\\']'}")).scimType());
-        assertEquals("invalidFilter", fails(() -> group("{'op':'remove','path':'members[value sw \\'u\\']'}")).scimType());
-        assertEquals("invalidFilter", fails(() -> group("{'op':'replace','path':'members[value eq \\'u\\']','value':{'value':'v'}}")).scimType());
+        assertEquals(
+                "invalidFilter",
+                fails(() -> group("{'op':'remove','path':'members[type eq \\'User\\']'}"))
+                        .scimType());
+        assertEquals(
+                "invalidFilter",
+                fails(() -> group("{'op':'remove','path':'members[value sw \\'u\\']'}"))
+                        .scimType());
+        assertEquals(
+                "invalidFilter",
+                fails(() -> group("{'op':'replace','path':'members[value eq \\'u\\']','value':{'value':'v'}}"))
+                        .scimType());
     }
 
     @Test
     void memberValuesAreValidated() {
-        assertEquals("invalidValue", fails(() -> group("{'op':'add','path':'members','value':[{'display':'x'}]}")).scimType());
-        assertEquals("invalidValue", fails(() -> group("{'op':'add','path':'members','value':[{'value':'u','type':'Device'}]}")).scimType());
-        assertEquals("mutability", fails(() -> group("{'op':'replace','path':'members.display','value':'x'}")).scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> group("{'op':'add','path':'members','value':[{'display':'x'}]}"))
+                        .scimType());
+        assertEquals(
+                "invalidValue",
+                fails(() -> group("{'op':'add','path':'members','value':[{'value':'u','type':'Device'}]}"))
+                        .scimType());
+        assertEquals(
+                "mutability",
+                fails(() -> group("{'op':'replace','path':'members.display','value':'x'}"))
+                        .scimType());
     }
 }

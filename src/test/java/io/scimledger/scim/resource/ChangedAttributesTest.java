@@ -27,7 +27,8 @@ class ChangedAttributesTest {
                 + "'" + ENT + "':{'department':'d','costCenter':'c'}}");
         ObjectNode after = obj("{'schemas':['y'],'externalId':'e','userName':'a','title':'t2',"
                 + "'name':{'givenName':'B','familyName':'L'},'" + ENT + "':{'department':'d2','costCenter':'c'}}");
-        assertEquals(List.of("externalId", "name", "title", ENT + ":department"),
+        assertEquals(
+                List.of("externalId", "name", "title", ENT + ":department"),
                 ChangedAttributes.between(ScimSchemas.USER_TYPE, before, after, false));
     }
 
@@ -35,7 +36,8 @@ class ChangedAttributesTest {
     void aRemovedExtensionListsEachOfItsAttributesNotTheUrn() {
         ObjectNode before = obj("{'userName':'a','" + ENT + "':{'department':'d','employeeNumber':'7'}}");
         ObjectNode after = obj("{'userName':'a'}");
-        assertEquals(List.of(ENT + ":employeeNumber", ENT + ":department"),
+        assertEquals(
+                List.of(ENT + ":employeeNumber", ENT + ":department"),
                 ChangedAttributes.between(ScimSchemas.USER_TYPE, before, after, false));
     }
 
@@ -44,14 +46,22 @@ class ChangedAttributesTest {
         ObjectNode same = obj("{'userName':'a'}");
         assertEquals(List.of("password"), ChangedAttributes.between(ScimSchemas.USER_TYPE, same, same, true));
         assertEquals(List.of(), ChangedAttributes.between(ScimSchemas.USER_TYPE, same, same, false));
-        assertEquals(List.of("displayName"), ChangedAttributes.between(ScimSchemas.GROUP_TYPE,
-                obj("{'displayName':'a','members':[{'value':'1'}]}"), obj("{'displayName':'b'}"), false));
+        assertEquals(
+                List.of("displayName"),
+                ChangedAttributes.between(
+                        ScimSchemas.GROUP_TYPE,
+                        obj("{'displayName':'a','members':[{'value':'1'}]}"),
+                        obj("{'displayName':'b'}"),
+                        false));
     }
 
     @Test
     void aCreationListsWhatItSet() {
-        assertEquals(List.of("userName", "active", "password", ENT + ":manager"),
-                ChangedAttributes.between(ScimSchemas.USER_TYPE, obj("{}"),
+        assertEquals(
+                List.of("userName", "active", "password", ENT + ":manager"),
+                ChangedAttributes.between(
+                        ScimSchemas.USER_TYPE,
+                        obj("{}"),
                         obj("{'schemas':['x'],'active':true,'userName':'u','" + ENT + "':{'manager':{'value':'m'}}}"),
                         true));
     }
