@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
+import io.scimledger.scim.schema.AttributeJson;
 import io.scimledger.scim.schema.DiscoverySchemas;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.scim.schema.SchemaDefinition;
@@ -159,29 +160,7 @@ public class DiscoveryResource {
     }
 
     private static ObjectNode attribute(AttributeDefinition a) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("name", a.name())
-                .put("type", a.type().scimName())
-                .put("multiValued", a.multiValued())
-                .put("description", a.description())
-                .put("required", a.required())
-                .put("caseExact", a.caseExact())
-                .put("mutability", a.mutability().scimName())
-                .put("returned", a.returned().scimName())
-                .put("uniqueness", a.uniqueness().scimName());
-        if (!a.canonicalValues().isEmpty()) {
-            ArrayNode cv = o.putArray("canonicalValues");
-            a.canonicalValues().forEach(cv::add);
-        }
-        if (!a.referenceTypes().isEmpty()) {
-            ArrayNode rt = o.putArray("referenceTypes");
-            a.referenceTypes().forEach(rt::add);
-        }
-        if (a.isComplex()) {
-            ArrayNode subs = o.putArray("subAttributes");
-            a.subAttributes().forEach(sub -> subs.add(attribute(sub)));
-        }
-        return o;
+        return AttributeJson.of(a, false);
     }
 
     private static ObjectNode list(List<ObjectNode> resources) {

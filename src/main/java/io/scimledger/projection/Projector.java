@@ -32,6 +32,10 @@ public class Projector {
     }
 
     public void apply(SqlClient conn, StoredEvent e, ObjectNode payload, Mode mode) {
+        if (e.streamType() == io.scimledger.events.StreamType.Tenant) {
+            TenantProjection.apply(conn, e, payload); // the registry's tables
+            return;
+        }
         switch (e.type()) {
             case UserCreated -> insertUser(conn, e, payload.path("state"), mode);
             case UserReplaced, UserPatched -> updateUser(conn, e, payload.path("state"), mode);
@@ -41,18 +45,6 @@ public class Projector {
             case GroupMembersAdded -> addMembers(conn, e, payload.path("members"));
             case GroupMembersRemoved -> removeMembers(conn, e, payload.path("members"));
             case GroupDeleted -> deleteGroup(conn, e);
-            case TenantCreated,
-                    TenantSettingsChanged,
-                    TenantSuspended,
-                    TenantResumed,
-                    TenantDeleted,
-                    TenantIssuerTrusted,
-                    TenantIssuerRemoved,
-                    TenantCredentialIssued,
-                    TenantCredentialRevoked,
-                    TenantSchemaRegistered,
-                    TenantSchemaChanged,
-                    TenantSchemaRemoved -> TenantProjection.apply(conn, e, payload);
             default -> throw new IllegalStateException("no projection for " + e.type());
         }
     }

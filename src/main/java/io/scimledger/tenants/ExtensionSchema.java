@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.scim.JsonMembers;
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.AttributeDefinition;
+import io.scimledger.scim.schema.AttributeJson;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.AttributeType;
 import io.scimledger.scim.schema.DiscoverySchemas;
@@ -336,30 +337,7 @@ public record ExtensionSchema(String resourceType, SchemaDefinition schema) {
     }
 
     static ObjectNode attributeJson(AttributeDefinition a) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("name", a.name())
-                .put("type", a.type().scimName())
-                .put("multiValued", a.multiValued())
-                .put("description", a.description())
-                .put("required", a.required())
-                .put("caseExact", a.caseExact())
-                .put("mutability", a.mutability().scimName())
-                .put("returned", a.returned().scimName())
-                .put("uniqueness", a.uniqueness().scimName())
-                .put("personal", a.personal());
-        if (!a.canonicalValues().isEmpty()) {
-            ArrayNode cv = o.putArray("canonicalValues");
-            a.canonicalValues().forEach(cv::add);
-        }
-        if (!a.referenceTypes().isEmpty()) {
-            ArrayNode rt = o.putArray("referenceTypes");
-            a.referenceTypes().forEach(rt::add);
-        }
-        if (a.isComplex()) {
-            ArrayNode subs = o.putArray("subAttributes");
-            a.subAttributes().forEach(s -> subs.add(attributeJson(s)));
-        }
-        return o;
+        return AttributeJson.of(a, true);
     }
 
     private static void knownMembers(JsonNode o, Set<String> known, String what) {
