@@ -62,7 +62,7 @@ mint() {
 ADMIN_TOKEN="$(mint "platform:admin")"
 JWT="$(mint "scim:read scim:write")"
 curl -sf -o /dev/null -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-  -d '{"name":"bench"}' "$HOST_URL/admin/tenants"
+  -d '{"name":"bench","settings":{"requestsPerSecond":1000000,"burst":1000000}}' "$HOST_URL/admin/tenants"
 SLPT="$(curl -sf -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
   -d '{"label":"speed","scopes":["scim:read","scim:write"]}' "$HOST_URL/admin/tenants/bench/credentials" |
   sed -E 's/.*"token":"([^"]+)".*/\1/')"
