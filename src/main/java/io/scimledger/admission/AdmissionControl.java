@@ -3,8 +3,10 @@ package io.scimledger.admission;
 import io.scimledger.api.ScimResponses;
 import io.scimledger.security.Caller;
 import io.scimledger.tenants.Tenant;
+import io.scimledger.tenants.TenantName;
 import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.tenants.TenantSettings;
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -54,21 +56,34 @@ public class AdmissionControl {
     @ConfigProperty(name = "scim.admission.max-in-flight")
     int maxInFlight;
 
+    /**
+     * Non-blocking on every thread: the registry's cache, else one non-blocking query. Reads run on the event loop
+     * (docs/decisions/0006-blocking-write-path.md), and a limit that only applied on a cache hit would let a
+     * tenant's reads through right after its settings changed.
+     */
     @ServerRequestFilter
-    public Response admit(RoutingContext routing) {
+    public Uni<Response> admit(RoutingContext routing) {
         if (!enabled) {
-            return null;
+            return Uni.createFrom().nullItem();
         }
         String name = caller.tokenTenant();
-        if (name == null) {
-            return null;
+        if (name == null || !TenantName.isValid(name)) {
+            return Uni.createFrom().nullItem();
         }
-        // On a worker thread (blocking endpoints: SCIM, audit) the registry may query on a cache miss; on the event
-        // loop (non-blocking endpoints) only its cache is read, and a tenant it does not hold yet is not limited
-        // for that one request (the endpoint's own lookup fills the cache).
-        Optional<Tenant> tenant =
-                io.vertx.core.Context.isOnEventLoopThread() ? registry.cachedOrNull(name) : registry.find(name);
-        if (tenant == null || tenant.isEmpty() || !tenant.get().active()) {
+        Optional<Tenant> cached = registry.cachedOrNull(name);
+        if (cached != null) {
+            return Uni.createFrom().item(decide(name, cached, routing));
+        }
+        // A registry that cannot answer limits nothing: the endpoint's own lookup answers 503 for the outage.
+        return registry.findAsync(name)
+                .map(tenant -> decide(name, tenant, routing))
+                .onFailure()
+                .recoverWithNull();
+    }
+
+    /** Null to let the request in, else the 429 to answer. */
+    private Response decide(String name, Optional<Tenant> tenant, RoutingContext routing) {
+        if (tenant.isEmpty() || !tenant.get().active()) {
             return null;
         }
         TenantSettings settings = tenant.get().settings();

@@ -8,8 +8,11 @@ import io.scimledger.projection.Member;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.tenants.Tenant;
+import io.scimledger.tenants.TenantSchemas;
 import io.scimledger.write.GroupWriter;
 import io.scimledger.write.ResourceWriter;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -37,8 +40,13 @@ public class GroupsResource extends ResourceEndpoint {
     }
 
     @Override
-    protected ResourceTypeDefinition type() {
-        return io.scimledger.tenants.TenantSchemas.groupType(caller.registered());
+    protected ResourceTypeDefinition type(Tenant tenant) {
+        return TenantSchemas.groupType(tenant);
+    }
+
+    @Override
+    protected String typeName() {
+        return "Group";
     }
 
     @Override
@@ -47,18 +55,19 @@ public class GroupsResource extends ResourceEndpoint {
     }
 
     @Override
-    protected Map<UUID, List<Member>> relation(SqlClient conn, String tenant, Collection<UUID> ids) {
+    protected Uni<Map<UUID, List<Member>>> relation(SqlClient conn, String tenant, Collection<UUID> ids) {
         return queries.membersOf(conn, tenant, ids);
     }
 
     @Override
-    protected Optional<ResourceRow> find(SqlClient conn, String tenant, UUID id) {
+    protected Uni<Optional<ResourceRow>> find(SqlClient conn, String tenant, UUID id) {
         return queries.findGroup(conn, tenant, id);
     }
 
     @Override
-    protected ResourceSearch.Page<ResourceRow> list(SqlClient conn, String tenant, ResourceSearch.Query query) {
-        return search.groups(conn, tenant, query);
+    protected Uni<ResourceSearch.Page<ResourceRow>> list(
+            SqlClient conn, String tenant, ResourceTypeDefinition type, ResourceSearch.Query query) {
+        return search.groups(conn, tenant, type, query);
     }
 
     @Override

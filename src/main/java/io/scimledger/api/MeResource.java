@@ -11,6 +11,7 @@ import io.scimledger.scim.ScimException;
 import io.scimledger.scim.schema.ScimSchemas;
 import io.scimledger.security.Caller;
 import io.scimledger.security.Scopes;
+import io.scimledger.tenants.TenantSchemas;
 import io.scimledger.write.ETags;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -60,20 +61,22 @@ public class MeResource {
             throw ScimException.notFound("the token has no subject");
         }
         return db.withConnection(conn -> {
-            var page = search.users(
+            var page = Database.await(search.users(
                     conn,
                     tenant,
+                    TenantSchemas.userType(caller.registered()),
                     new ResourceSearch.Query(
                             "userName eq \"" + subject.replace("\\", "\\\\").replace("\"", "\\\"") + "\"",
                             1,
                             1,
                             null,
-                            null));
+                            null)));
             if (page.resources().isEmpty()) {
                 throw ScimException.notFound("no User with userName equal to the token's subject");
             }
             ResourceRow row = page.resources().get(0);
-            var groups = queries.groupsOf(conn, tenant, Set.of(row.id())).get(row.id());
+            var groups = Database.await(queries.groupsOf(conn, tenant, Set.of(row.id())))
+                    .get(row.id());
             return ScimResponses.json(200, ResourceRenderer.user(baseUrl.get(), row, groups))
                     .header("ETag", ETags.of(row.version()))
                     .build();

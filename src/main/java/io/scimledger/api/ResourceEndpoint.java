@@ -15,8 +15,10 @@ import io.scimledger.scim.resource.ResourceNormalizer;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import io.scimledger.security.Caller;
 import io.scimledger.security.Scopes;
+import io.scimledger.tenants.Tenant;
 import io.scimledger.write.ETags;
 import io.scimledger.write.ResourceWriter;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -64,16 +66,21 @@ public abstract class ResourceEndpoint {
     @Inject
     BaseUrl baseUrl;
 
-    protected abstract ResourceTypeDefinition type();
+    /** The resource type as the tenant sees it (core schema plus the tenant's registered extensions). */
+    protected abstract ResourceTypeDefinition type(Tenant tenant);
+
+    /** "User" or "Group", for error messages written before the tenant is known. */
+    protected abstract String typeName();
 
     /** "groups" for a user, "members" for a group. */
     protected abstract String relationAttribute();
 
-    protected abstract Map<UUID, List<Member>> relation(SqlClient conn, String tenant, Collection<UUID> ids);
+    protected abstract Uni<Map<UUID, List<Member>>> relation(SqlClient conn, String tenant, Collection<UUID> ids);
 
-    protected abstract Optional<ResourceRow> find(SqlClient conn, String tenant, UUID id);
+    protected abstract Uni<Optional<ResourceRow>> find(SqlClient conn, String tenant, UUID id);
 
-    protected abstract ResourceSearch.Page<ResourceRow> list(SqlClient conn, String tenant, ResourceSearch.Query query);
+    protected abstract Uni<ResourceSearch.Page<ResourceRow>> list(
+            SqlClient conn, String tenant, ResourceTypeDefinition type, ResourceSearch.Query query);
 
     protected abstract ObjectNode render(String base, ResourceRow row, List<Member> relation);
 
@@ -81,11 +88,15 @@ public abstract class ResourceEndpoint {
      * The resource and, when {@code withRelation}, its relation; two statements unless an endpoint knows one
      * ({@link UsersResource}). The relation is null when not asked for.
      */
-    protected Optional<ResourceQueries.WithRelation> findWithRelation(
+    protected Uni<Optional<ResourceQueries.WithRelation>> findWithRelation(
             SqlClient conn, String tenant, UUID id, boolean withRelation) {
-        return find(conn, tenant, id)
-                .map(row -> new ResourceQueries.WithRelation(
-                        row, withRelation ? relation(conn, tenant, Set.of(id)).get(id) : null));
+        return find(conn, tenant, id).flatMap(found -> {
+            if (found.isEmpty() || !withRelation) {
+                return Uni.createFrom().item(found.map(row -> new ResourceQueries.WithRelation(row, null)));
+            }
+            return relation(conn, tenant, Set.of(id))
+                    .map(related -> Optional.of(new ResourceQueries.WithRelation(found.get(), related.get(id))));
+        });
     }
 
     /**
@@ -113,45 +124,50 @@ public abstract class ResourceEndpoint {
                 ? render(baseUrl.get(), row, selection.wants(relationAttribute()) ? known : null)
                 : renderWithRelation(row, selection);
         URI location = location(full); // before selection, which edits the node in place
-        return ScimResponses.json(201, selection.apply(type(), full))
+        return ScimResponses.json(201, selection.apply(type(caller.registered()), full))
                 .location(location)
                 .header("ETag", ETags.of(row.version()))
                 .build();
     }
 
+    /**
+     * Reads return {@link Uni} and run on the event loop from the request to the answer: no worker thread, and
+     * each statement borrows a pooled connection only while it runs (docs/decisions/0006-blocking-write-path.md).
+     */
     @GET
     @Path("{id}")
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response get(
+    public Uni<Response> get(
             @PathParam("id") String id,
             @QueryParam("attributes") String attributes,
             @QueryParam("excludedAttributes") String excluded,
             @HeaderParam("If-None-Match") String ifNoneMatch) {
-        String tenant = caller.tenant();
-        UUID uuid = parseId(id);
-        AttributeSelection selection = selection(attributes, excluded);
-        return db.withConnection(conn -> {
-            var found = findWithRelation(conn, tenant, uuid, selection.wants(relationAttribute()))
-                    .orElseThrow(() -> notFound(id));
-            ResourceRow row = found.row();
-            if (ifNoneMatch != null && ETags.matchesAny(ifNoneMatch, row.version())) {
-                return Response.notModified()
-                        .header("ETag", ETags.of(row.version()))
-                        .build();
-            }
-            List<Member> related = found.related();
-            ObjectNode full = render(baseUrl.get(), row, related);
-            URI location = location(full); // before selection, which edits the node in place
-            return ScimResponses.json(200, selection.apply(type(), full))
-                    .location(location)
-                    .header("ETag", ETags.of(row.version()))
-                    .build();
+        String base = baseUrl.get(); // reads the request: now, on the request's own thread
+        return caller.registeredAsync().flatMap(tenant -> {
+            UUID uuid = parseId(id);
+            ResourceTypeDefinition type = type(tenant);
+            AttributeSelection selection = AttributeSelection.parse(type, attributes, excluded);
+            return db.read(conn -> findWithRelation(conn, tenant.name(), uuid, selection.wants(relationAttribute())))
+                    .map(found -> {
+                        ResourceRow row = found.orElseThrow(() -> notFound(id)).row();
+                        if (ifNoneMatch != null && ETags.matchesAny(ifNoneMatch, row.version())) {
+                            return Response.notModified()
+                                    .header("ETag", ETags.of(row.version()))
+                                    .build();
+                        }
+                        ObjectNode full = render(base, row, found.get().related());
+                        URI location = location(full); // before selection, which edits the node in place
+                        return ScimResponses.json(200, selection.apply(type, full))
+                                .location(location)
+                                .header("ETag", ETags.of(row.version()))
+                                .build();
+                    });
         });
     }
 
     @GET
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response list(
+    public Uni<Response> list(
             @QueryParam("filter") String filter,
             @QueryParam("startIndex") String startIndex,
             @QueryParam("count") String count,
@@ -175,7 +191,7 @@ public abstract class ResourceEndpoint {
                 effectiveCursor);
     }
 
-    private Response listResources(
+    private Uni<Response> listResources(
             String filter,
             Integer startIndex,
             Integer count,
@@ -184,26 +200,36 @@ public abstract class ResourceEndpoint {
             String attributes,
             String excluded,
             String cursor) {
-        String tenant = caller.tenant();
-        AttributeSelection selection = selection(attributes, excluded);
-        return db.withConnection(conn -> {
-            var page =
-                    list(conn, tenant, new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder, cursor));
-            // One query for the relation of the whole page, never one per resource.
-            Map<UUID, List<Member>> related = selection.wants(relationAttribute())
-                    ? relation(
-                            conn,
-                            tenant,
-                            page.resources().stream().map(ResourceRow::id).toList())
-                    : Map.of();
-            return ScimResponses.json(
-                            200,
-                            ListResponses.of(
-                                    page,
-                                    row -> selection.apply(type(), render(baseUrl.get(), row, related.get(row.id())))))
-                    .build();
+        String base = baseUrl.get(); // reads the request: now, on the request's own thread
+        return caller.registeredAsync().flatMap(tenant -> {
+            ResourceTypeDefinition type = type(tenant);
+            AttributeSelection selection = AttributeSelection.parse(type, attributes, excluded);
+            var query = new ResourceSearch.Query(filter, startIndex, count, sortBy, sortOrder, cursor);
+            return db.read(conn -> list(conn, tenant.name(), type, query).flatMap(page -> {
+                        if (!selection.wants(relationAttribute())
+                                || page.resources().isEmpty()) {
+                            return Uni.createFrom().item(new PageWithRelation(page, Map.of()));
+                        }
+                        // One query for the relation of the whole page, never one per resource.
+                        List<UUID> ids =
+                                page.resources().stream().map(ResourceRow::id).toList();
+                        return relation(conn, tenant.name(), ids).map(related -> new PageWithRelation(page, related));
+                    }))
+                    .map(p -> ScimResponses.json(
+                                    200,
+                                    ListResponses.of(
+                                            p.page(),
+                                            row -> selection.apply(
+                                                    type,
+                                                    render(
+                                                            base,
+                                                            row,
+                                                            p.related().get(row.id())))))
+                            .build());
         });
     }
+
+    private record PageWithRelation(ResourceSearch.Page<ResourceRow> page, Map<UUID, List<Member>> related) {}
 
     @PUT
     @Path("{id}")
@@ -216,7 +242,7 @@ public abstract class ResourceEndpoint {
             @QueryParam("attributes") String attributes,
             @QueryParam("excludedAttributes") String excluded) {
         var json = ScimResponses.parseBody(body);
-        UUID uuid = parseIdAfter(id, () -> ResourceNormalizer.normalize(type(), json));
+        UUID uuid = parseIdAfter(id, () -> ResourceNormalizer.normalize(type(caller.registered()), json));
         ResourceRow row = writer().replace(caller.origin(), uuid, json, ifMatch);
         return ok(row, selection(attributes, excluded));
     }
@@ -232,7 +258,7 @@ public abstract class ResourceEndpoint {
             @QueryParam("attributes") String attributes,
             @QueryParam("excludedAttributes") String excluded) {
         var json = ScimResponses.parseBody(body);
-        UUID uuid = parseIdAfter(id, () -> PatchEngine.validate(type(), json));
+        UUID uuid = parseIdAfter(id, () -> PatchEngine.validate(type(caller.registered()), json));
         ResourceRow row = writer().patch(caller.origin(), uuid, json, ifMatch);
         // RFC 7644 section 3.5.2: 204 is allowed, except when the client asked for attributes.
         if (attributes == null && excluded == null && patchAnswersNoContent()) {
@@ -251,7 +277,7 @@ public abstract class ResourceEndpoint {
     @Path(".search")
     @Consumes({SCIM_JSON, JSON})
     @RolesAllowed(Scopes.SCIM_READ)
-    public Response search(String body) {
+    public Uni<Response> search(String body) {
         SearchRequest q = SearchRequest.parse(ScimResponses.parseBody(body));
         return listResources(
                 q.filter(),
@@ -276,7 +302,7 @@ public abstract class ResourceEndpoint {
     private Response ok(ResourceRow row, AttributeSelection selection) {
         ObjectNode full = renderWithRelation(row, selection);
         URI location = location(full); // before selection, which edits the node in place
-        return ScimResponses.json(200, selection.apply(type(), full))
+        return ScimResponses.json(200, selection.apply(type(caller.registered()), full))
                 .location(location)
                 .header("ETag", ETags.of(row.version()))
                 .build();
@@ -286,8 +312,8 @@ public abstract class ResourceEndpoint {
     private ObjectNode renderWithRelation(ResourceRow row, AttributeSelection selection) {
         String tenant = caller.tenant();
         List<Member> related = selection.wants(relationAttribute())
-                ? db.withConnection(
-                        conn -> relation(conn, tenant, Set.of(row.id())).get(row.id()))
+                ? db.withConnection(conn ->
+                        Database.await(relation(conn, tenant, Set.of(row.id()))).get(row.id()))
                 : null;
         return render(baseUrl.get(), row, related);
     }
@@ -297,7 +323,7 @@ public abstract class ResourceEndpoint {
     }
 
     private AttributeSelection selection(String attributes, String excluded) {
-        return AttributeSelection.parse(type(), attributes, excluded);
+        return AttributeSelection.parse(type(caller.registered()), attributes, excluded);
     }
 
     /** Resource ids are UUIDs we assigned; anything else cannot name a resource, so it is a 404, not a 400. */
@@ -323,6 +349,6 @@ public abstract class ResourceEndpoint {
     }
 
     private ScimException notFound(String id) {
-        return ScimException.notFound(type().name() + " " + id + " not found");
+        return ScimException.notFound(typeName() + " " + id + " not found");
     }
 }

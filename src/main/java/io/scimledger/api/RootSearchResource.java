@@ -69,12 +69,14 @@ public class RootSearchResource {
             long users = 0;
             long groups = 0;
             try {
-                users = search.users(conn, tenant, query(q, 1, 0)).totalResults();
+                users = Database.await(search.users(conn, tenant, userType, query(q, 1, 0)))
+                        .totalResults();
             } catch (ScimException e) {
                 userError = e;
             }
             try {
-                groups = search.groups(conn, tenant, query(q, 1, 0)).totalResults();
+                groups = Database.await(search.groups(conn, tenant, groupType, query(q, 1, 0)))
+                        .totalResults();
             } catch (ScimException e) {
                 groupError = e;
             }
@@ -84,12 +86,12 @@ public class RootSearchResource {
             ArrayNode resources = JsonNodeFactory.instance.arrayNode();
             int remaining = count;
             if (userError == null && start <= users && remaining > 0) {
-                var page = search.users(conn, tenant, query(q, start, remaining));
+                var page = Database.await(search.users(conn, tenant, userType, query(q, start, remaining)));
                 Map<java.util.UUID, List<Member>> rel = userSelection.wants("groups")
-                        ? queries.groupsOf(
+                        ? Database.await(queries.groupsOf(
                                 conn,
                                 tenant,
-                                page.resources().stream().map(ResourceRow::id).toList())
+                                page.resources().stream().map(ResourceRow::id).toList()))
                         : Map.of();
                 for (ResourceRow r : page.resources()) {
                     resources.add(
@@ -99,12 +101,13 @@ public class RootSearchResource {
             }
             long groupStart = Math.max(1, start - users);
             if (groupError == null && remaining > 0 && groupStart <= groups) {
-                var page = search.groups(conn, tenant, query(q, (int) groupStart, remaining));
+                var page =
+                        Database.await(search.groups(conn, tenant, groupType, query(q, (int) groupStart, remaining)));
                 Map<java.util.UUID, List<Member>> rel = groupSelection.wants("members")
-                        ? queries.membersOf(
+                        ? Database.await(queries.membersOf(
                                 conn,
                                 tenant,
-                                page.resources().stream().map(ResourceRow::id).toList())
+                                page.resources().stream().map(ResourceRow::id).toList()))
                         : Map.of();
                 for (ResourceRow r : page.resources()) {
                     resources.add(

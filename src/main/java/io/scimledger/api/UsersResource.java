@@ -9,8 +9,11 @@ import io.scimledger.projection.ResourceQueries;
 import io.scimledger.projection.ResourceRow;
 import io.scimledger.projection.ResourceSearch;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.scimledger.tenants.Tenant;
+import io.scimledger.tenants.TenantSchemas;
 import io.scimledger.write.ResourceWriter;
 import io.scimledger.write.UserWriter;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -30,8 +33,13 @@ public class UsersResource extends ResourceEndpoint {
     UserWriter writer;
 
     @Override
-    protected ResourceTypeDefinition type() {
-        return io.scimledger.tenants.TenantSchemas.userType(caller.registered());
+    protected ResourceTypeDefinition type(Tenant tenant) {
+        return TenantSchemas.userType(tenant);
+    }
+
+    @Override
+    protected String typeName() {
+        return "User";
     }
 
     @Override
@@ -40,21 +48,21 @@ public class UsersResource extends ResourceEndpoint {
     }
 
     @Override
-    protected Map<UUID, List<Member>> relation(SqlClient conn, String tenant, Collection<UUID> ids) {
+    protected Uni<Map<UUID, List<Member>>> relation(SqlClient conn, String tenant, Collection<UUID> ids) {
         return queries.groupsOf(conn, tenant, ids);
     }
 
     @Override
-    protected Optional<ResourceRow> find(SqlClient conn, String tenant, UUID id) {
+    protected Uni<Optional<ResourceRow>> find(SqlClient conn, String tenant, UUID id) {
         return queries.findUser(conn, tenant, id);
     }
 
     @Override
-    protected Optional<ResourceQueries.WithRelation> findWithRelation(
+    protected Uni<Optional<ResourceQueries.WithRelation>> findWithRelation(
             SqlClient conn, String tenant, UUID id, boolean withGroups) {
         return withGroups
                 ? queries.findUserWithGroups(conn, tenant, id)
-                : find(conn, tenant, id).map(row -> new ResourceQueries.WithRelation(row, null));
+                : find(conn, tenant, id).map(found -> found.map(row -> new ResourceQueries.WithRelation(row, null)));
     }
 
     @Override
@@ -63,8 +71,9 @@ public class UsersResource extends ResourceEndpoint {
     }
 
     @Override
-    protected ResourceSearch.Page<ResourceRow> list(SqlClient conn, String tenant, ResourceSearch.Query query) {
-        return search.users(conn, tenant, query);
+    protected Uni<ResourceSearch.Page<ResourceRow>> list(
+            SqlClient conn, String tenant, ResourceTypeDefinition type, ResourceSearch.Query query) {
+        return search.users(conn, tenant, type, query);
     }
 
     @Override

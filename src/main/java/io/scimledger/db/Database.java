@@ -15,11 +15,15 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Blocking access to the reactive PostgreSQL pool for code running on worker threads.
+ * Access to the reactive PostgreSQL pool, in two styles (docs/decisions/0006-blocking-write-path.md):
  *
- * <p>Why blocking: every SCIM write is "read the stream, decide, append, project" inside one transaction, with
- * retries. Written as straight-line code it is easy to review; the pool and driver stay non-blocking underneath.
- * Never call these methods from an event-loop thread.
+ * <ul>
+ *   <li><b>Blocking</b> ({@link #inTransaction}, {@link #withConnection}, {@link #query}) for writes on worker
+ *       threads: every SCIM write is "read the stream, decide, append, project" inside one transaction, with
+ *       retries, and straight-line code is easy to review. Never call these from an event-loop thread.
+ *   <li><b>Non-blocking</b> ({@link #read}, {@link #statement}) for the read path, which stays on the event loop:
+ *       each statement borrows a pooled connection for itself, so a read costs no thread hand-over at all.
+ * </ul>
  */
 @ApplicationScoped
 public class Database {
@@ -85,6 +89,45 @@ public class Database {
         } finally {
             closeQuietly(conn);
         }
+    }
+
+    /**
+     * Runs a non-blocking read against the pool (one snapshot per statement, like {@link #withConnection}). While
+     * PostgreSQL restarts the read is retried like {@link #connect()} (reads are safe to repeat), then answered 503
+     * through {@link DatabaseUnavailableException}.
+     */
+    public <T> Uni<T> read(Function<SqlClient, Uni<T>> work) {
+        return Uni.createFrom()
+                .deferred(() -> work.apply(pool))
+                .onFailure(PgErrors::isUnavailable)
+                .retry()
+                .withBackOff(Duration.ofMillis(FIRST_PAUSE_MILLIS), Duration.ofMillis(FIRST_PAUSE_MILLIS * 8))
+                .atMost(CONNECT_ATTEMPTS - 1)
+                .onFailure(PgErrors::isUnavailable)
+                .transform(e -> new DatabaseUnavailableException("the database is unavailable", e, false))
+                .ifNoItem()
+                .after(TIMEOUT)
+                .failWith(() -> new DatabaseUnavailableException("the database did not answer in time", null, false));
+    }
+
+    /** One prepared statement, without blocking; timed like {@link #query}. */
+    public static Uni<RowSet<Row>> statement(SqlClient client, String sql, List<Object> params) {
+        return timed(client.preparedQuery(sql).execute(Tuple.from(params)));
+    }
+
+    /** One statement, without blocking (prepared when it has parameters); timed like {@link #query}. */
+    public static Uni<RowSet<Row>> statement(SqlClient client, String sql, Object... params) {
+        return timed(
+                params.length == 0
+                        ? client.query(sql).execute()
+                        : client.preparedQuery(sql).execute(Tuple.from(params)));
+    }
+
+    private static Uni<RowSet<Row>> timed(Uni<RowSet<Row>> lazyStatement) {
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return lazyStatement.onItem().invoke(() -> Phases.since(Phases.DB_STATEMENT, start));
+        });
     }
 
     private record Open(SqlConnection conn, Transaction tx) {}
@@ -162,19 +205,11 @@ public class Database {
     }
 
     public static RowSet<Row> query(SqlClient client, String sql, Object... params) {
-        long start = System.nanoTime();
-        RowSet<Row> rows = params.length == 0
-                ? await(client.query(sql).execute())
-                : await(client.preparedQuery(sql).execute(Tuple.from(params)));
-        Phases.since(Phases.DB_STATEMENT, start);
-        return rows;
+        return await(statement(client, sql, params));
     }
 
     public static RowSet<Row> query(SqlClient client, String sql, List<Object> params) {
-        long start = System.nanoTime();
-        RowSet<Row> rows = await(client.preparedQuery(sql).execute(Tuple.from(params)));
-        Phases.since(Phases.DB_STATEMENT, start);
-        return rows;
+        return await(statement(client, sql, params));
     }
 
     public static <T> T await(Uni<T> uni) {

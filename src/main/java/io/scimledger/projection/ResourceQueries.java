@@ -1,8 +1,10 @@
 package io.scimledger.projection;
 
 import static io.scimledger.db.Database.query;
+import static io.scimledger.db.Database.statement;
 
 import io.scimledger.events.JsonSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,16 +16,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads of the projections by id and of the membership relation. Lists with filters live in ResourceSearch. */
+/**
+ * Reads of the projections by id and of the membership relation. Lists with filters live in ResourceSearch.
+ *
+ * <p>The reads a GET answers return {@link Uni}s, so the read path stays on the event loop (docs/performance.md);
+ * writers on worker threads await them ({@code Database.await}).
+ */
 @ApplicationScoped
 public class ResourceQueries {
 
-    /** The columns {@link #row} reads; scim_user and scim_group share them. */
-    static final String COLUMNS = "r.id, r.doc, r.version, r.created, r.last_modified";
+    /**
+     * The columns {@link #row} reads; scim_user and scim_group share them. The document comes as jsonb text and is
+     * parsed once, by Jackson (the driver's JSON object would be parsed, re-encoded and parsed again).
+     */
+    static final String COLUMNS = "r.id, r.doc::text AS doc, r.version, r.created, r.last_modified";
 
-    public Optional<ResourceRow> findUser(SqlClient conn, String tenant, UUID id) {
-        var rows =
-                query(conn, "SELECT " + COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2", tenant, id);
+    public Uni<Optional<ResourceRow>> findUser(SqlClient conn, String tenant, UUID id) {
+        return statement(
+                        conn,
+                        "SELECT " + COLUMNS + " FROM scim_user r WHERE r.tenant_id = $1 AND r.id = $2",
+                        tenant,
+                        id)
+                .map(ResourceQueries::firstRow);
+    }
+
+    private static Optional<ResourceRow> firstRow(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         return rows.size() == 0
                 ? Optional.empty()
                 : Optional.of(row(rows.iterator().next()));
@@ -37,24 +54,28 @@ public class ResourceQueries {
      * joined to the user row, so a GET /Users/{id} is one round trip and one snapshot instead of two
      * (docs/performance.md). The user's document repeats on each of its group rows; it is read from the first.
      */
-    public Optional<WithRelation> findUserWithGroups(SqlClient conn, String tenant, UUID id) {
-        var rows = query(
-                conn,
-                "SELECT " + COLUMNS + ", x.group_id, x.indirect, x.display_name FROM scim_user r"
-                        + " LEFT JOIN LATERAL (WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
-                        + " SELECT m.member_id, m.group_id, false FROM group_membership m"
-                        + "  WHERE m.tenant_id = $1 AND m.member_id = $2"
-                        + " UNION"
-                        + " SELECT reach.member_id, p.group_id, true FROM reach JOIN group_membership p"
-                        + "  ON p.tenant_id = $1 AND p.member_id = reach.group_id"
-                        + ") SELECT reach.group_id, bool_and(reach.indirect) AS indirect, g.display_name"
-                        + " FROM reach JOIN scim_group g ON g.tenant_id = $1 AND g.id = reach.group_id"
-                        + " WHERE reach.group_id <> reach.member_id"
-                        + " GROUP BY reach.group_id, g.display_name) x ON true"
-                        + " WHERE r.tenant_id = $1 AND r.id = $2"
-                        + " ORDER BY x.display_name, x.group_id",
-                tenant,
-                id);
+    public Uni<Optional<WithRelation>> findUserWithGroups(SqlClient conn, String tenant, UUID id) {
+        return statement(
+                        conn,
+                        "SELECT " + COLUMNS + ", x.group_id, x.indirect, x.display_name FROM scim_user r"
+                                + " LEFT JOIN LATERAL (WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
+                                + " SELECT m.member_id, m.group_id, false FROM group_membership m"
+                                + "  WHERE m.tenant_id = $1 AND m.member_id = $2"
+                                + " UNION"
+                                + " SELECT reach.member_id, p.group_id, true FROM reach JOIN group_membership p"
+                                + "  ON p.tenant_id = $1 AND p.member_id = reach.group_id"
+                                + ") SELECT reach.group_id, bool_and(reach.indirect) AS indirect, g.display_name"
+                                + " FROM reach JOIN scim_group g ON g.tenant_id = $1 AND g.id = reach.group_id"
+                                + " WHERE reach.group_id <> reach.member_id"
+                                + " GROUP BY reach.group_id, g.display_name) x ON true"
+                                + " WHERE r.tenant_id = $1 AND r.id = $2"
+                                + " ORDER BY x.display_name, x.group_id",
+                        tenant,
+                        id)
+                .map(ResourceQueries::userWithGroups);
+    }
+
+    private static Optional<WithRelation> userWithGroups(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         if (rows.size() == 0) {
             return Optional.empty();
         }
@@ -73,76 +94,84 @@ public class ResourceQueries {
         return Optional.of(new WithRelation(user, groups));
     }
 
-    public Optional<ResourceRow> findGroup(SqlClient conn, String tenant, UUID id) {
-        var rows = query(
-                conn, "SELECT " + COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2", tenant, id);
-        return rows.size() == 0
-                ? Optional.empty()
-                : Optional.of(row(rows.iterator().next()));
+    public Uni<Optional<ResourceRow>> findGroup(SqlClient conn, String tenant, UUID id) {
+        return statement(
+                        conn,
+                        "SELECT " + COLUMNS + " FROM scim_group r WHERE r.tenant_id = $1 AND r.id = $2",
+                        tenant,
+                        id)
+                .map(ResourceQueries::firstRow);
     }
 
     /**
      * Members of several groups at once (one query for a page of groups), each with the display the client sent
      * when it added the member, else the member's current name (docs/compatibility.md, "Group member display").
      */
-    public Map<UUID, List<Member>> membersOf(SqlClient conn, String tenant, Collection<UUID> groupIds) {
+    public Uni<Map<UUID, List<Member>>> membersOf(SqlClient conn, String tenant, Collection<UUID> groupIds) {
         Map<UUID, List<Member>> out = new HashMap<>();
         for (UUID g : groupIds) {
             out.put(g, new ArrayList<>());
         }
         if (groupIds.isEmpty()) {
-            return out;
+            return Uni.createFrom().item(out);
         }
-        for (Row r : query(
-                conn,
-                "SELECT m.group_id, m.member_id, m.member_type, "
-                        + "COALESCE(m.display, u.doc ->> 'displayName', u.user_name, g.display_name) AS display "
-                        + "FROM group_membership m "
-                        + "LEFT JOIN scim_user u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
-                        + "LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "
-                        + "WHERE m.tenant_id = $1 AND m.group_id = ANY($2) ORDER BY m.group_id, m.member_id",
-                tenant,
-                groupIds.toArray(new UUID[0]))) {
-            out.get(r.getUUID("group_id"))
-                    .add(new Member(r.getUUID("member_id"), r.getString("member_type"), r.getString("display")));
-        }
-        return out;
+        return statement(
+                        conn,
+                        "SELECT m.group_id, m.member_id, m.member_type, "
+                                + "COALESCE(m.display, u.doc ->> 'displayName', u.user_name, g.display_name) AS display "
+                                + "FROM group_membership m "
+                                + "LEFT JOIN scim_user u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id "
+                                + "LEFT JOIN scim_group g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id "
+                                + "WHERE m.tenant_id = $1 AND m.group_id = ANY($2) ORDER BY m.group_id, m.member_id",
+                        tenant,
+                        groupIds.toArray(new UUID[0]))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        out.get(r.getUUID("group_id"))
+                                .add(new Member(
+                                        r.getUUID("member_id"), r.getString("member_type"), r.getString("display")));
+                    }
+                    return out;
+                });
     }
 
     /**
      * Groups of several users or groups (User.groups), direct and indirect (through nested groups), in one recursive
      * query. Depth is folded to 0 (direct) or 1 (indirect) so the recursion ends even if groups form a cycle.
      */
-    public Map<UUID, List<Member>> groupsOf(SqlClient conn, String tenant, Collection<UUID> memberIds) {
+    public Uni<Map<UUID, List<Member>>> groupsOf(SqlClient conn, String tenant, Collection<UUID> memberIds) {
         Map<UUID, List<Member>> out = new HashMap<>();
         for (UUID m : memberIds) {
             out.put(m, new ArrayList<>());
         }
         if (memberIds.isEmpty()) {
-            return out;
+            return Uni.createFrom().item(out);
         }
-        for (Row r : query(
-                conn,
-                "WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
-                        + " SELECT m.member_id, m.group_id, false FROM group_membership m"
-                        + "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2)"
-                        + " UNION"
-                        + " SELECT reach.member_id, p.group_id, true FROM reach JOIN group_membership p"
-                        + "  ON p.tenant_id = $1 AND p.member_id = reach.group_id"
-                        + ") SELECT reach.member_id, reach.group_id, bool_and(reach.indirect) AS indirect, g.display_name"
-                        + " FROM reach JOIN scim_group g ON g.tenant_id = $1 AND g.id = reach.group_id"
-                        + " WHERE reach.group_id <> reach.member_id"
-                        + " GROUP BY reach.member_id, reach.group_id, g.display_name"
-                        + " ORDER BY reach.member_id, g.display_name, reach.group_id",
-                tenant,
-                memberIds.toArray(new UUID[0]))) {
-            out.get(r.getUUID("member_id"))
-                    .add(new Member(
-                            r.getUUID("group_id"),
-                            r.getBoolean("indirect") ? "indirect" : "direct",
-                            r.getString("display_name")));
-        }
-        return out;
+        return statement(
+                        conn,
+                        "WITH RECURSIVE reach(member_id, group_id, indirect) AS ("
+                                + " SELECT m.member_id, m.group_id, false FROM group_membership m"
+                                + "  WHERE m.tenant_id = $1 AND m.member_id = ANY($2)"
+                                + " UNION"
+                                + " SELECT reach.member_id, p.group_id, true FROM reach JOIN group_membership p"
+                                + "  ON p.tenant_id = $1 AND p.member_id = reach.group_id"
+                                + ") SELECT reach.member_id, reach.group_id, bool_and(reach.indirect) AS indirect, g.display_name"
+                                + " FROM reach JOIN scim_group g ON g.tenant_id = $1 AND g.id = reach.group_id"
+                                + " WHERE reach.group_id <> reach.member_id"
+                                + " GROUP BY reach.member_id, reach.group_id, g.display_name"
+                                + " ORDER BY reach.member_id, g.display_name, reach.group_id",
+                        tenant,
+                        memberIds.toArray(new UUID[0]))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        out.get(r.getUUID("member_id"))
+                                .add(new Member(
+                                        r.getUUID("group_id"),
+                                        r.getBoolean("indirect") ? "indirect" : "direct",
+                                        r.getString("display_name")));
+                    }
+                    return out;
+                });
     }
 
     /** Which of the given ids are current members of the group (touches only those rows). */

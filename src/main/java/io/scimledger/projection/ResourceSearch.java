@@ -1,21 +1,24 @@
 package io.scimledger.projection;
 
-import static io.scimledger.db.Database.query;
+import static io.scimledger.db.Database.statement;
 
 import io.scimledger.scim.ScimException;
 import io.scimledger.scim.filter.Filter;
 import io.scimledger.scim.filter.FilterParser;
 import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Filtered, sorted, paged lists (RFC 7644 section 3.4.2) run as one parameterised SQL statement on the projection
- * plus a count: rows are never filtered or sorted in Java, and a page never loads the table.
+ * Filtered, sorted, paged lists (RFC 7644 section 3.4.2) run as ONE parameterised SQL statement on the projection
+ * that returns the count and the page together: rows are never filtered or sorted in Java, a page never loads the
+ * table, and a list costs one round trip (docs/performance.md). Non-blocking: the read path stays on the event loop.
  */
 @ApplicationScoped
 public class ResourceSearch {
@@ -53,28 +56,23 @@ public class ResourceSearch {
     }
 
     private final Cursors cursors;
-    private final io.scimledger.tenants.TenantSchemas schemas;
 
-    public ResourceSearch(Cursors cursors, io.scimledger.tenants.TenantSchemas schemas) {
+    public ResourceSearch(Cursors cursors) {
         this.cursors = cursors;
-        this.schemas = schemas;
     }
 
-    public Page<ResourceRow> users(SqlClient conn, String tenant, Query q) {
-        return search(conn, tenant, q, schemas.userType(tenant), "scim_user", ResourceQueries::row);
+    /** @param type the caller's tenant's User type (its extensions decide which attributes a filter may name) */
+    public Uni<Page<ResourceRow>> users(SqlClient conn, String tenant, ResourceTypeDefinition type, Query q) {
+        return search(conn, tenant, q, type, "scim_user");
     }
 
-    public Page<ResourceRow> groups(SqlClient conn, String tenant, Query q) {
-        return search(conn, tenant, q, schemas.groupType(tenant), "scim_group", ResourceQueries::row);
+    /** @param type the caller's tenant's Group type */
+    public Uni<Page<ResourceRow>> groups(SqlClient conn, String tenant, ResourceTypeDefinition type, Query q) {
+        return search(conn, tenant, q, type, "scim_group");
     }
 
-    private <T> Page<T> search(
-            SqlClient conn,
-            String tenant,
-            Query q,
-            ResourceTypeDefinition type,
-            String table,
-            java.util.function.Function<Row, T> mapper) {
+    private Uni<Page<ResourceRow>> search(
+            SqlClient conn, String tenant, Query q, ResourceTypeDefinition type, String table) {
         List<Object> params = new ArrayList<>();
         params.add(tenant);
         String where = "r.tenant_id = $1";
@@ -82,37 +80,53 @@ public class ResourceSearch {
             Filter filter = FilterParser.parse(q.filter());
             where += " AND (" + SqlFilterTranslator.toSql(filter, type, params) + ")";
         }
-        long total = query(conn, "SELECT count(*) AS n FROM " + table + " r WHERE " + where, params)
-                .iterator()
-                .next()
-                .getLong("n");
         int count = q.count() == null ? DEFAULT_COUNT : Math.max(0, Math.min(q.count(), MAX_RESULTS));
         if (q.cursor() != null) {
-            return cursorPage(conn, tenant, q, type, table, where, params, count, total, mapper);
+            return cursorPage(conn, tenant, q, type, table, where, params, count);
         }
         int startIndex = q.startIndex() == null || q.startIndex() < 1 ? 1 : q.startIndex();
-        List<T> page = new ArrayList<>();
-        if (count > 0 && total >= startIndex) {
-            AttributePath sortBy = q.sortBy() == null || q.sortBy().isBlank() ? null : AttributePath.parse(q.sortBy());
-            boolean descending = q.sortOrder() != null && q.sortOrder().equalsIgnoreCase("descending");
-            String order = SqlFilterTranslator.orderBy(sortBy, type, descending);
-            List<Object> pageParams = new ArrayList<>(params);
-            pageParams.add((long) startIndex - 1);
-            pageParams.add((long) count);
-            String sql = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where + " ORDER BY "
-                    + order + " OFFSET $" + (pageParams.size() - 1) + " LIMIT $" + pageParams.size();
-            for (Row r : query(conn, sql, pageParams)) {
-                page.add(mapper.apply(r));
+        AttributePath sortBy = q.sortBy() == null || q.sortBy().isBlank() ? null : AttributePath.parse(q.sortBy());
+        boolean descending = q.sortOrder() != null && q.sortOrder().equalsIgnoreCase("descending");
+        String order = SqlFilterTranslator.orderBy(sortBy, type, descending);
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add((long) startIndex - 1);
+        pageParams.add((long) count);
+        String page = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where + " ORDER BY "
+                + order + " OFFSET $" + (pageParams.size() - 1) + " LIMIT $" + pageParams.size();
+        return statement(conn, countAndPage(table, where, page), pageParams)
+                .map(rows -> new Page<>(total(rows), startIndex, resources(rows), null));
+    }
+
+    /**
+     * The count of all matches and one page of them in one statement. The count is a one-row relation joined to
+     * the page: the statement returns a row even when the page is empty (its columns null), and, joined on
+     * {@code true} to a single row, the page keeps the order its own ORDER BY gave it. The page subquery keeps its
+     * own index-ordered LIMIT plan; counting costs what the separate {@code count(*)} cost before.
+     */
+    private static String countAndPage(String table, String where, String page) {
+        return "SELECT c.total_results, p.* FROM (SELECT count(*) AS total_results FROM " + table + " r WHERE " + where
+                + ") c LEFT JOIN LATERAL (" + page + ") p ON true";
+    }
+
+    private static long total(RowSet<Row> rows) {
+        return rows.iterator().next().getLong("total_results");
+    }
+
+    private static List<ResourceRow> resources(RowSet<Row> rows) {
+        List<ResourceRow> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            if (r.getUUID("id") != null) {
+                out.add(ResourceQueries.row(r));
             }
         }
-        return new Page<>(total, startIndex, page, null);
+        return out;
     }
 
     /**
      * Keyset paging in creation order: the page after the cursor's (created, id), read through the
      * (tenant_id, created, id) index however deep the client has paged, and stable under concurrent inserts.
      */
-    private <T> Page<T> cursorPage(
+    private Uni<Page<ResourceRow>> cursorPage(
             SqlClient conn,
             String tenant,
             Query q,
@@ -120,9 +134,7 @@ public class ResourceSearch {
             String table,
             String where,
             List<Object> params,
-            int count,
-            long total,
-            java.util.function.Function<Row, T> mapper) {
+            int count) {
         if (q.sortBy() != null && !q.sortBy().isBlank()) {
             throw ScimException.invalidValue("cursor pagination is in creation order; sortBy needs index pagination");
         }
@@ -135,26 +147,22 @@ public class ResourceSearch {
             keyset = " AND (r.created, r.id) > ($" + (pageParams.size() - 1) + ", $" + pageParams.size() + ")";
         }
         pageParams.add((long) count + 1);
-        String sql = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where + keyset
+        String page = "SELECT " + ResourceQueries.COLUMNS + " FROM " + table + " r WHERE " + where + keyset
                 + " ORDER BY r.created, r.id LIMIT $" + pageParams.size();
-        List<Row> rows = new ArrayList<>();
-        query(conn, sql, pageParams).forEach(rows::add);
-        String next = null;
-        if (rows.size() > count) {
-            rows = rows.subList(0, count);
-            if (count > 0) {
-                Row last = rows.get(count - 1);
-                next = cursors.issue(
-                        tenant,
-                        type.name(),
-                        q.filter(),
-                        new Cursors.Position(last.getOffsetDateTime("created").toInstant(), last.getUUID("id")));
-            } else {
-                next = q.cursor();
+        return statement(conn, countAndPage(table, where, page), pageParams).map(rows -> {
+            List<ResourceRow> resources = resources(rows);
+            String next = null;
+            if (resources.size() > count) {
+                resources = resources.subList(0, count);
+                if (count > 0) {
+                    ResourceRow last = resources.get(count - 1);
+                    next = cursors.issue(
+                            tenant, type.name(), q.filter(), new Cursors.Position(last.created(), last.id()));
+                } else {
+                    next = q.cursor();
+                }
             }
-        }
-        List<T> page = new ArrayList<>();
-        rows.forEach(r -> page.add(mapper.apply(r)));
-        return new Page<>(total, 0, page, next);
+            return new Page<>(total(rows), 0, resources, next);
+        });
     }
 }

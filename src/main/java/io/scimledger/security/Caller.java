@@ -8,6 +8,8 @@ import io.scimledger.tenants.TenantAdministration;
 import io.scimledger.tenants.TenantName;
 import io.scimledger.tenants.TenantRegistry;
 import io.scimledger.tenants.TenantSettings;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -83,17 +85,59 @@ public class Caller {
         if (tenant != null) {
             return tenant;
         }
+        String name = usableTokenTenant();
+        Optional<Tenant> found = registry.find(name);
+        if (found.isEmpty() && mayRegisterOnFirstUse()) {
+            registerOnFirstUse(registrationOrigin(name));
+            found = registry.find(name);
+        }
+        return remember(name, found);
+    }
+
+    /**
+     * {@link #registered()} without blocking, for endpoints that run on the event loop (the read path): the
+     * registry's cache, else one non-blocking query. Only registration on first use (a dev and test setting) moves
+     * to a worker thread, since it appends an event.
+     */
+    public Uni<Tenant> registeredAsync() {
+        if (tenant != null) {
+            return Uni.createFrom().item(tenant);
+        }
+        String name = usableTokenTenant();
+        // Everything that needs the request (its id, address, identity) is read now, on the request's thread.
+        RequestOrigin registration = mayRegisterOnFirstUse() ? registrationOrigin(name) : null;
+        return registry.findAsync(name).flatMap(found -> {
+            if (found.isPresent() || registration == null) {
+                return Uni.createFrom().item(remember(name, found));
+            }
+            return Uni.createFrom()
+                    .item(() -> {
+                        registerOnFirstUse(registration);
+                        return remember(name, registry.find(name));
+                    })
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        });
+    }
+
+    private String usableTokenTenant() {
         String name = tokenTenant();
         if (name == null || !TenantName.isValid(name)) {
             throw new ScimException(403, null, "the token carries no usable '" + tenantClaim + "' (tenant) claim");
         }
-        Optional<Tenant> found = registry.find(name);
-        if (found.isEmpty() && registerOnFirstUse && identity.getAttribute(BearerTokenMechanism.TENANT) == null) {
-            if (administration.registerIfAbsent(registrationOrigin(name))) {
-                LOG.infof("tenant %s registered on first use (scim.tenants.register-on-first-use)", name);
-            }
-            found = registry.find(name);
+        return name;
+    }
+
+    private boolean mayRegisterOnFirstUse() {
+        return registerOnFirstUse && identity.getAttribute(BearerTokenMechanism.TENANT) == null;
+    }
+
+    private void registerOnFirstUse(RequestOrigin origin) {
+        if (administration.registerIfAbsent(origin)) {
+            LOG.infof("tenant %s registered on first use (scim.tenants.register-on-first-use)", origin.tenant());
         }
+    }
+
+    private Tenant remember(String name, Optional<Tenant> found) {
         Tenant t = found.orElseThrow(() -> new ScimException(403, null, "tenant '" + name + "' is not registered"));
         if (!t.active()) {
             throw new ScimException(403, null, "tenant '" + name + "' is suspended");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.scimledger.db.Database;
 import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
 import io.scimledger.events.RequestOrigin;
@@ -241,7 +242,7 @@ public class GroupWriter implements ResourceWriter {
     }
 
     private ResourceRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
-        ResourceRow current = queries.findGroup(conn, tenant, id)
+        ResourceRow current = Database.await(queries.findGroup(conn, tenant, id))
                 .orElseThrow(() -> ScimException.notFound("Group " + id + " not found"));
         ETags.checkIfMatch(ifMatch, current.version());
         return current;

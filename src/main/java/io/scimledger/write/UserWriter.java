@@ -3,6 +3,7 @@ package io.scimledger.write;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.db.Database;
 import io.scimledger.events.EventStore;
 import io.scimledger.events.EventType;
 import io.scimledger.events.NewEvent;
@@ -164,7 +165,7 @@ public class UserWriter implements ResourceWriter {
     }
 
     private ResourceRow load(SqlConnection conn, String tenant, UUID id, String ifMatch) {
-        ResourceRow current = queries.findUser(conn, tenant, id)
+        ResourceRow current = Database.await(queries.findUser(conn, tenant, id))
                 .orElseThrow(() -> ScimException.notFound("User " + id + " not found"));
         ETags.checkIfMatch(ifMatch, current.version());
         return current;
