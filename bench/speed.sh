@@ -11,8 +11,10 @@
 # 3. registers tenant "bench" with a platform:admin token, mints a tenant JWT and issues a provisioning token
 #    (slpt_..., the secret-token path Okta and Entra use);
 # 4. for each request measures the service with wrk (16 connections, 2 threads, --latency) and then pgbench
-#    running the SAME statements the service runs for that request (bench/speed/*.sql, captured with
-#    log_statement=all; the capture of this run is written to target/speed/statements.log) with 16 clients,
+#    running the SAME statements the service runs for that request, captured with log_statement=all while one
+#    request of each kind ran (reads: turned into pgbench scripts by bench/speed/pgbench-script.py, written to
+#    target/speed/get-user.sql and filter-user.sql; POST: bench/speed/post-user.sql, the captured inserts with
+#    fresh keys so they can repeat; all captures: target/speed/statements.log) with 16 clients,
 #    -M prepared like the service's reactive client. POST /Users runs first and seeds the users the reads use.
 #    The measurements hold /tmp/scim-maven.lock (taken once) so that other people's builds do not distort them;
 # 5. prints one table (ratio = service req/s / pgbench tx/s; p50/p99; errors; the machine) to stdout and
@@ -38,6 +40,7 @@ need() {
 need wrk wrk
 need pgbench postgresql-contrib
 need psql postgresql-client
+need python3 python3
 
 if [[ "${SPEED_SKIP_BUILD:-0}" != "1" ]]; then
   echo "[speed] building the jar (waits for $LOCK)"
@@ -70,24 +73,28 @@ SLPT="$(curl -sf -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Typ
 
 # --- statement capture: what the service sends PostgreSQL for one request of each kind --------------------------
 PG_LOG="$(dirname "$("${SUPER[@]}" -c 'show data_directory')")/postgres.log"
-capture() { # capture LABEL curl-args...: the statements logged while that one request ran (the relay filtered out)
-  local label="$1" before
-  shift
+capture() { # capture LABEL FILE curl-args...: the log written while that one request ran, to FILE and (readable) statements.log
+  local label="$1" file="$2" before
+  shift 2
   before="$(wc -l <"$PG_LOG")"
   curl -s -o "$OUT/capture.json" "$@"
   sleep 0.3
-  { echo "### $label"; tail -n +"$((before + 1))" "$PG_LOG" | grep -E 'LOG:  (execute|statement)|DETAIL:  parameters' |
+  tail -n +"$((before + 1))" "$PG_LOG" >"$file"
+  { echo "### $label"; grep -E 'LOG:  (execute|statement)|DETAIL:  parameters' "$file" |
       grep -v -e relay_checkpoint -e 'pg_snapshot_xmin' | sed -E 's/^.*(LOG|DETAIL): +//' | cut -c1-400; echo; } >>"$OUT/statements.log"
 }
 "${SUPER[@]}" -c "alter system set log_statement = 'all'" -c "select pg_reload_conf()" >/dev/null
 sleep 0.5
-capture "POST /Users" -X POST -H "Authorization: Bearer $JWT" -H 'Content-Type: application/scim+json' \
+capture "POST /Users" "$OUT/capture-post.log" -X POST -H "Authorization: Bearer $JWT" -H 'Content-Type: application/scim+json' \
   -d '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"capture","name":{"givenName":"Ada","familyName":"Lovelace"},"displayName":"Ada Lovelace","emails":[{"value":"capture@example.com","type":"work","primary":true}],"active":true}' \
   "$HOST_URL/scim/v2/Users"
 CAPTURED_ID="$(sed -E 's/.*"id":"([^"]+)".*/\1/' "$OUT/capture.json")"
-capture "GET /Users/{id}" -H "Authorization: Bearer $JWT" "$HOST_URL/scim/v2/Users/$CAPTURED_ID"
-capture "GET /Users?filter=userName eq" -H "Authorization: Bearer $JWT" "$HOST_URL/scim/v2/Users?filter=userName%20eq%20%22CAPTURE%22"
+capture "GET /Users/{id}" "$OUT/capture-get.log" -H "Authorization: Bearer $JWT" "$HOST_URL/scim/v2/Users/$CAPTURED_ID"
+capture "GET /Users?filter=userName eq" "$OUT/capture-filter.log" -H "Authorization: Bearer $JWT" "$HOST_URL/scim/v2/Users?filter=userName%20eq%20%22CAPTURE%22"
 "${SUPER[@]}" -c "alter system reset log_statement" -c "select pg_reload_conf()" >/dev/null
+# pgbench runs the reads' statements exactly as captured (bench/speed/pgbench-script.py), one user per script.
+python3 "$ROOT/bench/speed/pgbench-script.py" "$OUT/capture-get.log" "$CAPTURED_ID" - >"$OUT/get-user.sql"
+python3 "$ROOT/bench/speed/pgbench-script.py" "$OUT/capture-filter.log" "$CAPTURED_ID" CAPTURE >"$OUT/filter-user.sql"
 
 # --- measurement helpers ----------------------------------------------------------------------------------------
 ROWS=()
@@ -188,15 +195,15 @@ get_scripts=() filter_scripts=()
 i=0
 while read -r id name && ((i < 100)); do
   i=$((i + 1))
-  sed "s/@ID@/$id/g" "$ROOT/bench/speed/get-user.sql" >"$OUT/get-$i.sql"
-  sed -e "s/@ID@/$id/g" -e "s/@NAME@/${name^^}/g" "$ROOT/bench/speed/filter-user.sql" >"$OUT/filter-$i.sql"
+  sed "s/@ID@/$id/g" "$OUT/get-user.sql" >"$OUT/get-$i.sql"
+  sed -e "s/@ID@/$id/g" -e "s/@NAME@/${name^^}/g" "$OUT/filter-user.sql" >"$OUT/filter-$i.sql"
   get_scripts+=("$OUT/get-$i.sql")
   filter_scripts+=("$OUT/filter-$i.sql")
 done <"$OUT/users.txt"
 
 wrk_run "GET /Users/{id} (JWT)" "$HOST_URL" "$ROOT/bench/speed/get-user.lua"
 pg_run "GET /Users/{id}" "${get_scripts[@]}"
-row '`GET /Users/{id}`, platform JWT (user row + groups query)' pg
+row '`GET /Users/{id}`, platform JWT (one statement: user row joined with its groups)' pg
 export SPEED_TOKEN="$SLPT"
 sanity=$(curl -s -w ' HTTP %{http_code}' -H "Authorization: Bearer $SLPT" "$HOST_URL/scim/v2/Users/$(head -1 "$OUT/ids.txt")")
 [[ "$sanity" == *"HTTP 200" ]] || echo "[speed] WARNING: the provisioning token is refused: $sanity" >&2
@@ -205,7 +212,7 @@ row '`GET /Users/{id}`, provisioning token `slpt_…` (same SQL)' pg
 export SPEED_TOKEN="$JWT"
 wrk_run "filter userName eq" "$HOST_URL" "$ROOT/bench/speed/filter-user.lua"
 pg_run "filter userName eq" "${filter_scripts[@]}"
-row '`GET /Users?filter=userName eq "…"` (count + page + groups query)' pg
+row '`GET /Users?filter=userName eq "…"` (two statements: count with page, then the page'"'"'s groups)' pg
 wrk_run "ServiceProviderConfig" "$HOST_URL/scim/v2/ServiceProviderConfig" "$ROOT/bench/speed/get-plain.lua"
 row '`GET /scim/v2/ServiceProviderConfig` (JWT check, no database)'
 wrk_run "health live" "$HOST_URL/q/health/live" "$ROOT/bench/speed/get-plain.lua"
