@@ -97,6 +97,39 @@ python3 "$ROOT/bench/speed/pgbench-script.py" "$OUT/capture-get.log" "$CAPTURED_
 python3 "$ROOT/bench/speed/pgbench-script.py" "$OUT/capture-filter.log" "$CAPTURED_ID" CAPTURE >"$OUT/filter-user.sql"
 
 # --- measurement helpers ----------------------------------------------------------------------------------------
+# CPU by process, from /proc (signal-based profilers record nothing on these machines): the service's JVM, the
+# local stack's JVM (the Kafka broker), this cluster's PostgreSQL (postmaster and its backends), and the machine.
+PG_POSTMASTER="$(head -1 "$("${SUPER[@]}" -c 'show data_directory')/postmaster.pid")"
+cpu_ticks() { # -> "service kafka postgres busy total" in clock ticks
+  local svc=0 kafka=0 pg=0 d stat rest cmd
+  for d in /proc/[0-9]*; do
+    { read -r stat <"$d/stat"; } 2>/dev/null || continue
+    rest="${stat##*) }"
+    # shellcheck disable=SC2086
+    set -- $rest # $2 = ppid, $12 = utime, $13 = stime
+    if [[ "${d#/proc/}" == "$PG_POSTMASTER" || "$2" == "$PG_POSTMASTER" ]]; then
+      pg=$((pg + ${12} + ${13}))
+      continue
+    fi
+    [[ "$stat" == *"(java)"* ]] || continue
+    cmd="$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)" || continue
+    if [[ "$cmd" == *"$ROOT/target/quarkus-app/quarkus-run.jar"* ]]; then
+      svc=$((svc + ${12} + ${13}))
+    elif [[ "$cmd" == *LocalStackMain* && "$cmd" == *"=$ROOT "* ]]; then
+      kafka=$((kafka + ${12} + ${13}))
+    fi
+  done
+  awk -v s="$svc" -v k="$kafka" -v p="$pg" '/^cpu / {busy = $2 + $3 + $4 + $7 + $8; print s, k, p, busy, busy + $5 + $6}' /proc/stat
+}
+CPU=()
+# cpu_row LABEL REQUESTS BEFORE AFTER: CPU ms per request by process, and how busy the machine was.
+cpu_row() {
+  CPU+=("$(awk -v label="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" -v b="$3" -v a="$4" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    ms = 1000 / hz / n
+    printf "| %s | %.3f | %.3f | %.3f | %.3f | %.0f %% |", label, (y[1] - x[1]) * ms, (y[2] - x[2]) * ms,
+      (y[3] - x[3]) * ms, (y[4] - x[4]) * ms, 100 * (y[4] - x[4]) / (y[5] - x[5]) }')")
+}
 ROWS=()
 PG_EXTRA=()
 PHASES=()
@@ -124,7 +157,10 @@ wrk_run() {
   local file="$OUT/wrk-${label//[^a-zA-Z0-9]/_}.txt"
   wrk -t2 -c"$CONNECTIONS" -d"${WARM_SECONDS}s" -s "$lua" "$url" >/dev/null
   metrics >"$OUT/metrics-before.txt"
+  local cpu_before
+  cpu_before="$(cpu_ticks)"
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$lua" "$url" >"$file"
+  cpu_row "$label" "$(awk '/ requests in / {print $1}' "$file")" "$cpu_before" "$(cpu_ticks)"
   metrics >"$OUT/metrics-after.txt"
   phases "$label" "$(awk '/ requests in / {print $1}' "$file")"
   W_RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$file")"
@@ -141,8 +177,12 @@ pg_run() {
   for f in "$@"; do args+=(-f "$f"); done
   mkdir -p "$dir"
   pgbench -n -M prepared -c"$CONNECTIONS" -j2 -T"$WARM_SECONDS" "${args[@]}" >/dev/null 2>&1
+  local cpu_before
+  cpu_before="$(cpu_ticks)"
   (cd "$dir" && pgbench -n -M prepared -c"$CONNECTIONS" -j2 -T"$SECONDS_PER_RUN" -l "${args[@]}" \
     >"$dir/out.txt" 2>&1)
+  cpu_row "pgbench $label" "$(awk '/number of transactions actually processed:/ {print $NF}' "$dir/out.txt")" \
+    "$cpu_before" "$(cpu_ticks)"
   P_TPS="$(awk '/^tps = / {printf "%.0f", $3; exit}' "$dir/out.txt")"
   P_ERR="$(awk '/number of failed transactions:/ {print $5; exit}' "$dir/out.txt")"
   P_ERR="${P_ERR:-0}"
@@ -236,5 +276,12 @@ PGSET="$(psql -X -A -t -c "select 'PostgreSQL ' || current_setting('server_versi
   echo "| run | in service | auth.jwt | auth.jwt.cached | auth.provisioning | db.acquire | db.statement | db.commit | db.release |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${PHASES[@]}"
+  echo
+  echo "CPU per request (ms of CPU time, from /proc: user + system) by process during each measured run; pgbench's"
+  echo "own CPU and wrk's are in \"machine\" only. Busy = the machine's non-idle share of both cores."
+  echo
+  echo "| run | service JVM | Kafka (local stack JVM) | PostgreSQL | machine | busy |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${CPU[@]}"
 } | tee "$REPORT"
 echo "[speed] report: $REPORT; captured statements: $OUT/statements.log"
