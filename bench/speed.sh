@@ -121,6 +121,30 @@ cpu_ticks() { # -> "service kafka postgres busy total" in clock ticks
   done
   awk -v s="$svc" -v k="$kafka" -v p="$pg" '/^cpu / {busy = $2 + $3 + $4 + $7 + $8; print s, k, p, busy, busy + $5 + $6}' /proc/stat
 }
+# The service's threads by name (digits dropped: "executor-thread-12" -> "executor-thread-"), CPU ticks each.
+thread_ticks() {
+  local pid d stat name rest
+  pid="$(pgrep -f "$ROOT/target/quarkus-app/quarkus-run.jar" | head -1)"
+  [[ -n "$pid" ]] || return 0
+  for d in /proc/"$pid"/task/[0-9]*; do
+    { read -r stat <"$d/stat"; } 2>/dev/null || continue
+    name="${stat#*(}"
+    name="${name%%)*}"
+    rest="${stat##*) }"
+    # shellcheck disable=SC2086
+    set -- $rest
+    echo "${name//[0-9]/} $((${12} + ${13}))"
+  done | awk '{ n = $NF; $NF = ""; sub(/ $/, ""); t[$0] += n } END { for (k in t) print t[k] "\t" k }'
+}
+THREADS=()
+# thread_row LABEL REQUESTS BEFORE-FILE AFTER-FILE: the service's CPU per request by thread group, largest first.
+thread_row() {
+  THREADS+=("| $1 | $(awk -F'\t' -v n="$2" -v hz="$(getconf CLK_TCK)" '
+    FNR == NR { before[$2] = $1; next }
+    { d = $1 - before[$2]; if (d > 0) { cpu[$2] = d; total += d } }
+    END { for (k in cpu) printf "%.3f\t%s\n", cpu[k] * 1000 / hz / n, k }' "$3" "$4" |
+    sort -rn | head -6 | awk -F'\t' '{ printf "%s%s %s ms", NR > 1 ? ", " : "", $2, $1 }') |")
+}
 CPU=()
 # cpu_row LABEL REQUESTS BEFORE AFTER: CPU ms per request by process, and how busy the machine was.
 cpu_row() {
@@ -159,8 +183,11 @@ wrk_run() {
   metrics >"$OUT/metrics-before.txt"
   local cpu_before
   cpu_before="$(cpu_ticks)"
+  thread_ticks >"$OUT/threads-before.txt"
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s "$lua" "$url" >"$file"
   cpu_row "$label" "$(awk '/ requests in / {print $1}' "$file")" "$cpu_before" "$(cpu_ticks)"
+  thread_ticks >"$OUT/threads-after.txt"
+  thread_row "$label" "$(awk '/ requests in / {print $1}' "$file")" "$OUT/threads-before.txt" "$OUT/threads-after.txt"
   metrics >"$OUT/metrics-after.txt"
   phases "$label" "$(awk '/ requests in / {print $1}' "$file")"
   W_RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$file")"
@@ -283,5 +310,11 @@ PGSET="$(psql -X -A -t -c "select 'PostgreSQL ' || current_setting('server_versi
   echo "| run | service JVM | Kafka (local stack JVM) | PostgreSQL | machine | busy |"
   echo "|---|---:|---:|---:|---:|---:|"
   printf '%s\n' "${CPU[@]}"
+  echo
+  echo "The service's CPU per request by thread (ms; the six largest groups; from /proc/<pid>/task)."
+  echo
+  echo "| run | threads |"
+  echo "|---|---|"
+  printf '%s\n' "${THREADS[@]}"
 } | tee "$REPORT"
 echo "[speed] report: $REPORT; captured statements: $OUT/statements.log"

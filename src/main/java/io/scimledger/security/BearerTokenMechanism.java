@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Reads the bearer token of every request and sends it to the verifier that owns it:
@@ -38,21 +39,30 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     public static final String SUBJECT = "scim.subject";
     public static final String CLIENT = "scim.client";
     public static final String ISSUER = "scim.issuer";
+    /**
+     * The tenant a platform JWT names in its tenant claim ({@code scim.tenant-claim}). Kept apart from
+     * {@value #TENANT}, which only tokens bound to a registered tenant carry (registration on first use is for
+     * platform tokens alone).
+     */
+    public static final String PLATFORM_TENANT = "scim.platform-tenant";
 
     private static final String BEARER = "Bearer ";
 
     private final ProvisioningTokens provisioningTokens;
     private final TenantIssuerTokens tenantIssuerTokens;
     private final String platformIssuer;
+    private final String tenantClaim;
     private final VerifiedJwtCache verifiedJwts = new VerifiedJwtCache();
 
     public BearerTokenMechanism(
             ProvisioningTokens provisioningTokens,
             TenantIssuerTokens tenantIssuerTokens,
-            @ConfigProperty(name = "mp.jwt.verify.issuer") String platformIssuer) {
+            @ConfigProperty(name = "mp.jwt.verify.issuer") String platformIssuer,
+            @ConfigProperty(name = "scim.tenant-claim") String tenantClaim) {
         this.provisioningTokens = provisioningTokens;
         this.tenantIssuerTokens = tenantIssuerTokens;
         this.platformIssuer = platformIssuer;
+        this.tenantClaim = tenantClaim;
     }
 
     @Override
@@ -88,25 +98,64 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
                             .orElseThrow(() -> new AuthenticationFailedException(
                                     "unknown, revoked or expired provisioning token")));
         }
+        // Only platform JWTs are cached, so a hit needs no look at the token's claims at all.
+        String key = VerifiedJwtCache.keyOf(token);
+        SecurityIdentity known = verifiedJwts.find(key, Instant.now());
+        if (known != null) {
+            Phases.since(Phases.AUTH_JWT_CACHED, start);
+            return Uni.createFrom().item(known);
+        }
         String issuer = UnverifiedJwt.issuer(token);
         if (issuer == null) {
             return Uni.createFrom().failure(new AuthenticationFailedException("the bearer token is not a JWT"));
         }
         if (issuer.equals(platformIssuer)) {
-            String key = VerifiedJwtCache.keyOf(token);
-            SecurityIdentity known = verifiedJwts.find(key, Instant.now());
-            if (known != null) {
-                Phases.since(Phases.AUTH_JWT_CACHED, start);
-                return Uni.createFrom().item(known);
-            }
             return identityProviderManager
                     .authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(token)))
+                    .map(this::withCallerAttributes)
                     .invoke(identity -> {
                         verifiedJwts.put(key, identity, Instant.now());
                         Phases.since(Phases.AUTH_JWT, start);
                     });
         }
         return tenantIssuerTokens.verify(token, issuer);
+    }
+
+    /**
+     * The claims {@link Caller} needs, read once when the token is verified and cached with the identity. SmallRye's
+     * JsonWebToken resolves every claim name through {@code Claims.valueOf}, which throws (and fills in a stack
+     * trace) for each non-standard name such as the tenant claim; read per request, that made a GET with a platform
+     * JWT cost 2.6 times the service CPU of one with a provisioning token (docs/performance.md).
+     */
+    private SecurityIdentity withCallerAttributes(SecurityIdentity identity) {
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return identity;
+        }
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder(identity);
+        String tenant = claimText(jwt, tenantClaim);
+        tenant = tenant == null ? null : tenant.trim();
+        if (tenant != null && !tenant.isEmpty()) {
+            b.addAttribute(PLATFORM_TENANT, tenant);
+        }
+        String subject = jwt.getSubject();
+        b.addAttribute(
+                SUBJECT, subject != null ? subject : identity.getPrincipal().getName());
+        for (String claim : new String[] {"azp", "client_id", "appid"}) {
+            String client = claimText(jwt, claim);
+            if (client != null) {
+                b.addAttribute(CLIENT, client);
+                break;
+            }
+        }
+        if (jwt.getIssuer() != null) {
+            b.addAttribute(ISSUER, jwt.getIssuer());
+        }
+        return b.build();
+    }
+
+    private static String claimText(JsonWebToken jwt, String name) {
+        Object v = jwt.getClaim(name);
+        return v == null ? null : v.toString();
     }
 
     @Override

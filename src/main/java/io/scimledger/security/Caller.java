@@ -76,6 +76,10 @@ public class Caller {
         if (attribute != null) {
             return attribute.toString();
         }
+        Object platformTenant = identity.getAttribute(BearerTokenMechanism.PLATFORM_TENANT);
+        if (platformTenant != null) {
+            return platformTenant.toString();
+        }
         Object claim = jwt().map(j -> (Object) j.getClaim(tenantClaim)).orElse(null);
         String t = claim == null ? null : claim.toString().trim();
         return t == null || t.isEmpty() ? null : t;
