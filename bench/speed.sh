@@ -143,7 +143,7 @@ thread_row() {
     FNR == NR { before[$2] = $1; next }
     { d = $1 - before[$2]; if (d > 0) { cpu[$2] = d; total += d } }
     END { for (k in cpu) printf "%.3f\t%s\n", cpu[k] * 1000 / hz / n, k }' "$3" "$4" |
-    sort -rn | head -6 | awk -F'\t' '{ printf "%s%s %s ms", NR > 1 ? ", " : "", $2, $1 }') |")
+    sort -rn | head -6 | awk -F'\t' '{ printf "%s%s %s ms", (NR > 1 ? ", " : ""), $2, $1 }') |")
 }
 CPU=()
 # cpu_row LABEL REQUESTS BEFORE AFTER: CPU ms per request by process, and how busy the machine was.
