@@ -233,6 +233,24 @@ public class EventStore {
         return out;
     }
 
+    /**
+     * Every tenant's events that the given snapshot (a {@code pg_snapshot} as text) did not see and the caller's
+     * snapshot does, in commit order: what committed after a reader took that snapshot. Used by the projection
+     * rebuild to catch up with the writes made while it read the log.
+     */
+    public List<StoredEvent> readAllTenantsNotIn(SqlClient conn, String snapshot) {
+        List<StoredEvent> out = new ArrayList<>();
+        for (Row r : query(
+                conn,
+                "SELECT " + COLUMNS + " FROM event WHERE event.tx_id >= pg_snapshot_xmin($1::text::pg_snapshot) "
+                        + "AND NOT pg_visible_in_snapshot(event.tx_id, $1::text::pg_snapshot) ORDER BY "
+                        + COMMIT_ORDER,
+                snapshot)) {
+            out.add(fromRow(r));
+        }
+        return out;
+    }
+
     static StoredEvent fromRow(Row r) {
         // By position, in COLUMNS order: a lookup by name scans the column names, once per column and row, which
         // showed up in the audit history profile (1,000 rows per page).
