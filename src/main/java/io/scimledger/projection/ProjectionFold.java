@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The bulk phase of a rebuild: folds the log, as one snapshot sees it, into the rows the {@link Projector} would
@@ -339,29 +340,27 @@ final class ProjectionFold {
         }
         long read = System.nanoTime();
         statesNanos += read - start;
-        List<ObjectNode> states = new ArrayList<>(chunk.size());
-        List<Integer> sealed = new ArrayList<>();
-        for (int i = 0; i < positions.length; i++) {
-            ObjectNode state = parse(texts.get(positions[i]));
-            states.add(state);
-            if (PersonalDataCipher.containsSealed(state)) {
-                sealed.add(i);
-            }
-        }
-        if (!sealed.isEmpty()) {
-            List<UUID> subjects = new ArrayList<>();
-            for (int i : sealed) {
+        // Parsing and decrypting are pure CPU work per state: spread over the cores (Aead keeps a Cipher per thread).
+        ObjectNode[] states = new ObjectNode[positions.length];
+        IntStream.range(0, positions.length).parallel().forEach(i -> states[i] = parse(texts.get(positions[i])));
+        List<UUID> subjects = new ArrayList<>();
+        for (int i = 0; i < states.length; i++) {
+            if (PersonalDataCipher.containsSealed(states[i])) {
                 subjects.add(chunk.get(i).key.id());
             }
+        }
+        if (!subjects.isEmpty()) {
             Map<UUID, DataKey> keys = dataKeys.findAll(reader, subjects);
-            for (int i : sealed) {
-                Optional<DataKey> key =
-                        Optional.ofNullable(keys.get(chunk.get(i).key.id()));
-                states.set(i, PersonalDataCipher.openObject(states.get(i), key));
-            }
+            IntStream.range(0, states.length).parallel().forEach(i -> {
+                if (PersonalDataCipher.containsSealed(states[i])) {
+                    Optional<DataKey> key =
+                            Optional.ofNullable(keys.get(chunk.get(i).key.id()));
+                    states[i] = PersonalDataCipher.openObject(states[i], key);
+                }
+            });
         }
         openNanos += System.nanoTime() - read;
-        return states;
+        return List.of(states);
     }
 
     private void writeUsers(List<Resource> chunk) {
@@ -376,7 +375,7 @@ final class ProjectionFold {
         Long[] versions = new Long[n];
         OffsetDateTime[] created = new OffsetDateTime[n];
         OffsetDateTime[] modified = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
+        IntStream.range(0, n).parallel().forEach(i -> {
             Resource res = chunk.get(i);
             ObjectNode state = states.get(i);
             tenants[i] = res.key.tenant();
@@ -388,7 +387,7 @@ final class ProjectionFold {
             versions[i] = res.version;
             created[i] = res.created;
             modified[i] = res.lastModified;
-        }
+        });
         shadow.write(conn -> query(
                 conn,
                 "INSERT INTO scim_user (tenant_id, id, user_name, external_id, active, doc, version, created, "

@@ -4,6 +4,8 @@ import static io.scimledger.db.Database.query;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.db.Database;
+import io.scimledger.db.DatabaseUnavailableException;
+import io.scimledger.db.PgErrors;
 import io.scimledger.events.EventStore;
 import io.scimledger.events.EventType;
 import io.scimledger.events.StoredEvent;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -36,9 +39,9 @@ import org.jboss.logging.Logger;
  *   <li>Catch up: the events that committed since, in commit order, through the one {@link Projector} (the
  *       rebuild's search_path puts the shadow schema first, so its unqualified SQL writes the shadow tables). Repeated
  *       while much arrived during the previous round, without locks.
- *   <li>Switch: one transaction takes EXCLUSIVE locks on the live tables (readers go on, writers wait: they project
- *       in their append's transaction, so from then on no event can commit unprojected), replays the last events,
- *       and swaps the shadow tables in. Readers wait only for the swap's ACCESS EXCLUSIVE moment.
+ *   <li>Switch: one short transaction locks the live tables (writers project in their append's transaction, so
+ *       from then on no event can commit unprojected), replays the last events, and swaps the shadow tables in.
+ *       Requests wait only for this transaction ({@link #trySwitch}).
  * </ol>
  */
 @ApplicationScoped
@@ -47,9 +50,13 @@ public class ProjectionRebuilder {
     private static final Logger LOG = Logger.getLogger(ProjectionRebuilder.class);
 
     /** Catch-up rounds stop when fewer events than this arrived during the last one: the locked round is short. */
-    static final int SMALL_ENOUGH_TO_LOCK = 500;
+    static final int SMALL_ENOUGH_TO_LOCK = 100;
     /** ... or after this many rounds, should writers keep pace with the catch-up. */
     static final int MAX_OPEN_ROUNDS = 5;
+    /** How long the switch waits for each live table's lock before it gives way (see {@link #trySwitch}). */
+    static final String LOCK_TIMEOUT = "100ms";
+    /** Attempts at the switch before the rebuild gives up (each after a fresh catch-up round). */
+    static final int SWITCH_ATTEMPTS = 50;
 
     private static final String LIVE_TABLES = "public.scim_user, public.scim_group, public.group_membership, "
             + "public.user_name_claim, public.tenant, public.tenant_credential";
@@ -76,7 +83,7 @@ public class ProjectionRebuilder {
 
     private record Round(String snapshot, int events) {}
 
-    private record Switched(int events, long users, long groups, long memberships) {}
+    private record Switched(int events) {}
 
     private final Database db;
     private final EventStore events;
@@ -161,7 +168,9 @@ public class ProjectionRebuilder {
         String seen = folded.snapshot();
         long caughtUp = 0;
         int rounds = 0;
-        while (rounds < MAX_OPEN_ROUNDS) {
+        Switched switched = null;
+        long pausedMillis = 0;
+        for (int attempt = 1; switched == null; attempt++) {
             String since = seen;
             Round round = db.inTransaction(conn -> {
                 query(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -172,34 +181,31 @@ public class ProjectionRebuilder {
             rounds++;
             caughtUp += round.events();
             seen = round.snapshot();
-            if (round.events() < SMALL_ENOUGH_TO_LOCK) {
-                break;
+            if (round.events() >= SMALL_ENOUGH_TO_LOCK && rounds < MAX_OPEN_ROUNDS) {
+                continue;
+            }
+            pauseForTests.accept("locking");
+            long lockStart = System.nanoTime();
+            switched = trySwitch(seen);
+            pausedMillis = (System.nanoTime() - lockStart) / 1_000_000;
+            if (switched == null) {
+                if (attempt >= SWITCH_ATTEMPTS) {
+                    throw new DatabaseUnavailableException(
+                            "the projection rebuild could not take the projection tables' locks "
+                                    + SWITCH_ATTEMPTS
+                                    + " times; the live projections are unchanged",
+                            null,
+                            false);
+                }
+                pauseBeforeRetry(attempt);
             }
         }
-        pauseForTests.accept("locking");
-        String since = seen;
-        long lockStart = System.nanoTime();
-        Switched switched = db.inTransaction(conn -> {
-            query(conn, "LOCK TABLE " + LIVE_TABLES + " IN EXCLUSIVE MODE");
-            // READ COMMITTED: the next statement's snapshot is taken with the locks held, so it sees every event
-            // that will ever be projected into the old tables.
-            writeShadow(conn);
-            int n = catchUp(conn, since);
-            // Not in the log: when each provisioning token last authenticated. Carried over, not reset.
-            query(
-                    conn,
-                    "UPDATE projection_shadow.tenant_credential s SET last_used_at = l.last_used_at "
-                            + "FROM public.tenant_credential l WHERE s.credential_id = l.credential_id");
-            Switched s = new Switched(
-                    n, count(conn, "scim_user"), count(conn, "scim_group"), count(conn, "group_membership"));
-            query(conn, "SELECT projection_shadow_swap()");
-            return s;
-        });
+        // counted on the live tables after the switch, so the locked moment stays short
+        long[] rows = db.withConnection(conn ->
+                new long[] {count(conn, "scim_user"), count(conn, "scim_group"), count(conn, "group_membership")});
         long end = System.nanoTime();
         long millis = (end - start) / 1_000_000;
-        long pausedMillis = (end - lockStart) / 1_000_000;
         caughtUp += switched.events();
-        rounds++;
         long replayed = folded.counts().events() + caughtUp;
         long rate = replayed * 1000 / Math.max(1, millis);
         LOG.infof(
@@ -211,12 +217,62 @@ public class ProjectionRebuilder {
                 folded.counts().events(),
                 caughtUp,
                 rounds,
-                switched.users(),
-                switched.groups(),
-                switched.memberships(),
+                rows[0],
+                rows[1],
+                rows[2],
                 millis,
                 pausedMillis,
                 rate);
+    }
+
+    /**
+     * The switch, in one transaction: ACCESS EXCLUSIVE locks on the live tables, the last events, the swap.
+     *
+     * <p>Why ACCESS EXCLUSIVE from the start and not EXCLUSIVE (which readers pass) until the swap: a writer reads
+     * the projections (ACCESS SHARE, kept until its commit) before it writes them, so a writer parked behind an
+     * EXCLUSIVE lock holds a lock the swap's DROP must wait for, while it waits for the rebuild: a deadlock on every
+     * switch under write load. With ACCESS EXCLUSIVE, new requests queue before their first read, holding nothing.
+     * Writers already inside a transaction may still hold one table while wanting another the switch holds: the
+     * switch waits at most {@value #LOCK_TIMEOUT} for each lock (well below PostgreSQL's deadlock_timeout, so the
+     * rebuild, never a client's write, is the one that gives way), rolls back and is tried again after a new
+     * catch-up round. Readers and writers wait only for this transaction, which replays fewer than
+     * {@value #SMALL_ENOUGH_TO_LOCK} events.
+     *
+     * @return null if a lock was not granted in time
+     */
+    private Switched trySwitch(String since) {
+        try {
+            return db.inTransaction(conn -> {
+                query(conn, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                query(conn, "LOCK TABLE " + LIVE_TABLES + " IN ACCESS EXCLUSIVE MODE");
+                // READ COMMITTED: the next statement's snapshot is taken with the locks held, so it sees every
+                // event that was projected into the old tables; later ones are projected into the new tables.
+                writeShadow(conn);
+                int n = catchUp(conn, since);
+                // Not in the log: when each provisioning token last authenticated. Carried over, not reset.
+                query(
+                        conn,
+                        "UPDATE projection_shadow.tenant_credential s SET last_used_at = l.last_used_at "
+                                + "FROM public.tenant_credential l WHERE s.credential_id = l.credential_id");
+                query(conn, "SELECT projection_shadow_swap()");
+                return new Switched(n);
+            });
+        } catch (RuntimeException e) {
+            if (PgErrors.isLockTimeout(e)) {
+                LOG.infof("rebuild: the switch did not get its locks within %s; trying again", LOCK_TIMEOUT);
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 60L * Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted between attempts to switch the projections", e);
+        }
     }
 
     /** One write to the shadow tables in its own transaction. */
