@@ -4,6 +4,8 @@ import static io.scimledger.db.Database.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scimledger.events.EventHeader;
+import io.scimledger.events.EventStore;
 import io.scimledger.events.EventType;
 import io.scimledger.events.JsonSupport;
 import io.scimledger.events.StoredEvent;
@@ -11,7 +13,6 @@ import io.scimledger.events.StreamType;
 import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,12 +54,6 @@ final class ProjectionFold {
     private static final int READ_BATCH = 10_000;
     private static final int WRITE_CHUNK = 2_000;
 
-    /** Events that need their payload in the first pass; the others are folded from their columns alone. */
-    private static final String FIRST_PASS = "SELECT position, tenant_id, stream_type, stream_id, stream_version, "
-            + "event_type, occurred_at, CASE WHEN stream_type = 'Tenant' "
-            + "OR event_type IN ('GroupMembersAdded', 'GroupMembersRemoved') THEN payload::text END "
-            + "FROM event WHERE position > $1 ORDER BY position LIMIT $2";
-
     private record Key(String tenant, UUID id) {}
 
     /** A resource row as the Projector leaves it, with its document left in the log (at statePosition). */
@@ -86,13 +81,14 @@ final class ProjectionFold {
     }
 
     private final SqlClient reader;
+    private final EventStore events;
     private final ShadowWriter shadow;
     private final DataKeyStore dataKeys;
     private final Projector projector;
     private final Map<Key, Resource> resources = new HashMap<>();
     private final Map<Key, LinkedHashMap<UUID, Membership>> membersOf = new LinkedHashMap<>();
     private final Map<Key, Set<UUID>> groupsOf = new HashMap<>();
-    private long events;
+    private long eventCount;
     /** Where the fold's time went, in nanoseconds: reading the log, reading the states, opening them, writing. */
     private long readNanos;
 
@@ -110,8 +106,10 @@ final class ProjectionFold {
      * @param shadow where the rows go, chunk by chunk, each chunk committed on its own (the shadow tables are not
      *     read by anyone until the switch, and a failed rebuild drops them)
      */
-    ProjectionFold(SqlClient reader, ShadowWriter shadow, DataKeyStore dataKeys, Projector projector) {
+    ProjectionFold(
+            SqlClient reader, EventStore events, ShadowWriter shadow, DataKeyStore dataKeys, Projector projector) {
         this.reader = reader;
+        this.events = events;
         this.shadow = work -> {
             // at most two chunks queued: the database writes one while this thread reads and opens the next
             while (pending.size() >= 2) {
@@ -143,12 +141,12 @@ final class ProjectionFold {
         long start = System.nanoTime();
         while (true) {
             int n = 0;
-            for (Row r : query(reader, FIRST_PASS, after, READ_BATCH)) {
-                fold(r);
-                after = r.getLong(0);
+            for (EventHeader e : events.readHeadersAfter(reader, after, READ_BATCH)) {
+                fold(e);
+                after = e.position();
                 n++;
             }
-            events += n;
+            eventCount += n;
             if (n < READ_BATCH) {
                 break;
             }
@@ -162,17 +160,17 @@ final class ProjectionFold {
         String timings = String.format(
                 "log read %d ms, states read %d ms, opened %d ms, written %d ms beside",
                 readNanos / 1_000_000, statesNanos / 1_000_000, openNanos / 1_000_000, writeNanos.get() / 1_000_000);
-        return new Counts(events, written[0], written[1], memberships, timings);
+        return new Counts(eventCount, written[0], written[1], memberships, timings);
     }
 
-    private void fold(Row r) {
-        long position = r.getLong(0);
-        String tenant = r.getString(1);
-        StreamType streamType = StreamType.valueOf(r.getString(2));
-        UUID streamId = r.getUUID(3);
-        long version = r.getLong(4);
-        EventType type = EventType.valueOf(r.getString(5));
-        OffsetDateTime at = r.getOffsetDateTime(6).withOffsetSameInstant(ZoneOffset.UTC);
+    private void fold(EventHeader h) {
+        long position = h.position();
+        String tenant = h.tenant();
+        StreamType streamType = h.streamType();
+        UUID streamId = h.streamId();
+        long version = h.version();
+        EventType type = h.type();
+        OffsetDateTime at = h.occurredAt().withOffsetSameInstant(ZoneOffset.UTC);
         if (streamType == StreamType.Tenant) {
             // A handful per tenant, order-dependent, no personal data: applied as they come, by the one projection.
             StoredEvent e = new StoredEvent(
@@ -194,7 +192,7 @@ final class ProjectionFold {
                     null,
                     null,
                     null);
-            ObjectNode payload = parse(r.getString(7));
+            ObjectNode payload = parse(h.payload());
             shadow.write(conn -> projector.apply(conn, e, payload, Projector.Mode.REBUILD));
             return;
         }
@@ -242,7 +240,7 @@ final class ProjectionFold {
                 removeAsMember(key); // ... OR member_id = the group
             }
             case GroupMembersAdded -> {
-                for (JsonNode m : parse(r.getString(7)).path("members")) {
+                for (JsonNode m : parse(h.payload()).path("members")) {
                     UUID member = UUID.fromString(m.path("value").asText());
                     Key memberKey = new Key(tenant, member);
                     Resource target = resources.get(memberKey);
@@ -260,7 +258,7 @@ final class ProjectionFold {
             }
             case GroupMembersRemoved -> {
                 LinkedHashMap<UUID, Membership> members = membersOf.get(key);
-                for (JsonNode m : parse(r.getString(7)).path("members")) {
+                for (JsonNode m : parse(h.payload()).path("members")) {
                     UUID member = UUID.fromString(m.path("value").asText());
                     if (members != null && members.remove(member) != null) {
                         Set<UUID> groups = groupsOf.get(new Key(tenant, member));
@@ -331,13 +329,7 @@ final class ProjectionFold {
             positions[i] = chunk.get(i).statePosition;
         }
         long start = System.nanoTime();
-        Map<Long, String> texts = new HashMap<>();
-        for (Row r : query(
-                reader,
-                "SELECT position, (payload->'state')::text FROM event WHERE position = ANY($1::bigint[])",
-                (Object) positions)) {
-            texts.put(r.getLong(0), r.getString(1));
-        }
+        Map<Long, String> texts = events.readStates(reader, positions);
         long read = System.nanoTime();
         statesNanos += read - start;
         // Parsing and decrypting are pure CPU work per state: spread over the cores (Aead keeps a Cipher per thread).

@@ -141,7 +141,7 @@ public class ProjectionRebuilder {
             query(reader, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
             String snapshot = currentSnapshot(reader); // the first statement fixes the transaction's snapshot
             pauseForTests.accept("folding");
-            return new Folded(snapshot, new ProjectionFold(reader, this::inShadow, dataKeys, projector).run());
+            return new Folded(snapshot, new ProjectionFold(reader, events, this::inShadow, dataKeys, projector).run());
         });
         long indexStart = System.nanoTime();
         db.inTransaction(conn -> {
