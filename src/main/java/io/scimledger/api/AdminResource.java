@@ -37,7 +37,10 @@ public class AdminResource {
     @Inject
     Caller caller;
 
-    /** Drops all projections and rebuilds them from the event log (docs/architecture.md, "Rebuilding"). */
+    /**
+     * Rebuilds all projections from the event log beside the live ones and swaps them in, while SCIM requests keep
+     * being answered (docs/decisions/0012-online-projection-rebuild.md).
+     */
     @POST
     @Path("projections/rebuild")
     @RolesAllowed(Scopes.PLATFORM_ADMIN)
@@ -46,10 +49,15 @@ public class AdminResource {
         ObjectNode out = JsonNodeFactory.instance
                 .objectNode()
                 .put("eventsReplayed", r.eventsReplayed())
+                .put("eventsFolded", r.eventsFolded())
+                .put("eventsCaughtUp", r.eventsCaughtUp())
+                .put("catchUpRounds", r.catchUpRounds())
                 .put("users", r.users())
                 .put("groups", r.groups())
                 .put("memberships", r.memberships())
-                .put("millis", r.millis());
+                .put("millis", r.millis())
+                .put("writersPausedMillis", r.writersPausedMillis())
+                .put("eventsPerSecond", r.eventsPerSecond());
         return Response.ok(out.toString()).type(JSON).build();
     }
 

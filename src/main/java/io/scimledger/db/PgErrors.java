@@ -34,6 +34,16 @@ public final class PgErrors {
         return false;
     }
 
+    /** True if {@code e} (or a cause) is a lock wait that ran past {@code lock_timeout} (55P03, lock_not_available). */
+    public static boolean isLockTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && "55P03".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Some driver paths report a lost connection only in words, as a plain VertxException or NoStackTraceThrowable:
      * "Connection is not active now, current status: CLOSED" (BEGIN on a pooled connection the server just

@@ -233,6 +233,63 @@ public class EventStore {
         return out;
     }
 
+    /**
+     * Every tenant's events that the given snapshot (a {@code pg_snapshot} as text) did not see and the caller's
+     * snapshot does, in commit order: what committed after a reader took that snapshot. Used by the projection
+     * rebuild to catch up with the writes made while it read the log.
+     */
+    public List<StoredEvent> readAllTenantsNotIn(SqlClient conn, String snapshot) {
+        List<StoredEvent> out = new ArrayList<>();
+        for (Row r : query(
+                conn,
+                "SELECT " + COLUMNS + " FROM event WHERE event.tx_id >= pg_snapshot_xmin($1::text::pg_snapshot) "
+                        + "AND NOT pg_visible_in_snapshot(event.tx_id, $1::text::pg_snapshot) ORDER BY "
+                        + COMMIT_ORDER,
+                snapshot)) {
+            out.add(fromRow(r));
+        }
+        return out;
+    }
+
+    /**
+     * One page of every tenant's log by position, as headers; the payload text only for membership and tenant events
+     * (the projection fold reads the User and Group states it keeps separately, with {@link #readStates}).
+     */
+    public List<EventHeader> readHeadersAfter(SqlClient conn, long afterPosition, int limit) {
+        List<EventHeader> out = new ArrayList<>(limit);
+        for (Row r : query(
+                conn,
+                "SELECT position, tenant_id, stream_type, stream_id, stream_version, event_type, occurred_at, "
+                        + "CASE WHEN stream_type = 'Tenant' "
+                        + "OR event_type IN ('GroupMembersAdded', 'GroupMembersRemoved') THEN payload::text END "
+                        + "FROM event WHERE position > $1 ORDER BY position LIMIT $2",
+                afterPosition,
+                limit)) {
+            out.add(new EventHeader(
+                    r.getLong(0),
+                    r.getString(1),
+                    StreamType.valueOf(r.getString(2)),
+                    r.getUUID(3),
+                    r.getLong(4),
+                    EventType.valueOf(r.getString(5)),
+                    r.getOffsetDateTime(6),
+                    r.getString(7)));
+        }
+        return out;
+    }
+
+    /** The {@code state} member of the events at these positions, as JSON text, by position. */
+    public Map<Long, String> readStates(SqlClient conn, Long[] positions) {
+        Map<Long, String> out = new HashMap<>(positions.length * 2);
+        for (Row r : query(
+                conn,
+                "SELECT position, (payload->'state')::text FROM event WHERE position = ANY($1::bigint[])",
+                (Object) positions)) {
+            out.put(r.getLong(0), r.getString(1));
+        }
+        return out;
+    }
+
     static StoredEvent fromRow(Row r) {
         // By position, in COLUMNS order: a lookup by name scans the column names, once per column and row, which
         // showed up in the audit history profile (1,000 rows per page).

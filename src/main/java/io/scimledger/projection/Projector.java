@@ -219,17 +219,22 @@ public class Projector {
         return named - inserted;
     }
 
-    private static String userName(JsonNode state) {
+    /** The document column's value as a bulk load sends it: the same JSON the live path binds (see the inserts). */
+    static String document(ObjectNode state) {
+        return JsonSupport.toJsonb(state).encode();
+    }
+
+    static String userName(JsonNode state) {
         // An erased person's userName is unreadable; keep the row addressable by id.
         return state.path("userName").asText("");
     }
 
-    private static String text(JsonNode state, String field) {
+    static String text(JsonNode state, String field) {
         JsonNode v = state.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static Boolean bool(JsonNode state, String field) {
+    static Boolean bool(JsonNode state, String field) {
         JsonNode v = state.get(field);
         return v == null || v.isNull() ? null : v.asBoolean();
     }

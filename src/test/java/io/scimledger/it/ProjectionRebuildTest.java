@@ -30,6 +30,7 @@ class ProjectionRebuildTest {
             writeHistory(t, paths);
         }
         Map<String, String> before = snapshot(List.of(a, b), paths);
+        Map<String, List<String>> rowsBefore = rawRows(List.of(a, b));
         String ourUsers = "SELECT count(*) FROM scim_user WHERE tenant_id IN (?, ?)";
         long usersBefore = Db.count(ourUsers, a, b);
         // Damage the projections to prove the rebuild really recomputes them.
@@ -44,6 +45,12 @@ class ProjectionRebuildTest {
                 .statusCode(200)
                 .body("eventsReplayed", equalTo((int) logSize));
         assertEquals(usersBefore, Db.count(ourUsers, a, b));
+        // The fold writes rows without the Projector's statements: every column of every row must be what the live
+        // write path left (a token's last use, which the log does not hold, included).
+        Map<String, List<String>> rowsAfter = rawRows(List.of(a, b));
+        for (String table : rowsBefore.keySet()) {
+            assertEquals(rowsBefore.get(table), rowsAfter.get(table), "rows of " + table + " changed by the rebuild");
+        }
         Map<String, String> after = snapshot(List.of(a, b), paths);
         assertEquals(before.keySet(), after.keySet());
         for (String key : before.keySet()) {
@@ -93,12 +100,89 @@ class ProjectionRebuildTest {
         Scim.idp(t).delete("/scim/v2/Users/" + doomed).then().statusCode(204);
         String g3 = Scim.createGroup(t, "Gamma");
         Scim.idp(t).delete("/scim/v2/Groups/" + g3).then().statusCode(204);
+        // nested groups, a member display sealed under the member's key, a group deleted while a member of another
+        String inner = Scim.createGroup(t, "Inner");
+        String outer = Scim.createGroup(t, "Outer");
+        String erased = Scim.createUser(t, "erased");
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + outer,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + inner
+                                + "\",\"type\":\"Group\",\"display\":\"Inner as sent\"},{\"value\":\"" + keeper
+                                + "\",\"display\":\"keeper@example.com\"},{\"value\":\"" + erased + "\"}]}]")
+                .statusCode(200);
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + inner,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + renamed
+                                + "\",\"display\":\"renamed display\"},{\"value\":\"" + g2 + "\"}]}]")
+                .statusCode(200);
+        Scim.idp(t).delete("/scim/v2/Groups/" + g2).then().statusCode(204);
+        // an erased person: gone from the projections, their sealed values unreadable in the log
+        given().auth()
+                .oauth2(Tokens.admin())
+                .contentType("application/json")
+                .body("{}")
+                .post("/admin/tenants/" + t + "/Users/" + erased + "/erasure")
+                .then()
+                .statusCode(200);
+        // the registry: settings, suspension, tokens issued, used and revoked
+        given().auth()
+                .oauth2(Tokens.admin())
+                .contentType("application/json")
+                .body("{}")
+                .post("/admin/tenants/" + t + "/suspend")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(Tokens.admin())
+                .post("/admin/tenants/" + t + "/resume")
+                .then()
+                .statusCode(200);
+        String used = TenantCredentialsTest.issue(t, "{\"label\":\"used\",\"scopes\":[\"scim:read\"]}")
+                .path("token");
+        Scim.as(used).get("/scim/v2/Users?count=1").then().statusCode(200);
+        String revoked = TenantCredentialsTest.issue(t, "{\"label\":\"revoked\",\"scopes\":[\"scim:read\"]}")
+                .path("id");
+        Scim.as(Tokens.tenantAdmin(t))
+                .delete("/admin/tenants/" + t + "/credentials/" + revoked)
+                .then()
+                .statusCode(204);
+        for (String id : List.of(erased)) {
+            paths.add(t + "|/scim/v2/Users/" + id);
+        }
+        for (String id : List.of(inner, outer)) {
+            paths.add(t + "|/scim/v2/Groups/" + id);
+        }
         for (String id : List.of(keeper, doomed, renamed)) {
             paths.add(t + "|/scim/v2/Users/" + id);
         }
         for (String id : List.of(g1, g2, g3)) {
             paths.add(t + "|/scim/v2/Groups/" + id);
         }
+    }
+
+    /** Every projection row of the tenants, every column, as JSON text, in a fixed order. */
+    static Map<String, List<String>> rawRows(List<String> tenants) {
+        Map<String, String> orders = new LinkedHashMap<>();
+        orders.put("scim_user", "id");
+        orders.put("scim_group", "id");
+        orders.put("group_membership", "group_id, member_id");
+        orders.put("user_name_claim", "user_name_lower");
+        orders.put("tenant", "tenant_id");
+        orders.put("tenant_credential", "credential_id");
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String in = String.join(",", tenants.stream().map(x -> "?").toList());
+        orders.forEach((table, order) -> out.put(
+                table,
+                Db.rows(
+                                "SELECT to_jsonb(x)::text AS r FROM " + table + " x WHERE tenant_id IN (" + in
+                                        + ") ORDER BY tenant_id, " + order,
+                                tenants.toArray())
+                        .stream()
+                        .map(r -> (String) r.get("r"))
+                        .toList()));
+        return out;
     }
 
     private static Map<String, String> snapshot(List<String> tenants, List<String> paths) {
