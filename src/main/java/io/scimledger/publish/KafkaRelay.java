@@ -65,6 +65,9 @@ public class KafkaRelay {
     DataKeyStore dataKeys;
 
     @Inject
+    PublicationLag lag;
+
+    @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
@@ -253,7 +256,7 @@ public class KafkaRelay {
                 case Group -> groupsTopic;
                 case Tenant -> tenantsTopic;
             };
-            sent.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source)));
+            sent.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source), lag.onAcknowledged(e)));
             if (e.streamType() == StreamType.User) {
                 sent.add(producer.send(CloudEventMapper.toStateRecord(e, opened, usersStateTopic, source)));
             }
