@@ -4,8 +4,9 @@
 #   packaged_need CMD PACKAGE      installs the Debian package when CMD is missing
 #   packaged_build VAR_PREFIX      ./mvnw package -DskipTests under the Maven lock unless ${VAR_PREFIX}_SKIP_BUILD=1
 #   packaged_start NAME            bench_init NAME (with BENCH_SNAPSHOT=0) + deploy/run-local.sh --packaged + PG* env
-#   packaged_mint TENANT SCOPES    a JWT signed with the throwaway packaged key
-#   packaged_tenant TENANT         registers TENANT above the admission limit; sets ADMIN_TOKEN and JWT
+#   packaged_mint TENANT SCOPES [SUBJECT]  a JWT signed with the throwaway packaged key (azp SUBJECT-client)
+#   packaged_tenant TENANT [JSON]  registers TENANT above the admission limit (JSON: more settings members, e.g.
+#                                  '"groupPatchNoContentClients":["x"]'); sets ADMIN_TOKEN and JWT
 #   packaged_lock NAME             holds /tmp/scim-maven.lock (fd 9) until the script exits
 #   packaged_metrics               the service's /q/metrics, Prometheus text
 #   packaged_machine               one line: cores, CPU, RAM, kernel, Java, PostgreSQL's durability settings
@@ -35,14 +36,14 @@ packaged_start() {
 
 packaged_mint() {
   MINT_KEY="$ROOT/target/packaged-keys/jwt-private.pem" MINT_ISSUER="https://scim-ledger.local/packaged" \
-    bash "$ROOT/deploy/mint-dev-token.sh" "$1" "$2"
+    bash "$ROOT/deploy/mint-dev-token.sh" "$1" "$2" "${3:-dev-idp}"
 }
 
 packaged_tenant() {
   ADMIN_TOKEN="$(packaged_mint "$1" "platform:admin")"
   JWT="$(packaged_mint "$1" "scim:read scim:write")"
   curl -sf -o /dev/null -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-    -d '{"name":"'"$1"'","settings":{"requestsPerSecond":1000000,"burst":1000000}}' "$HOST_URL/admin/tenants"
+    -d '{"name":"'"$1"'","settings":{"requestsPerSecond":1000000,"burst":1000000'"${2:+,$2}"'}}' "$HOST_URL/admin/tenants"
 }
 
 packaged_lock() {
