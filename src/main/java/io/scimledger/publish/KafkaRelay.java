@@ -3,6 +3,7 @@ package io.scimledger.publish;
 import static io.scimledger.db.Database.await;
 import static io.scimledger.db.Database.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,6 +13,7 @@ import io.scimledger.events.CommitOrderReader;
 import io.scimledger.events.CommitOrderReader.LogPoint;
 import io.scimledger.events.StoredEvent;
 import io.scimledger.events.StreamType;
+import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
 import io.smallrye.common.annotation.Identifier;
@@ -24,9 +26,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,6 +68,9 @@ public class KafkaRelay {
 
     @Inject
     DataKeyStore dataKeys;
+
+    @Inject
+    PublicationLag lag;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -234,18 +242,15 @@ public class KafkaRelay {
         producer.partitionsFor(groupsTopic);
         producer.partitionsFor(tenantsTopic);
         List<List<Future<RecordMetadata>>> acks = new ArrayList<>(batch.size());
-        Map<java.util.UUID, Optional<io.scimledger.privacy.DataKey>> keys = new HashMap<>();
+        Map<UUID, DataKey> keys = dataKeys.findAll(conn, subjectsOfSealedValues(batch));
         for (StoredEvent e : batch) {
             ObjectNode opened = e.payload();
             if (e.type() == io.scimledger.events.EventType.GroupMembersAdded) {
                 // members' displays are sealed under each member's key, not the group's
-                opened = io.scimledger.privacy.MemberDisplays.open(
-                        opened, id -> keys.computeIfAbsent(id, k -> dataKeys.find(conn, k)));
+                opened = io.scimledger.privacy.MemberDisplays.open(opened, id -> Optional.ofNullable(keys.get(id)));
             }
             if (PersonalDataCipher.containsSealed(opened)) {
-                Optional<io.scimledger.privacy.DataKey> key =
-                        keys.computeIfAbsent(e.streamId(), id -> dataKeys.find(conn, id));
-                opened = PersonalDataCipher.openObject(opened, key);
+                opened = PersonalDataCipher.openObject(opened, Optional.ofNullable(keys.get(e.streamId())));
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>(2);
             String topic = switch (e.streamType()) {
@@ -253,7 +258,7 @@ public class KafkaRelay {
                 case Group -> groupsTopic;
                 case Tenant -> tenantsTopic;
             };
-            sent.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source)));
+            sent.add(producer.send(CloudEventMapper.toRecord(e, opened, topic, source), lag.onAcknowledged(e)));
             if (e.streamType() == StreamType.User) {
                 sent.add(producer.send(CloudEventMapper.toStateRecord(e, opened, usersStateTopic, source)));
             }
@@ -308,6 +313,34 @@ public class KafkaRelay {
                     failure);
         }
         return batch.size();
+    }
+
+    /**
+     * Whose data keys the batch needs: the subject of every event with a sealed value, and every added member with a
+     * display (sealed under the member's key). Read in one query per batch: one query per event made the relay
+     * fall behind while writes kept the CPU busy (bench/relay.sh), each round trip waiting for a core.
+     */
+    private static Set<UUID> subjectsOfSealedValues(List<StoredEvent> batch) {
+        Set<UUID> subjects = new HashSet<>();
+        for (StoredEvent e : batch) {
+            if (e.type() == io.scimledger.events.EventType.GroupMembersAdded) {
+                for (JsonNode m : e.payload().path("members")) {
+                    JsonNode display = m.get("display");
+                    if (display == null || !PersonalDataCipher.containsSealed(display)) {
+                        continue;
+                    }
+                    try {
+                        subjects.add(UUID.fromString(m.path("value").asText()));
+                    } catch (IllegalArgumentException notAnId) {
+                        // not a member this service wrote; MemberDisplays leaves it as it is
+                    }
+                }
+            }
+            if (PersonalDataCipher.containsSealed(e.payload())) {
+                subjects.add(e.streamId());
+            }
+        }
+        return subjects;
     }
 
     private static boolean failedAlready(List<Future<RecordMetadata>> sent) {

@@ -259,7 +259,8 @@ class KafkaRelayTest {
         Scim.patch(
                         t,
                         "/scim/v2/Groups/" + g,
-                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u + "\"}]}]")
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + u
+                                + "\",\"display\":\"Formatted Member\"}]}]")
                 .statusCode(200);
         Scim.idp(t).delete("/scim/v2/Users/" + u).then().statusCode(204);
         List<Topics.Published> got = Topics.consume(t, 6, Duration.ofSeconds(60));
@@ -280,6 +281,11 @@ class KafkaRelayTest {
                 "urn:ietf:params:scim:event:prov:patch:notice", group.get(1).type());
         assertTrue(
                 group.get(1).body().contains("\"membersAdded\""), group.get(1).body());
+        // the display is sealed under the member's key in the log; the relay opens it with that key
+        assertTrue(
+                group.get(1).body().contains("\"display\":\"Formatted Member\""),
+                group.get(1).body());
+        assertFalse(group.get(1).body().contains("$enc"), group.get(1).body());
         assertEquals(
                 "urn:ietf:params:scim:event:prov:patch:notice", group.get(2).type(), "removal on user deletion");
     }

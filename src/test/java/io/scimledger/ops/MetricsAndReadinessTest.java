@@ -47,6 +47,13 @@ class MetricsAndReadinessTest {
         awaitTrue(
                 "the relay's publication counted",
                 () -> value(scrape(), "scim_relay_published_total", "") >= publishedBefore + 1);
+        // the publication's lag is sampled in the acknowledgement callback, with buckets usable for a p99
+        awaitTrue(
+                "the publication lag sampled",
+                () -> value(scrape(), "scim_relay_publication_lag_seconds_count", "") >= 1);
+        assertTrue(
+                value(scrape(), "scim_relay_publication_lag_seconds_bucket", "le=\"+Inf\"") >= 1,
+                "scim_relay_publication_lag_seconds has histogram buckets");
 
         String text = scrape();
         List<String> http = text.lines()

@@ -1,0 +1,18 @@
+-- wrk: POST /Users with a unique userName per request (run id + thread + counter), token from env SPEED_TOKEN.
+local token = os.getenv("SPEED_TOKEN")
+local run = (os.getenv("SPEED_RUN") or "r") .. "-" .. os.time()
+local threads = {}
+local n = 0
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function request()
+  n = n + 1
+  local name = string.format("member-%s-%d-%d", run, tid, n)
+  local body = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"' .. name ..
+      '","name":{"givenName":"Ada","familyName":"Lovelace"},"displayName":"Ada Lovelace",' ..
+      '"emails":[{"value":"' .. name .. '@example.com","type":"work","primary":true}],"active":true}'
+  return wrk.format("POST", "/scim/v2/Users",
+      {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/scim+json"}, body)
+end
