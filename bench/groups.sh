@@ -69,7 +69,7 @@ while ((have < WANT)); do
   # (60 s at most: a warm service writes two to three times as fast as a cold one, so the rate keeps changing)
   secs="$(awk -v r="$((WANT - have))" -v rate="$rate" \
     'BEGIN {s = int(r / rate * 1.05) + 1; if (s > 60) s = 60; print (s < 5) ? 5 : s}')"
-  wrk -t2 -c16 -d"${secs}s" -s "$ROOT/bench/groups/post-user.lua" "$HOST_URL" >"$OUT/wrk-users.txt"
+  wrk -t2 -c16 -d"${secs}s" -s "$ROOT/bench/lua/post-user.lua" "$HOST_URL" >"$OUT/wrk-users.txt"
   rate="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$OUT/wrk-users.txt")"
   have="$(users)"
   echo "[groups] $have users ($rate writes/s)"

@@ -77,8 +77,8 @@ packaged_lock relay
 
 # --- warm-up at full speed: the service's maximum write rate ----------------------------------------------------
 # a cold service writes two to three times slower than a warm one (JIT): warm up, then measure the maximum
-wrk -t2 -c"$CONNECTIONS" -d"${WARM_SECONDS}s" -s "$ROOT/bench/relay/post-user.lua" "$HOST_URL" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d15s --latency -s "$ROOT/bench/relay/post-user.lua" "$HOST_URL" >"$OUT/wrk-warm.txt"
+wrk -t2 -c"$CONNECTIONS" -d"${WARM_SECONDS}s" -s "$ROOT/bench/lua/post-user.lua" "$HOST_URL" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d15s --latency -s "$ROOT/bench/lua/post-user.lua" "$HOST_URL" >"$OUT/wrk-warm.txt"
 MAX_RPS="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$OUT/wrk-warm.txt")"
 DELAY_MS=0
 PACING="full speed (the service's maximum, ${MAX_RPS} writes/s at the end of the warm-up, is below the ${RATE}/s target)"
@@ -87,7 +87,7 @@ if ((MAX_RPS > RATE * 105 / 100)); then
   # not known in advance, so two 10 s trials correct the pause by the period they missed
   DELAY_MS="$(awk -v c="$CONNECTIONS" -v r="$RATE" 'BEGIN {d = c * 1000 / r - 3; printf "%d", d < 1 ? 1 : d}')"
   for _ in 1 2; do
-    RELAY_DELAY_MS="$DELAY_MS" wrk -t2 -c"$CONNECTIONS" -d10s -s "$ROOT/bench/relay/post-user.lua" "$HOST_URL" >"$OUT/wrk-pace.txt"
+    POST_DELAY_MS="$DELAY_MS" wrk -t2 -c"$CONNECTIONS" -d10s -s "$ROOT/bench/lua/post-user.lua" "$HOST_URL" >"$OUT/wrk-pace.txt"
     got="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$OUT/wrk-pace.txt")"
     DELAY_MS="$(awk -v c="$CONNECTIONS" -v r="$RATE" -v got="$got" -v d="$DELAY_MS" \
       'BEGIN {d = d + c * 1000 / r - c * 1000 / got; printf "%d", (d < 1) ? 1 : d + 0.5}')"
@@ -104,7 +104,7 @@ sample_backlog >"$OUT/backlog.txt" &
 SAMPLER=$!
 bench_on_exit() { kill "$SAMPLER" 2>/dev/null || true; }
 START_NS="$(date +%s%N)"
-RELAY_DELAY_MS="$DELAY_MS" wrk -t2 -c"$CONNECTIONS" -d"${RUN_SECONDS}s" --latency -s "$ROOT/bench/relay/post-user.lua" \
+POST_DELAY_MS="$DELAY_MS" wrk -t2 -c"$CONNECTIONS" -d"${RUN_SECONDS}s" --latency -s "$ROOT/bench/lua/post-user.lua" \
   "$HOST_URL" >"$OUT/wrk-run.txt"
 WRK_END_NS="$(date +%s%N)"
 await_published

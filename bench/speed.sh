@@ -247,7 +247,7 @@ fi
 
 # --- POST /Users (also seeds the users the reads below use) -----------------------------------------------------
 export SPEED_TOKEN="$JWT" SPEED_RUN="$RANDOM"
-WARM="$FIRST_WARM_SECONDS" wrk_run "POST /Users" "$HOST_URL" "$ROOT/bench/speed/post-user.lua"
+WARM="$FIRST_WARM_SECONDS" wrk_run "POST /Users" "$HOST_URL" "$ROOT/bench/lua/post-user.lua"
 # The payload (sealed values) and projection document of a user the service just wrote, bound as parameters.
 PG_EXTRA=(-D "payload=$(psql -X -A -t -c "select payload::text from event where tenant_id = 'bench' and event_type = 'UserCreated' order by position desc limit 1")"
   -D "doc=$(psql -X -A -t -c "select doc::text from scim_user where tenant_id = 'bench' order by created desc limit 1")")
