@@ -163,7 +163,7 @@ public class TenantRegistry {
         return listening ? cache.get(name) : null;
     }
 
-    /** {@link #find(String)} without blocking, for the authentication step on the event loop. */
+    /** {@link #find(String)} without blocking, for code on the event loop (SCIM reads, admission control). */
     public Uni<Optional<Tenant>> findAsync(String name) {
         if (listening) {
             Optional<Tenant> cached = cache.get(name);
@@ -171,9 +171,9 @@ public class TenantRegistry {
                 return Uni.createFrom().item(cached);
             }
         }
-        io.vertx.mutiny.sqlclient.Pool pool = db.pool();
-        return pool.preparedQuery(SELECT + " WHERE tenant_id = $1")
-                .execute(Tuple.of(name))
+        // Retried while PostgreSQL restarts, then 503, like every read (Database.read).
+        return db.read(client ->
+                        client.preparedQuery(SELECT + " WHERE tenant_id = $1").execute(Tuple.of(name)))
                 .map(rows -> {
                     Optional<Tenant> t = rows.size() == 0
                             ? Optional.empty()

@@ -205,6 +205,21 @@ class MultiInstanceIT {
 
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicInteger answered = new AtomicInteger();
+        // Reads run on the event loop with their own retry (db.Database.read): two readers list and filter the
+        // tenant's users on both instances for as long as the writers run.
+        ConcurrentLinkedQueue<Outcome> reads = new ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ExecutorService readers = Executors.newFixedThreadPool(2);
+        List<Future<?>> reading = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            Instance on = r == 0 ? one : two;
+            reading.add(readers.submit(() -> {
+                for (int n = 0; writing.get(); n++) {
+                    reads.add(read(on, tenant, n % 2 == 0 ? "/scim/v2/Users?count=5" : FILTER_BY_NAME));
+                }
+                return null;
+            }));
+        }
         ExecutorService writers = Executors.newFixedThreadPool(8);
         List<Future<?>> running = new ArrayList<>();
         for (int w = 0; w < 8; w++) {
@@ -226,6 +241,11 @@ class MultiInstanceIT {
             f.get(300, TimeUnit.SECONDS);
         }
         writers.shutdown();
+        writing.set(false);
+        for (Future<?> f : reading) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        readers.shutdown();
 
         List<Outcome> all = new ArrayList<>(outcomes);
         for (Outcome o : all) {
@@ -235,6 +255,14 @@ class MultiInstanceIT {
             if (o.status() == 503) {
                 assertNotNull(o.retryAfter(), "a 503 carries Retry-After");
             }
+        }
+        List<Outcome> allReads = new ArrayList<>(reads);
+        assertTrue(allReads.stream().anyMatch(o -> o.status() == 200), "reads were answered: " + summary(allReads));
+        for (Outcome o : allReads) {
+            assertTrue(
+                    o.status() == 200 || (o.status() == 503 && o.retryAfter() != null),
+                    "a read while PostgreSQL restarts is 200, or 503 with Retry-After; got " + o + "; "
+                            + summary(allReads));
         }
         Set<String> ids = committedIds(all);
         int duplicates = assertEveryCreateInLogAndOnKafka(tenant, ids);
@@ -390,6 +418,28 @@ class MultiInstanceIT {
      * POSTs a user; a request the instance never answered (killed, connection refused or reset) is status -1: its
      * outcome is unknown to the client, so it is not counted as committed.
      */
+    /** A filter the restart test's readers send (percent-encoded {@code userName sw "restart-"}). */
+    private static final String FILTER_BY_NAME = "/scim/v2/Users?filter=userName%20sw%20%22restart-%22&count=5";
+
+    private static Outcome read(Instance i, String tenant, String pathAndQuery) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(i.url(pathAndQuery)))
+                            .header("Authorization", "Bearer " + token(tenant, "idp-" + tenant, Scopes.SCIM_READ))
+                            .timeout(Duration.ofSeconds(60))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Outcome(
+                    r.statusCode(), null, r.headers().firstValue("Retry-After").orElse(null), i.name());
+        } catch (IOException e) {
+            return new Outcome(-1, null, null, i.name());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(-1, null, null, i.name());
+        }
+    }
+
     private static Outcome create(Instance i, String tenant, String userName) {
         String body = """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s","active":true}
