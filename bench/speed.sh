@@ -11,11 +11,13 @@
 #    in-process Kafka with the relay publishing, throwaway prod keys in target/packaged-keys/;
 # 3. registers tenant "bench" with a platform:admin token, mints a tenant JWT and issues a provisioning token
 #    (slpt_..., the secret-token path Okta and Entra use);
-# 4. for each request measures the service with wrk (16 connections, 2 threads, --latency) and then pgbench
+# 4. for each request (POST, GET by id with either token, userName filter, PATCH) measures the service with wrk
+#    (16 connections, 2 threads, --latency) and then pgbench
 #    running the SAME statements the service runs for that request, captured with log_statement=all while one
 #    request of each kind ran (reads: turned into pgbench scripts by bench/speed/pgbench-script.py, written to
-#    target/speed/get-user.sql and filter-user.sql; POST: bench/speed/post-user.sql, the captured inserts with
-#    fresh keys so they can repeat; all captures: target/speed/statements.log) with 16 clients,
+#    target/speed/get-user.sql and filter-user.sql; POST and PATCH: bench/speed/post-user.sql and patch-user.sql,
+#    the captured statements with fresh keys so they can repeat; all captures: target/speed/statements.log, to
+#    check those two files against) with 16 clients,
 #    -M prepared like the service's reactive client. POST /Users runs first and seeds the users the reads use.
 #    The measurements hold /tmp/scim-maven.lock (taken once) so that other people's builds do not distort them;
 # 5. prints one table (ratio = service req/s / pgbench tx/s; p50/p99; errors; the machine) to stdout and
@@ -95,6 +97,10 @@ capture "POST /Users" "$OUT/capture-post.log" -X POST -H "Authorization: Bearer 
 CAPTURED_ID="$(sed -E 's/.*"id":"([^"]+)".*/\1/' "$OUT/capture.json")"
 capture "GET /Users/{id}" "$OUT/capture-get.log" -H "Authorization: Bearer $JWT" "$HOST_URL/scim/v2/Users/$CAPTURED_ID"
 capture "GET /Users?filter=userName eq" "$OUT/capture-filter.log" -H "Authorization: Bearer $JWT" "$HOST_URL/scim/v2/Users?filter=userName%20eq%20%22CAPTURE%22"
+capture "PATCH /Users/{id}" "$OUT/capture-patch.log" -X PATCH -H "Authorization: Bearer $JWT" \
+  -H 'Content-Type: application/scim+json' \
+  -d '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Ada L."},{"op":"replace","path":"title","value":"Engineer"}]}' \
+  "$HOST_URL/scim/v2/Users/$CAPTURED_ID"
 "${SUPER[@]}" -c "alter system reset log_statement" -c "select pg_reload_conf()" >/dev/null
 # pgbench runs the reads' statements exactly as captured (bench/speed/pgbench-script.py), one user per script.
 python3 "$ROOT/bench/speed/pgbench-script.py" "$OUT/capture-get.log" "$CAPTURED_ID" - >"$OUT/get-user.sql"
@@ -284,6 +290,24 @@ export SPEED_TOKEN="$JWT"
 wrk_run "filter userName eq" "$HOST_URL" "$ROOT/bench/speed/filter-user.lua"
 pg_run "filter userName eq" "${filter_scripts[@]}"
 row '`GET /Users?filter=userName eq "…"` (two statements: count with page, then the page'"'"'s groups)' pg
+
+# --- PATCH /Users/{id} (replace displayName and title) over the seeded users ----------------------------------
+wrk_run "PATCH /Users/{id}" "$HOST_URL" "$ROOT/bench/speed/patch-user.lua"
+# pgbench: the same statements (bench/speed/patch-user.sql) on the users pgbench's own POST run created (tenant
+# bench-pg), with the sealed payload of a UserPatched event and a projection document the service just wrote; the
+# event goes to a fresh stream so that transactions never collide on a stream version, as the service's do not.
+patch_scripts=()
+i=0
+while read -r id && ((i < 100)); do
+  i=$((i + 1))
+  sed "s/@ID@/$id/g" "$ROOT/bench/speed/patch-user.sql" >"$OUT/patch-$i.sql"
+  patch_scripts+=("$OUT/patch-$i.sql")
+done < <(psql -X -A -t -c "select id from scim_user where tenant_id = 'bench-pg' order by random() limit 100")
+PG_EXTRA=(-D "payload=$(psql -X -A -t -c "select payload::text from event where tenant_id = 'bench' and event_type = 'UserPatched' order by position desc limit 1")"
+  -D "doc=$(psql -X -A -t -c "select doc::text from scim_user where tenant_id = 'bench' order by last_modified desc limit 1")")
+pg_run "PATCH /Users/{id}" "${patch_scripts[@]}"
+PG_EXTRA=()
+row '`PATCH /Users/{id}` (read, key, last state and hash; event + projection update, one transaction)' pg
 wrk_run "ServiceProviderConfig" "$HOST_URL/scim/v2/ServiceProviderConfig" "$ROOT/bench/speed/get-plain.lua"
 row '`GET /scim/v2/ServiceProviderConfig` (JWT check, no database)'
 wrk_run "health live" "$HOST_URL/q/health/live" "$ROOT/bench/speed/get-plain.lua"
