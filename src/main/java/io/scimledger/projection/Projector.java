@@ -68,10 +68,15 @@ public class Projector {
     }
 
     private static void updateUser(SqlClient conn, StoredEvent e, JsonNode state, Mode mode) {
-        query(
+        // The previous userName comes back from the same statement: the claim table is keyed by the name, and most
+        // updates keep theirs (an earlier version rewrote the claim by user id, which no index serves: a scan of
+        // the tenant's claims on every PATCH and PUT).
+        String previous = previousUserName(query(
                 conn,
-                "UPDATE scim_user SET user_name = $3, external_id = $4, active = $5, doc = $6, version = $7, "
-                        + "last_modified = $8 WHERE tenant_id = $1 AND id = $2",
+                "WITH previous AS (SELECT user_name FROM scim_user WHERE tenant_id = $1 AND id = $2) "
+                        + "UPDATE scim_user SET user_name = $3, external_id = $4, active = $5, doc = $6, version = $7, "
+                        + "last_modified = $8 WHERE tenant_id = $1 AND id = $2 "
+                        + "RETURNING (SELECT user_name FROM previous) AS previous_user_name",
                 e.tenant(),
                 e.streamId(),
                 userName(state),
@@ -79,16 +84,37 @@ public class Projector {
                 bool(state, "active"),
                 JsonSupport.toJsonb((ObjectNode) state),
                 e.version(),
-                time(e));
-        if (mode == Mode.LIVE) {
-            query(conn, "DELETE FROM user_name_claim WHERE tenant_id = $1 AND user_id = $2", e.tenant(), e.streamId());
-            claimUserName(conn, e.tenant(), e.streamId(), userName(state));
+                time(e)));
+        String now = userName(state);
+        if (mode == Mode.LIVE && !java.util.Objects.equals(previous, now)) {
+            releaseClaim(conn, e.tenant(), e.streamId(), previous);
+            claimUserName(conn, e.tenant(), e.streamId(), now);
+        }
+    }
+
+    private static String previousUserName(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
+        return rows.size() == 0 ? null : rows.iterator().next().getString("previous_user_name");
+    }
+
+    /** Drops the user's claim on {@code userName}, found by the claim table's key. */
+    private static void releaseClaim(SqlClient conn, String tenant, UUID userId, String userName) {
+        if (userName != null) {
+            query(
+                    conn,
+                    "DELETE FROM user_name_claim WHERE tenant_id = $1 AND user_name_lower = lower($2) AND user_id = $3",
+                    tenant,
+                    userName,
+                    userId);
         }
     }
 
     private static void deleteUser(SqlClient conn, StoredEvent e) {
-        query(conn, "DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2", e.tenant(), e.streamId());
-        query(conn, "DELETE FROM user_name_claim WHERE tenant_id = $1 AND user_id = $2", e.tenant(), e.streamId());
+        String userName = previousUserName(query(
+                conn,
+                "DELETE FROM scim_user WHERE tenant_id = $1 AND id = $2 RETURNING user_name AS previous_user_name",
+                e.tenant(),
+                e.streamId()));
+        releaseClaim(conn, e.tenant(), e.streamId(), userName);
         // The write path removed the memberships with events first; this only guards the relation's integrity.
         query(conn, "DELETE FROM group_membership WHERE tenant_id = $1 AND member_id = $2", e.tenant(), e.streamId());
     }

@@ -228,6 +228,44 @@ class UsersApiTest {
     }
 
     @Test
+    void aRenameMovesTheUserNameClaimAndOtherChangesKeepIt() {
+        String t = tenant();
+        String kim = Scim.createUser(t, "kim");
+        String lee = Scim.createUser(t, "lee");
+        // an update that keeps the name keeps the claim: nobody else can take "kim"
+        Scim.patch(t, "/scim/v2/Users/" + kim, "[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Boss\"}]")
+                .statusCode(200);
+        idp(t).contentType("application/scim+json")
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"KIM\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(409)
+                .body("scimType", equalTo("uniqueness"));
+        // a case-only rename keeps the claim too
+        Scim.patch(t, "/scim/v2/Users/" + kim, "[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"Kim\"}]")
+                .statusCode(200);
+        // renaming onto another user's name is refused, and changes nothing
+        Scim.patch(t, "/scim/v2/Users/" + kim, "[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"LEE\"}]")
+                .statusCode(409);
+        idp(t).get("/scim/v2/Users/" + kim).then().statusCode(200).body("userName", equalTo("Kim"));
+        // a real rename frees the old name and takes the new one
+        Scim.patch(t, "/scim/v2/Users/" + kim, "[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"kimberly\"}]")
+                .statusCode(200);
+        Scim.createUser(t, "kim");
+        idp(t).contentType("application/scim+json")
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"Kimberly\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(409);
+        assertEquals(
+                1,
+                Db.count(
+                        "SELECT count(*) FROM user_name_claim WHERE user_id = ?::uuid AND user_name_lower = 'kimberly'",
+                        kim));
+        assertEquals(1, Db.count("SELECT count(*) FROM user_name_claim WHERE user_id = ?::uuid", lee));
+    }
+
+    @Test
     void filterEqOnUserNameIsCaseInsensitiveAndAlwaysAListResponse() {
         String t = tenant();
         String id = Scim.createUser(t, "Judy.Smith");
