@@ -47,7 +47,9 @@ public final class PgErrors {
     /**
      * Some driver paths report a lost connection only in words, as a plain VertxException or NoStackTraceThrowable:
      * "Connection is not active now, current status: CLOSED" (BEGIN on a pooled connection the server just
-     * closed), "Failed to read any response from the server, the underlying connection may have been lost".
+     * closed), "Failed to read any response from the server, the underlying connection may have been lost". Netty's
+     * native transport reports a reset as an IOException "recvAddress(..) failed: Connection reset by peer" (seen
+     * once in MultiInstanceIT while PostgreSQL restarted: a 500 where a 503 was due).
      */
     private static boolean isLostConnectionMessage(String message) {
         if (message == null) {
@@ -55,6 +57,8 @@ public final class PgErrors {
         }
         String m = message.toLowerCase(java.util.Locale.ROOT);
         return m.contains("connection is not active")
+                || m.contains("connection reset")
+                || m.contains("broken pipe")
                 || (m.contains("connection") && (m.contains("closed") || m.contains("may have been lost")));
     }
 
@@ -71,6 +75,7 @@ public final class PgErrors {
                     || t instanceof UnknownHostException
                     || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException
+                    || t instanceof java.net.SocketException
                     || t instanceof io.netty.channel.ConnectTimeoutException
                     || t instanceof io.smallrye.mutiny.TimeoutException) {
                 return true;
