@@ -102,7 +102,7 @@ final class ProjectionFold {
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "rebuild-writer"));
 
     private final ArrayDeque<Future<?>> pending = new ArrayDeque<>();
-    /** Reads the second pass's chunks one ahead of the thread that opens them. */
+    /** Reads the log's batches, then the second pass's chunks, one ahead of the thread that folds or opens them. */
     private final ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> new Thread(r, "rebuild-reader"));
 
     /**
@@ -143,19 +143,20 @@ final class ProjectionFold {
     }
 
     private Counts fold() {
-        long after = 0;
         long start = System.nanoTime();
-        while (true) {
-            int n = 0;
-            for (EventHeader e : events.readHeadersAfter(reader, after, READ_BATCH)) {
+        // One batch read ahead on the fetcher thread (the reader connection's only user) while this one is folded.
+        Future<List<EventHeader>> next = fetcher.submit(() -> events.readHeadersAfter(reader, 0, READ_BATCH));
+        while (next != null) {
+            List<EventHeader> batch = await(next);
+            next = null;
+            if (batch.size() == READ_BATCH) {
+                long after = batch.get(batch.size() - 1).position();
+                next = fetcher.submit(() -> events.readHeadersAfter(reader, after, READ_BATCH));
+            }
+            for (EventHeader e : batch) {
                 fold(e);
-                after = e.position();
-                n++;
             }
-            eventCount += n;
-            if (n < READ_BATCH) {
-                break;
-            }
+            eventCount += batch.size();
         }
         readNanos = System.nanoTime() - start;
         long[] written = writeResources();
