@@ -66,6 +66,9 @@ public class DataKeyStore {
                 new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.getBytes(), subject), "AES")));
     }
 
+    /** From this many keys on, {@link #findAll} unwraps them on several cores. */
+    private static final int PARALLEL_UNWRAP = 256;
+
     /**
      * The keys of several subjects in one query (for a reader that opens one value of many people, e.g. the
      * auditor's search); destroyed and unknown keys are absent from the map.
@@ -75,14 +78,26 @@ public class DataKeyStore {
         if (subjects.isEmpty()) {
             return out;
         }
+        java.util.List<UUID> found = new java.util.ArrayList<>(subjects.size());
+        java.util.List<byte[]> wrapped = new java.util.ArrayList<>(subjects.size());
         for (Row row : query(
                 conn,
                 "SELECT subject_id, wrapped_key FROM data_key WHERE subject_id = ANY($1::uuid[]) "
                         + "AND wrapped_key IS NOT NULL",
                 (Object) subjects.toArray(UUID[]::new))) {
-            UUID subject = row.getUUID("subject_id");
-            byte[] raw = masterKey.unwrap(row.getBuffer("wrapped_key").getBytes(), subject);
-            out.put(subject, new DataKey(subject, new SecretKeySpec(raw, "AES")));
+            found.add(row.getUUID("subject_id"));
+            wrapped.add(row.getBuffer("wrapped_key").getBytes());
+        }
+        // Unwrapping is CPU work per key: a projection rebuild asks for thousands at a time, spread over the cores
+        // (Aead keeps its Cipher per thread); a handful stay on the caller's thread.
+        DataKey[] keys = new DataKey[found.size()];
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, keys.length);
+        (keys.length >= PARALLEL_UNWRAP ? range.parallel() : range).forEach(i -> {
+            UUID subject = found.get(i);
+            keys[i] = new DataKey(subject, new SecretKeySpec(masterKey.unwrap(wrapped.get(i), subject), "AES"));
+        });
+        for (DataKey key : keys) {
+            out.put(key.subject(), key);
         }
         return out;
     }

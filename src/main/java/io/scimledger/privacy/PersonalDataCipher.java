@@ -10,10 +10,8 @@ import io.scimledger.scim.schema.AttributePath;
 import io.scimledger.scim.schema.ResolvedAttribute;
 import io.scimledger.scim.schema.ResourceTypeDefinition;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -127,9 +125,13 @@ public final class PersonalDataCipher {
         if (node.isObject() && node.has(SEALED)) {
             return true;
         }
-        List<JsonNode> children = new ArrayList<>();
-        node.elements().forEachRemaining(children::add);
-        return children.stream().anyMatch(PersonalDataCipher::containsSealed);
+        // a plain loop: the rebuild asks this of every state it opens, and a list and a stream per node showed
+        for (JsonNode child : node) {
+            if (containsSealed(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Seals one value under the person's data key: {@code {"$enc": ...}} where the value was. */

@@ -92,13 +92,18 @@ final class ProjectionFold {
     /** Where the fold's time went, in nanoseconds: reading the log, reading the states, opening them, writing. */
     private long readNanos;
 
-    private long statesNanos;
+    private final AtomicLong statesNanos = new AtomicLong();
     private long openNanos;
+    /** Reading and unwrapping the data keys (on the fetcher thread, like statesNanos). */
+    private final AtomicLong keysNanos = new AtomicLong();
+
     private final AtomicLong writeNanos = new AtomicLong();
     /** One thread writes the chunks in order (tenant events are order-dependent), beside the reading thread. */
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "rebuild-writer"));
 
     private final ArrayDeque<Future<?>> pending = new ArrayDeque<>();
+    /** Reads the log's batches, then the second pass's chunks, one ahead of the thread that folds or opens them. */
+    private final ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> new Thread(r, "rebuild-reader"));
 
     /**
      * @param reader a read-only REPEATABLE READ transaction: the snapshot folded. It has no transaction id, so it
@@ -133,23 +138,25 @@ final class ProjectionFold {
             return fold();
         } finally {
             writer.shutdownNow();
+            fetcher.shutdownNow();
         }
     }
 
     private Counts fold() {
-        long after = 0;
         long start = System.nanoTime();
-        while (true) {
-            int n = 0;
-            for (EventHeader e : events.readHeadersAfter(reader, after, READ_BATCH)) {
+        // One batch read ahead on the fetcher thread (the reader connection's only user) while this one is folded.
+        Future<List<EventHeader>> next = fetcher.submit(() -> events.readHeadersAfter(reader, 0, READ_BATCH));
+        while (next != null) {
+            List<EventHeader> batch = await(next);
+            next = null;
+            if (batch.size() == READ_BATCH) {
+                long after = batch.get(batch.size() - 1).position();
+                next = fetcher.submit(() -> events.readHeadersAfter(reader, after, READ_BATCH));
+            }
+            for (EventHeader e : batch) {
                 fold(e);
-                after = e.position();
-                n++;
             }
-            eventCount += n;
-            if (n < READ_BATCH) {
-                break;
-            }
+            eventCount += batch.size();
         }
         readNanos = System.nanoTime() - start;
         long[] written = writeResources();
@@ -158,8 +165,12 @@ final class ProjectionFold {
             awaitWrite(pending.removeFirst());
         }
         String timings = String.format(
-                "log read %d ms, states read %d ms, opened %d ms, written %d ms beside",
-                readNanos / 1_000_000, statesNanos / 1_000_000, openNanos / 1_000_000, writeNanos.get() / 1_000_000);
+                "log read %d ms, states read %d ms and keys %d ms ahead, opened %d ms, written %d ms beside",
+                readNanos / 1_000_000,
+                statesNanos.get() / 1_000_000,
+                keysNanos.get() / 1_000_000,
+                openNanos / 1_000_000,
+                writeNanos.get() / 1_000_000);
         return new Counts(eventCount, written[0], written[1], memberships, timings);
     }
 
@@ -313,50 +324,74 @@ final class ProjectionFold {
         // by position: the states are read in log order, which is the table's physical order
         users.sort((a, b) -> Long.compare(a.statePosition, b.statePosition));
         groups.sort((a, b) -> Long.compare(a.statePosition, b.statePosition));
+        List<List<Resource>> chunks = new ArrayList<>();
         for (int i = 0; i < users.size(); i += WRITE_CHUNK) {
-            writeUsers(users.subList(i, Math.min(users.size(), i + WRITE_CHUNK)));
+            chunks.add(users.subList(i, Math.min(users.size(), i + WRITE_CHUNK)));
         }
+        int userChunks = chunks.size();
         for (int i = 0; i < groups.size(); i += WRITE_CHUNK) {
-            writeGroups(groups.subList(i, Math.min(groups.size(), i + WRITE_CHUNK)));
+            chunks.add(groups.subList(i, Math.min(groups.size(), i + WRITE_CHUNK)));
+        }
+        // One chunk read ahead: the next chunk's states and keys come from the database while this one is opened.
+        Future<Fetched> next = chunks.isEmpty() ? null : fetcher.submit(() -> fetch(chunks.get(0)));
+        for (int c = 0; c < chunks.size(); c++) {
+            Fetched fetched = await(next);
+            List<Resource> chunk = chunks.get(c);
+            if (c + 1 < chunks.size()) {
+                List<Resource> following = chunks.get(c + 1);
+                next = fetcher.submit(() -> fetch(following));
+            }
+            if (c < userChunks) {
+                writeUsers(chunk, fetched);
+            } else {
+                writeGroups(chunk, fetched);
+            }
         }
         return new long[] {users.size(), groups.size()};
     }
 
-    /** The chunk's states, opened as the Projector gets them: sealed values in clear, or dropped without a key. */
-    private List<ObjectNode> openedStates(List<Resource> chunk) {
+    /** A chunk's states as JSON text by position, and the data keys of its resources (absent: none or destroyed). */
+    private record Fetched(Map<Long, String> texts, Map<UUID, DataKey> keys) {}
+
+    /** Runs on the fetcher thread, the only user of the reader connection during the second pass. */
+    private Fetched fetch(List<Resource> chunk) {
         Long[] positions = new Long[chunk.size()];
+        List<UUID> ids = new ArrayList<>(chunk.size());
         for (int i = 0; i < positions.length; i++) {
             positions[i] = chunk.get(i).statePosition;
+            ids.add(chunk.get(i).key.id());
         }
         long start = System.nanoTime();
         Map<Long, String> texts = events.readStates(reader, positions);
         long read = System.nanoTime();
-        statesNanos += read - start;
+        statesNanos.addAndGet(read - start);
+        // every resource's key, whether or not its state turns out to hold sealed values: asking before parsing is
+        // what lets this run ahead; a key not needed is unwrapped for nothing, and is only looked at when needed
+        Map<UUID, DataKey> keys = dataKeys.findAll(reader, ids);
+        keysNanos.addAndGet(System.nanoTime() - read);
+        return new Fetched(texts, keys);
+    }
+
+    /** The chunk's states, opened as the Projector gets them: sealed values in clear, or dropped without a key. */
+    private List<ObjectNode> openedStates(List<Resource> chunk, Fetched fetched) {
+        long start = System.nanoTime();
         // Parsing and decrypting are pure CPU work per state: spread over the cores (Aead keeps a Cipher per thread).
-        ObjectNode[] states = new ObjectNode[positions.length];
-        IntStream.range(0, positions.length).parallel().forEach(i -> states[i] = parse(texts.get(positions[i])));
-        List<UUID> subjects = new ArrayList<>();
-        for (int i = 0; i < states.length; i++) {
-            if (PersonalDataCipher.containsSealed(states[i])) {
-                subjects.add(chunk.get(i).key.id());
+        ObjectNode[] states = new ObjectNode[chunk.size()];
+        IntStream.range(0, states.length).parallel().forEach(i -> {
+            ObjectNode state = parse(fetched.texts().get(chunk.get(i).statePosition));
+            if (PersonalDataCipher.containsSealed(state)) {
+                Optional<DataKey> key =
+                        Optional.ofNullable(fetched.keys().get(chunk.get(i).key.id()));
+                state = PersonalDataCipher.openObject(state, key);
             }
-        }
-        if (!subjects.isEmpty()) {
-            Map<UUID, DataKey> keys = dataKeys.findAll(reader, subjects);
-            IntStream.range(0, states.length).parallel().forEach(i -> {
-                if (PersonalDataCipher.containsSealed(states[i])) {
-                    Optional<DataKey> key =
-                            Optional.ofNullable(keys.get(chunk.get(i).key.id()));
-                    states[i] = PersonalDataCipher.openObject(states[i], key);
-                }
-            });
-        }
-        openNanos += System.nanoTime() - read;
+            states[i] = state;
+        });
+        openNanos += System.nanoTime() - start;
         return List.of(states);
     }
 
-    private void writeUsers(List<Resource> chunk) {
-        List<ObjectNode> states = openedStates(chunk);
+    private void writeUsers(List<Resource> chunk, Fetched fetched) {
+        List<ObjectNode> states = openedStates(chunk, fetched);
         int n = chunk.size();
         String[] tenants = new String[n];
         UUID[] ids = new UUID[n];
@@ -397,8 +432,8 @@ final class ProjectionFold {
                 modified));
     }
 
-    private void writeGroups(List<Resource> chunk) {
-        List<ObjectNode> states = openedStates(chunk);
+    private void writeGroups(List<Resource> chunk, Fetched fetched) {
+        List<ObjectNode> states = openedStates(chunk, fetched);
         int n = chunk.size();
         String[] tenants = new String[n];
         UUID[] ids = new UUID[n];
@@ -498,11 +533,15 @@ final class ProjectionFold {
     }
 
     private static void awaitWrite(Future<?> write) {
+        await(write);
+    }
+
+    private static <T> T await(Future<T> work) {
         try {
-            write.get();
+            return work.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the shadow tables", e);
+            throw new IllegalStateException("interrupted while folding into the shadow tables", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }

@@ -245,9 +245,14 @@ public class Projector {
         return named - inserted;
     }
 
-    /** The document column's value as a bulk load sends it: the same JSON the live path binds (see the inserts). */
+    /**
+     * The document column's value as a bulk load sends it: the tree's own JSON text, cast to jsonb by the statement.
+     * It is the text the live path's {@link JsonSupport#toJsonb} object is made from; that object only re-parses it
+     * into maps and renders it again (same keys, same numbers: both go through Jackson's double and integer forms),
+     * which cost the rebuild a parse and a rendering per state for the same jsonb value.
+     */
     static String document(ObjectNode state) {
-        return JsonSupport.toJsonb(state).encode();
+        return state.toString();
     }
 
     static String userName(JsonNode state) {
