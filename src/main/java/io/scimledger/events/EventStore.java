@@ -24,8 +24,9 @@ import java.util.UUID;
 /**
  * Appends events to, and reads them from, the append-only {@code event} table. The only class that writes it; with
  * {@link EventLogReader} (the auditor's reads) and {@link CommitOrderReader} (the relay's and checkpoints' reads
- * across tenants) it holds all SQL over that table. Every query here is scoped by tenant except
- * {@link #readAllTenantsAfter}, which says so in its name.
+ * across tenants) it holds all SQL over that table. Every query here is scoped by tenant except those named
+ * {@code readAllTenants...} and the projection rebuild's {@link #readHeadersAfter} and {@link #readStates}, which
+ * read the whole log on purpose.
  *
  * <p>Ordering rule (docs/decisions/0002-ordering.md): callers make {@link #append} the first write of their
  * transaction, so the transaction id PostgreSQL assigns (and the relay orders by) follows stream version order.
@@ -212,22 +213,6 @@ public class EventStore {
                         + "ORDER BY stream_version",
                 tenant,
                 streamId)) {
-            out.add(fromRow(r));
-        }
-        return out;
-    }
-
-    /**
-     * Events of every tenant after a position, in insertion order, at most {@code limit}. Across tenants on purpose:
-     * the projection rebuild replays the whole log in one transaction (docs/architecture.md, "Rebuilding").
-     */
-    public List<StoredEvent> readAllTenantsAfter(SqlClient conn, long afterPosition, int limit) {
-        List<StoredEvent> out = new ArrayList<>(limit);
-        for (Row r : query(
-                conn,
-                "SELECT " + COLUMNS + " FROM event WHERE position > $1 ORDER BY position LIMIT $2",
-                afterPosition,
-                limit)) {
             out.add(fromRow(r));
         }
         return out;
