@@ -38,9 +38,4 @@ public final class JsonSupport {
             throw new IllegalStateException("unreadable jsonb value", e);
         }
     }
-
-    /** The jsonb parameter form the Vert.x client expects. */
-    public static JsonObject toJsonb(ObjectNode node) {
-        return new JsonObject(node.toString());
-    }
 }
