@@ -44,6 +44,16 @@ public final class PgErrors {
         return false;
     }
 
+    /** True if {@code e} (or a cause) is PostgreSQL's deadlock detector aborting this transaction (40P01). */
+    public static boolean isDeadlock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && "40P01".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Some driver paths report a lost connection only in words, as a plain VertxException or NoStackTraceThrowable:
      * "Connection is not active now, current status: CLOSED" (BEGIN on a pooled connection the server just

@@ -174,6 +174,7 @@ public class ProjectionRebuilder {
         int rounds = 0;
         Switched switched = null;
         long pausedMillis = 0;
+        boolean outwaitVacuum = false;
         for (int attempt = 1; switched == null; attempt++) {
             String since = seen;
             Round round = db.inTransaction(conn -> {
@@ -190,9 +191,10 @@ public class ProjectionRebuilder {
             }
             pauseForTests.accept("locking");
             long lockStart = System.nanoTime();
-            switched = trySwitch(seen);
+            switched = trySwitch(seen, outwaitVacuum);
             pausedMillis = (System.nanoTime() - lockStart) / 1_000_000;
             if (switched == null) {
+                outwaitVacuum = vacuumHoldsLiveTable();
                 if (attempt >= SWITCH_ATTEMPTS) {
                     throw new DatabaseUnavailableException(
                             "the projection rebuild could not take the projection tables' locks "
@@ -242,12 +244,30 @@ public class ProjectionRebuilder {
      * catch-up round. Readers and writers wait only for this transaction, which replays fewer than
      * {@value #SMALL_ENOUGH_TO_LOCK} events.
      *
+     * <p>Autovacuum: a VACUUM or ANALYZE of a live table (the tables a previous rebuild swapped in are vacuumed
+     * soon after) holds its lock for seconds, longer than all attempts at {@value #LOCK_TIMEOUT} together; a rebuild
+     * right after another failed that way in the benchmark. PostgreSQL cancels an autovacuum that blocks a lock
+     * request once the request has waited deadlock_timeout (not one that prevents wraparound; see "Routine
+     * Vacuuming" in its manual), so when {@link #vacuumHoldsLiveTable} the next attempt waits a second past
+     * deadlock_timeout. The switch is still the first to wait in any cycle with a writer (it takes its locks before
+     * a writer can queue behind them), so PostgreSQL's deadlock check, which runs in the waiter whose timer expires
+     * first, aborts the switch, not the write.
+     *
+     * @param outwaitVacuum wait past deadlock_timeout for each lock instead of {@value #LOCK_TIMEOUT}
      * @return null if a lock was not granted in time
      */
-    private Switched trySwitch(String since) {
+    private Switched trySwitch(String since, boolean outwaitVacuum) {
         try {
             return db.inTransaction(conn -> {
-                query(conn, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                if (outwaitVacuum) {
+                    query(
+                            conn,
+                            "SELECT set_config('lock_timeout', (extract(epoch FROM "
+                                    + "current_setting('deadlock_timeout')::interval) * 1000 + 1000)::bigint::text, "
+                                    + "true)");
+                } else {
+                    query(conn, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                }
                 query(conn, "LOCK TABLE " + LIVE_TABLES + " IN ACCESS EXCLUSIVE MODE");
                 // READ COMMITTED: the next statement's snapshot is taken with the locks held, so it sees every
                 // event that was projected into the old tables; later ones are projected into the new tables.
@@ -262,12 +282,39 @@ public class ProjectionRebuilder {
                 return new Switched(n);
             });
         } catch (RuntimeException e) {
-            if (PgErrors.isLockTimeout(e)) {
-                LOG.infof("rebuild: the switch did not get its locks within %s; trying again", LOCK_TIMEOUT);
+            if (PgErrors.isLockTimeout(e) || PgErrors.isDeadlock(e)) {
+                LOG.infof(
+                        "rebuild: the switch did not get its locks within %s; trying again",
+                        outwaitVacuum ? "deadlock_timeout + 1 s" : LOCK_TIMEOUT);
                 return null;
             }
             throw e;
         }
+    }
+
+    /**
+     * True if something holds a SHARE UPDATE EXCLUSIVE lock on a live projection table: what VACUUM and ANALYZE,
+     * automatic or not, take (the service itself never does on these tables). pg_locks shows every session's
+     * locks; whether a session is an autovacuum worker is hidden from roles without pg_read_all_stats, so the lock
+     * mode decides. A manual VACUUM is not cancelled by the longer wait: that attempt fails like any other.
+     */
+    private boolean vacuumHoldsLiveTable() {
+        String tables = java.util.Arrays.stream(LIVE_TABLES.split(", "))
+                .map(t -> "'" + t + "'::regclass")
+                .collect(java.util.stream.Collectors.joining(", "));
+        boolean held = db.withConnection(conn -> query(
+                        conn,
+                        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation' AND granted "
+                                + "AND mode = 'ShareUpdateExclusiveLock' AND database = (SELECT oid FROM pg_database "
+                                + "WHERE datname = current_database()) AND relation IN (" + tables + ")) AS held")
+                .iterator()
+                .next()
+                .getBoolean("held"));
+        if (held) {
+            LOG.info("rebuild: a VACUUM or ANALYZE holds a projection table; the next attempt waits past "
+                    + "deadlock_timeout, after which PostgreSQL cancels an autovacuum in its way");
+        }
+        return held;
     }
 
     private static void pauseBeforeRetry(int attempt) {
