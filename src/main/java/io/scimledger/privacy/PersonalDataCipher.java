@@ -144,12 +144,20 @@ public final class PersonalDataCipher {
     }
 
     private static JsonNode decrypt(String base64, DataKey key) {
-        byte[] plain = Aead.decrypt(key.key(), Base64.getDecoder().decode(base64), associatedData(key.subject()));
         try {
-            return JsonSupport.MAPPER.readTree(plain);
+            return JsonSupport.MAPPER.readTree(decryptBytes(base64, key));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("sealed value is not JSON", e);
         }
+    }
+
+    /** A sealed value's plaintext: the JSON text of the value that was sealed (see {@link SealedJsonText}). */
+    static String decryptText(String base64, DataKey key) {
+        return new String(decryptBytes(base64, key), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] decryptBytes(String base64, DataKey key) {
+        return Aead.decrypt(key.key(), Base64.getDecoder().decode(base64), associatedData(key.subject()));
     }
 
     private static String associatedData(UUID subject) {

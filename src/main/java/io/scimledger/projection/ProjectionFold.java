@@ -13,9 +13,11 @@ import io.scimledger.events.StreamType;
 import io.scimledger.privacy.DataKey;
 import io.scimledger.privacy.DataKeyStore;
 import io.scimledger.privacy.PersonalDataCipher;
+import io.scimledger.privacy.SealedJsonText;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -56,14 +58,18 @@ final class ProjectionFold {
 
     private record Key(String tenant, UUID id) {}
 
-    /** A resource row as the Projector leaves it, with its document left in the log (at statePosition). */
+    /**
+     * A resource row as the Projector leaves it, with its document left in the log (at statePosition). Times are
+     * kept as microseconds since the epoch (PostgreSQL's precision): an OffsetDateTime is four objects, and half a
+     * million resources' worth of them were copied by every young collection until they reached the old generation.
+     */
     private static final class Resource {
         final Key key;
         final boolean group;
         boolean exists;
         long version;
-        OffsetDateTime created;
-        OffsetDateTime lastModified;
+        long createdMicros;
+        long lastModifiedMicros;
         long statePosition;
 
         Resource(Key key, boolean group) {
@@ -87,8 +93,13 @@ final class ProjectionFold {
     private final Projector projector;
     private final Map<Key, Resource> resources = new HashMap<>();
     private final Map<Key, LinkedHashMap<UUID, Membership>> membersOf = new LinkedHashMap<>();
-    private final Map<Key, Set<UUID>> groupsOf = new HashMap<>();
+    /** The groups each member is in: one group's id, or a Set of them (most members are in one group). */
+    private final Map<Key, Object> groupsOf = new HashMap<>();
+    /** One String per tenant name, not one per row read: every Key holds its tenant for the whole fold. */
+    private final Map<String, String> tenantNames = new HashMap<>();
+
     private long eventCount;
+    private long namedUsers;
     /** Where the fold's time went, in nanoseconds: reading the log, reading the states, opening them, writing. */
     private long readNanos;
 
@@ -130,7 +141,8 @@ final class ProjectionFold {
         this.projector = projector;
     }
 
-    record Counts(long events, long users, long groups, long memberships, String timings) {}
+    /** What the fold wrote; {@code namedUsers}: users with a userName, who each claim it unless an earlier has. */
+    record Counts(long events, long users, long namedUsers, long groups, long memberships, String timings) {}
 
     /** Reads the whole log (what the transaction's snapshot sees) and writes the projection rows. */
     Counts run() {
@@ -171,12 +183,12 @@ final class ProjectionFold {
                 keysNanos.get() / 1_000_000,
                 openNanos / 1_000_000,
                 writeNanos.get() / 1_000_000);
-        return new Counts(eventCount, written[0], written[1], memberships, timings);
+        return new Counts(eventCount, written[0], namedUsers, written[1], memberships, timings);
     }
 
     private void fold(EventHeader h) {
         long position = h.position();
-        String tenant = h.tenant();
+        String tenant = tenantNames.computeIfAbsent(h.tenant(), t -> t);
         StreamType streamType = h.streamType();
         UUID streamId = h.streamId();
         long version = h.version();
@@ -217,7 +229,7 @@ final class ProjectionFold {
                 }
                 res = new Resource(key, type == EventType.GroupCreated);
                 res.exists = true;
-                res.created = at;
+                res.createdMicros = micros(at);
                 setState(res, version, at, position);
                 resources.put(key, res);
             }
@@ -242,10 +254,7 @@ final class ProjectionFold {
                 LinkedHashMap<UUID, Membership> members = membersOf.remove(key); // WHERE group_id = the group
                 if (members != null) {
                     for (UUID m : members.keySet()) {
-                        Set<UUID> groups = groupsOf.get(new Key(tenant, m));
-                        if (groups != null) {
-                            groups.remove(streamId);
-                        }
+                        left(new Key(tenant, m), streamId);
                     }
                 }
                 removeAsMember(key); // ... OR member_id = the group
@@ -262,8 +271,8 @@ final class ProjectionFold {
                     // ON CONFLICT DO NOTHING: the first add's type and display stay
                     membersOf
                             .computeIfAbsent(key, k -> new LinkedHashMap<>())
-                            .putIfAbsent(member, new Membership(m.path("type").asText("User"), m.get("display")));
-                    groupsOf.computeIfAbsent(memberKey, k -> new HashSet<>()).add(streamId);
+                            .putIfAbsent(member, new Membership(memberType(m), m.get("display")));
+                    joined(memberKey, streamId);
                 }
                 touch(key, version, at);
             }
@@ -272,10 +281,7 @@ final class ProjectionFold {
                 for (JsonNode m : parse(h.payload()).path("members")) {
                     UUID member = UUID.fromString(m.path("value").asText());
                     if (members != null && members.remove(member) != null) {
-                        Set<UUID> groups = groupsOf.get(new Key(tenant, member));
-                        if (groups != null) {
-                            groups.remove(streamId);
-                        }
+                        left(new Key(tenant, member), streamId);
                     }
                 }
                 touch(key, version, at);
@@ -286,8 +292,58 @@ final class ProjectionFold {
 
     private static void setState(Resource res, long version, OffsetDateTime at, long position) {
         res.version = version;
-        res.lastModified = at;
+        res.lastModifiedMicros = micros(at);
         res.statePosition = position;
+    }
+
+    private static long micros(OffsetDateTime t) {
+        return t.toEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+    }
+
+    private static OffsetDateTime time(long micros) {
+        return OffsetDateTime.ofInstant(
+                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L),
+                ZoneOffset.UTC);
+    }
+
+    /** The member's type as the add gave it ("User" if none), one String per type for all memberships. */
+    private static String memberType(JsonNode member) {
+        String type = member.path("type").asText("User");
+        return switch (type) {
+            case "User" -> "User";
+            case "Group" -> "Group";
+            default -> type;
+        };
+    }
+
+    private void joined(Key member, UUID group) {
+        groupsOf.merge(member, group, (had, added) -> {
+            if (had instanceof Set<?>) {
+                groupSet(had).add(group);
+                return had;
+            }
+            if (had.equals(group)) {
+                return had;
+            }
+            Set<UUID> both = new HashSet<>(4);
+            both.add((UUID) had);
+            both.add(group);
+            return both;
+        });
+    }
+
+    private void left(Key member, UUID group) {
+        Object had = groupsOf.get(member);
+        if (had instanceof Set<?>) {
+            groupSet(had).remove(group);
+        } else if (group.equals(had)) {
+            groupsOf.remove(member);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<UUID> groupSet(Object groups) {
+        return (Set<UUID>) groups;
     }
 
     /** The Projector's touchGroup: version and last_modified move, the document stays. */
@@ -295,16 +351,16 @@ final class ProjectionFold {
         Resource res = resources.get(group);
         if (res != null && res.exists) {
             res.version = version;
-            res.lastModified = at;
+            res.lastModifiedMicros = micros(at);
         }
     }
 
     private void removeAsMember(Key member) {
-        Set<UUID> groups = groupsOf.remove(member);
+        Object groups = groupsOf.remove(member);
         if (groups == null) {
             return;
         }
-        for (UUID g : groups) {
+        for (UUID g : groups instanceof UUID one ? Set.of(one) : groupSet(groups)) {
             LinkedHashMap<UUID, Membership> members = membersOf.get(new Key(member.tenant(), g));
             if (members != null) {
                 members.remove(member.id());
@@ -372,26 +428,40 @@ final class ProjectionFold {
         return new Fetched(texts, keys);
     }
 
-    /** The chunk's states, opened as the Projector gets them: sealed values in clear, or dropped without a key. */
-    private List<ObjectNode> openedStates(List<Resource> chunk, Fetched fetched) {
+    /** The top-level members the projection rows take from a User's state (see {@link Projector}). */
+    private static final Set<String> USER_COLUMNS = Set.of("userName", "externalId", "active");
+    /** ... and from a Group's. */
+    private static final Set<String> GROUP_COLUMNS = Set.of("displayName", "externalId");
+
+    /**
+     * The chunk's states, opened as the Projector gets them (sealed values in clear, or dropped without a key): the
+     * document's JSON text and the members its columns take. Streamed text to text ({@link SealedJsonText}); a
+     * state of a shape the stream leaves to the tree is parsed and opened as a tree.
+     */
+    private SealedJsonText.Opened[] openedStates(List<Resource> chunk, Fetched fetched, Set<String> columns) {
         long start = System.nanoTime();
-        // Parsing and decrypting are pure CPU work per state: spread over the cores (Aead keeps a Cipher per thread).
-        ObjectNode[] states = new ObjectNode[chunk.size()];
+        // Pure CPU work per state: spread over the cores (Aead keeps a Cipher per thread).
+        SealedJsonText.Opened[] states = new SealedJsonText.Opened[chunk.size()];
         IntStream.range(0, states.length).parallel().forEach(i -> {
-            ObjectNode state = parse(fetched.texts().get(chunk.get(i).statePosition));
-            if (PersonalDataCipher.containsSealed(state)) {
-                Optional<DataKey> key =
-                        Optional.ofNullable(fetched.keys().get(chunk.get(i).key.id()));
-                state = PersonalDataCipher.openObject(state, key);
+            Resource res = chunk.get(i);
+            String text = fetched.texts().get(res.statePosition);
+            Optional<DataKey> key = Optional.ofNullable(fetched.keys().get(res.key.id()));
+            SealedJsonText.Opened opened = SealedJsonText.open(text, key, columns);
+            if (opened == null) {
+                ObjectNode state = parse(text);
+                if (PersonalDataCipher.containsSealed(state)) {
+                    state = PersonalDataCipher.openObject(state, key);
+                }
+                opened = new SealedJsonText.Opened(Projector.document(state), state);
             }
-            states[i] = state;
+            states[i] = opened;
         });
         openNanos += System.nanoTime() - start;
-        return List.of(states);
+        return states;
     }
 
     private void writeUsers(List<Resource> chunk, Fetched fetched) {
-        List<ObjectNode> states = openedStates(chunk, fetched);
+        SealedJsonText.Opened[] states = openedStates(chunk, fetched, USER_COLUMNS);
         int n = chunk.size();
         String[] tenants = new String[n];
         UUID[] ids = new UUID[n];
@@ -402,19 +472,22 @@ final class ProjectionFold {
         Long[] versions = new Long[n];
         OffsetDateTime[] created = new OffsetDateTime[n];
         OffsetDateTime[] modified = new OffsetDateTime[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
+        for (int i = 0; i < n; i++) {
             Resource res = chunk.get(i);
-            ObjectNode state = states.get(i);
+            ObjectNode columns = states[i].fields();
             tenants[i] = res.key.tenant();
             ids[i] = res.key.id();
-            userNames[i] = Projector.userName(state);
-            externalIds[i] = Projector.text(state, "externalId");
-            actives[i] = Projector.bool(state, "active");
-            docs[i] = Projector.document(state);
+            userNames[i] = Projector.userName(columns);
+            if (!userNames[i].isEmpty()) {
+                namedUsers++;
+            }
+            externalIds[i] = Projector.text(columns, "externalId");
+            actives[i] = Projector.bool(columns, "active");
+            docs[i] = states[i].json();
             versions[i] = res.version;
-            created[i] = res.created;
-            modified[i] = res.lastModified;
-        });
+            created[i] = time(res.createdMicros);
+            modified[i] = time(res.lastModifiedMicros);
+        }
         shadow.write(conn -> query(
                 conn,
                 "INSERT INTO scim_user (tenant_id, id, user_name, external_id, active, doc, version, created, "
@@ -433,7 +506,7 @@ final class ProjectionFold {
     }
 
     private void writeGroups(List<Resource> chunk, Fetched fetched) {
-        List<ObjectNode> states = openedStates(chunk, fetched);
+        SealedJsonText.Opened[] states = openedStates(chunk, fetched, GROUP_COLUMNS);
         int n = chunk.size();
         String[] tenants = new String[n];
         UUID[] ids = new UUID[n];
@@ -445,15 +518,15 @@ final class ProjectionFold {
         OffsetDateTime[] modified = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             Resource res = chunk.get(i);
-            ObjectNode state = states.get(i);
+            ObjectNode columns = states[i].fields();
             tenants[i] = res.key.tenant();
             ids[i] = res.key.id();
-            displayNames[i] = state.path("displayName").asText("");
-            externalIds[i] = Projector.text(state, "externalId");
-            docs[i] = Projector.document(state);
+            displayNames[i] = columns.path("displayName").asText("");
+            externalIds[i] = Projector.text(columns, "externalId");
+            docs[i] = states[i].json();
             versions[i] = res.version;
-            created[i] = res.created;
-            modified[i] = res.lastModified;
+            created[i] = time(res.createdMicros);
+            modified[i] = time(res.lastModifiedMicros);
         }
         shadow.write(conn -> query(
                 conn,

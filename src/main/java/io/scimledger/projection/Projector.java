@@ -228,19 +228,16 @@ public class Projector {
      * holds two live users with one userName; should a damaged or foreign log do so, the earliest created keeps the
      * claim and the rebuild reports the others instead of failing.
      *
+     * @param named how many users have a userName (the fold counted them as it wrote them)
      * @return how many users could not claim their userName
      */
-    static long rebuildClaims(SqlClient conn) {
+    static long rebuildClaims(SqlClient conn, long named) {
         long inserted = query(
                         conn,
                         "INSERT INTO user_name_claim (tenant_id, user_name_lower, user_id) "
                                 + "SELECT DISTINCT ON (tenant_id, lower(user_name)) tenant_id, lower(user_name), id FROM scim_user "
                                 + "WHERE user_name <> '' ORDER BY tenant_id, lower(user_name), created, id")
                 .rowCount();
-        long named = query(conn, "SELECT count(*) AS n FROM scim_user WHERE user_name <> ''")
-                .iterator()
-                .next()
-                .getLong("n");
         return named - inserted;
     }
 
