@@ -1,7 +1,5 @@
 package io.scimledger.projection;
 
-import static io.scimledger.db.Database.query;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scimledger.events.EventHeader;
@@ -17,7 +15,6 @@ import io.scimledger.privacy.SealedJsonText;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -87,6 +84,7 @@ final class ProjectionFold {
     }
 
     private final SqlClient reader;
+    private final ShadowCopy copier;
     private final EventStore events;
     private final ShadowWriter shadow;
     private final DataKeyStore dataKeys;
@@ -119,29 +117,43 @@ final class ProjectionFold {
     /**
      * @param reader a read-only REPEATABLE READ transaction: the snapshot folded. It has no transaction id, so it
      *     does not hold back the relay's fence (docs/decisions/0002-ordering.md) however long the fold takes.
-     * @param shadow where the rows go, chunk by chunk, each chunk committed on its own (the shadow tables are not
-     *     read by anyone until the switch, and a failed rebuild drops them)
+     * @param shadow where the tenant events' rows go, each committed on its own (the shadow tables are not read by
+     *     anyone until the switch, and a failed rebuild drops them)
+     * @param copier where the resources' and memberships' rows go, chunk by chunk, with COPY
      */
     ProjectionFold(
-            SqlClient reader, EventStore events, ShadowWriter shadow, DataKeyStore dataKeys, Projector projector) {
+            SqlClient reader,
+            EventStore events,
+            ShadowWriter shadow,
+            ShadowCopy copier,
+            DataKeyStore dataKeys,
+            Projector projector) {
         this.reader = reader;
         this.events = events;
-        this.shadow = work -> {
-            // at most two chunks queued: the database writes one while this thread reads and opens the next
-            while (pending.size() >= 2) {
-                awaitWrite(pending.removeFirst());
-            }
-            pending.addLast(writer.submit(() -> {
-                long start = System.nanoTime();
-                shadow.write(work);
-                writeNanos.addAndGet(System.nanoTime() - start);
-            }));
-        };
+        this.shadow = work -> onWriter(() -> shadow.write(work));
+        this.copier = copier;
         this.dataKeys = dataKeys;
         this.projector = projector;
     }
 
     /** What the fold wrote; {@code namedUsers}: users with a userName, who each claim it unless an earlier has. */
+    /** Queues a write on the writer thread, in order; at most two queued, so the database writes one chunk while
+     * this thread reads and opens the next. */
+    private void onWriter(Runnable write) {
+        while (pending.size() >= 2) {
+            awaitWrite(pending.removeFirst());
+        }
+        pending.addLast(writer.submit(() -> {
+            long start = System.nanoTime();
+            write.run();
+            writeNanos.addAndGet(System.nanoTime() - start);
+        }));
+    }
+
+    private void copyLater(String table, String columns, ShadowCopy.Rows rows) {
+        onWriter(() -> copier.copy(table, columns, rows));
+    }
+
     record Counts(long events, long users, long namedUsers, long groups, long memberships, String timings) {}
 
     /** Reads the whole log (what the transaction's snapshot sees) and writes the projection rows. */
@@ -300,12 +312,6 @@ final class ProjectionFold {
         return t.toEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
-    private static OffsetDateTime time(long micros) {
-        return OffsetDateTime.ofInstant(
-                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L),
-                ZoneOffset.UTC);
-    }
-
     /** The member's type as the add gave it ("User" if none), one String per type for all memberships. */
     private static String memberType(JsonNode member) {
         String type = member.path("type").asText("User");
@@ -462,86 +468,48 @@ final class ProjectionFold {
 
     private void writeUsers(List<Resource> chunk, Fetched fetched) {
         SealedJsonText.Opened[] states = openedStates(chunk, fetched, USER_COLUMNS);
-        int n = chunk.size();
-        String[] tenants = new String[n];
-        UUID[] ids = new UUID[n];
-        String[] userNames = new String[n];
-        String[] externalIds = new String[n];
-        Boolean[] actives = new Boolean[n];
-        String[] docs = new String[n];
-        Long[] versions = new Long[n];
-        OffsetDateTime[] created = new OffsetDateTime[n];
-        OffsetDateTime[] modified = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
+        ShadowCopy.Rows rows = new ShadowCopy.Rows(chunk.size(), 512);
+        for (int i = 0; i < chunk.size(); i++) {
             Resource res = chunk.get(i);
             ObjectNode columns = states[i].fields();
-            tenants[i] = res.key.tenant();
-            ids[i] = res.key.id();
-            userNames[i] = Projector.userName(columns);
-            if (!userNames[i].isEmpty()) {
+            String userName = Projector.userName(columns);
+            if (!userName.isEmpty()) {
                 namedUsers++;
             }
-            externalIds[i] = Projector.text(columns, "externalId");
-            actives[i] = Projector.bool(columns, "active");
-            docs[i] = states[i].json();
-            versions[i] = res.version;
-            created[i] = time(res.createdMicros);
-            modified[i] = time(res.lastModifiedMicros);
+            rows.text(res.key.tenant())
+                    .uuid(res.key.id())
+                    .text(userName)
+                    .text(Projector.text(columns, "externalId"))
+                    .bool(Projector.bool(columns, "active"))
+                    .text(states[i].json())
+                    .number(res.version)
+                    .time(res.createdMicros)
+                    .time(res.lastModifiedMicros)
+                    .endRow();
         }
-        shadow.write(conn -> query(
-                conn,
-                "INSERT INTO scim_user (tenant_id, id, user_name, external_id, active, doc, version, created, "
-                        + "last_modified) SELECT t, i, u, x, a, d::jsonb, v, c, m FROM unnest($1::text[], $2::uuid[], "
-                        + "$3::text[], $4::text[], $5::bool[], $6::text[], $7::int8[], $8::timestamptz[], "
-                        + "$9::timestamptz[]) AS r(t, i, u, x, a, d, v, c, m)",
-                tenants,
-                ids,
-                userNames,
-                externalIds,
-                actives,
-                docs,
-                versions,
-                created,
-                modified));
+        copyLater(
+                "scim_user",
+                "tenant_id, id, user_name, external_id, active, doc, version, created, last_modified",
+                rows);
     }
 
     private void writeGroups(List<Resource> chunk, Fetched fetched) {
         SealedJsonText.Opened[] states = openedStates(chunk, fetched, GROUP_COLUMNS);
-        int n = chunk.size();
-        String[] tenants = new String[n];
-        UUID[] ids = new UUID[n];
-        String[] displayNames = new String[n];
-        String[] externalIds = new String[n];
-        String[] docs = new String[n];
-        Long[] versions = new Long[n];
-        OffsetDateTime[] created = new OffsetDateTime[n];
-        OffsetDateTime[] modified = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
+        ShadowCopy.Rows rows = new ShadowCopy.Rows(chunk.size(), 256);
+        for (int i = 0; i < chunk.size(); i++) {
             Resource res = chunk.get(i);
             ObjectNode columns = states[i].fields();
-            tenants[i] = res.key.tenant();
-            ids[i] = res.key.id();
-            displayNames[i] = columns.path("displayName").asText("");
-            externalIds[i] = Projector.text(columns, "externalId");
-            docs[i] = states[i].json();
-            versions[i] = res.version;
-            created[i] = time(res.createdMicros);
-            modified[i] = time(res.lastModifiedMicros);
+            rows.text(res.key.tenant())
+                    .uuid(res.key.id())
+                    .text(columns.path("displayName").asText(""))
+                    .text(Projector.text(columns, "externalId"))
+                    .text(states[i].json())
+                    .number(res.version)
+                    .time(res.createdMicros)
+                    .time(res.lastModifiedMicros)
+                    .endRow();
         }
-        shadow.write(conn -> query(
-                conn,
-                "INSERT INTO scim_group (tenant_id, id, display_name, external_id, doc, version, created, "
-                        + "last_modified) SELECT t, i, n, x, d::jsonb, v, c, m FROM unnest($1::text[], $2::uuid[], "
-                        + "$3::text[], $4::text[], $5::text[], $6::int8[], $7::timestamptz[], $8::timestamptz[]) "
-                        + "AS r(t, i, n, x, d, v, c, m)",
-                tenants,
-                ids,
-                displayNames,
-                externalIds,
-                docs,
-                versions,
-                created,
-                modified));
+        copyLater("scim_group", "tenant_id, id, display_name, external_id, doc, version, created, last_modified", rows);
     }
 
     private record MembershipRow(Key group, UUID member, Membership membership) {}
@@ -574,35 +542,22 @@ final class ProjectionFold {
             }
         }
         Map<UUID, DataKey> keys = sealedFor.isEmpty() ? Map.of() : dataKeys.findAll(reader, sealedFor);
-        int n = chunk.size();
-        String[] tenants = new String[n];
-        UUID[] groups = new UUID[n];
-        UUID[] members = new UUID[n];
-        String[] types = new String[n];
-        String[] displays = new String[n];
-        for (int i = 0; i < n; i++) {
-            MembershipRow row = chunk.get(i);
-            tenants[i] = row.group().tenant();
-            groups[i] = row.group().id();
-            members[i] = row.member();
-            types[i] = row.membership().type();
+        ShadowCopy.Rows rows = new ShadowCopy.Rows(chunk.size(), 128);
+        for (MembershipRow row : chunk) {
             JsonNode display = row.membership().display();
             if (display != null && PersonalDataCipher.containsSealed(display)) {
                 display = PersonalDataCipher.open(display, Optional.ofNullable(keys.get(row.member())));
             }
-            // in clear here; a display that stays sealed (erased member) or is not a string is not shown
-            displays[i] = display != null && display.isTextual() ? display.asText() : null;
+            rows.text(row.group().tenant())
+                    .uuid(row.group().id())
+                    .uuid(row.member())
+                    .text(row.membership().type())
+                    // in clear here; a display that stays sealed (erased member) or is not a string is not shown
+                    .text(display != null && display.isTextual() ? display.asText() : null)
+                    .endRow();
         }
-        shadow.write(conn -> query(
-                conn,
-                "INSERT INTO group_membership (tenant_id, group_id, member_id, member_type, display) "
-                        + "SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])",
-                tenants,
-                groups,
-                members,
-                types,
-                displays));
-        return n;
+        copyLater("group_membership", "tenant_id, group_id, member_id, member_type, display", rows);
+        return rows.count();
     }
 
     private static void awaitWrite(Future<?> write) {

@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,8 +97,30 @@ public class ProjectionRebuilder {
     /** One rebuild at a time per instance: the shadow tables are one set. */
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public ProjectionRebuilder(Database db, EventStore events, Projector projector, DataKeyStore dataKeys) {
+    /** Where the fold's COPY connection goes: the settings the schema migrations use ({@link ShadowCopy}). */
+    private final String dbHost;
+
+    private final int dbPort;
+    private final String dbName;
+    private final String dbUser;
+    private final String dbPassword;
+
+    public ProjectionRebuilder(
+            Database db,
+            EventStore events,
+            Projector projector,
+            DataKeyStore dataKeys,
+            @ConfigProperty(name = "scim.db.host") String dbHost,
+            @ConfigProperty(name = "scim.db.port") int dbPort,
+            @ConfigProperty(name = "scim.db.name") String dbName,
+            @ConfigProperty(name = "scim.db.app-user") String dbUser,
+            @ConfigProperty(name = "scim.db.app-password") String dbPassword) {
         this.db = db;
+        this.dbHost = dbHost;
+        this.dbPort = dbPort;
+        this.dbName = dbName;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
         this.events = events;
         this.projector = projector;
         this.dataKeys = dataKeys;
@@ -141,12 +164,17 @@ public class ProjectionRebuilder {
     private Report rebuildOnline() {
         long start = System.nanoTime();
         db.inTransaction(conn -> query(conn, "SELECT projection_shadow_prepare()"));
-        Folded folded = db.inTransaction(reader -> {
-            query(reader, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-            String snapshot = currentSnapshot(reader); // the first statement fixes the transaction's snapshot
-            pauseForTests.accept("folding");
-            return new Folded(snapshot, new ProjectionFold(reader, events, this::inShadow, dataKeys, projector).run());
-        });
+        Folded folded;
+        try (ShadowCopy copier = ShadowCopy.open(dbHost, dbPort, dbName, dbUser, dbPassword)) {
+            folded = db.inTransaction(reader -> {
+                query(reader, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                String snapshot = currentSnapshot(reader); // the first statement fixes the transaction's snapshot
+                pauseForTests.accept("folding");
+                return new Folded(
+                        snapshot,
+                        new ProjectionFold(reader, events, this::inShadow, copier, dataKeys, projector).run());
+            });
+        }
         long indexStart = System.nanoTime();
         long claimsMillis =
                 buildShadowIndexes(() -> claimUserNames(folded.counts().namedUsers()));

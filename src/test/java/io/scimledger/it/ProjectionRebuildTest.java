@@ -68,6 +68,24 @@ class ProjectionRebuildTest {
     /** Creates, PUTs, PATCHes, deletes and membership churn; records the paths worth reading back. */
     private static void writeHistory(String t, List<String> paths) {
         String keeper = Scim.createUser(t, "keeper");
+        // values the rebuild's COPY text must escape (tab, newline, CR, backslash, a literal \N) beside quotes and
+        // non-ASCII, in a user's columns and document, a group's display name and a member's display
+        String escaped = Scim.idp(t)
+                .body(
+                        "{\"userName\":\"back\\\\slash \\\"q\\\" \u00e9\u2603\",\"displayName\":\"tab\\tnew\\nline\\rend\","
+                                + "\"title\":\"\\\\N\",\"externalId\":\"x\\ty\\\\z\"}")
+                .post("/scim/v2/Users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String tabs = Scim.createGroup(t, "tab\\tgroup\\\\name");
+        Scim.patch(
+                        t,
+                        "/scim/v2/Groups/" + tabs,
+                        "[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + escaped
+                                + "\",\"display\":\"d\\tis\\\\play\"}]}]")
+                .statusCode(200);
         String doomed = Scim.createUser(t, "doomed");
         String renamed = Scim.createUser(t, "before-rename");
         Scim.idp(t)
