@@ -152,8 +152,8 @@ rebuild_once() {
   verdict="$(awk -v r="$rate" 'BEGIN {print (r >= 50000) ? "met" : "NOT met"}')"
   cpu_use="$(awk -v hz="$(getconf CLK_TCK)" -v b="$cpu_before" -v a="$cpu_after" 'BEGIN {
     split(b, x, " "); split(a, y, " ")
-    printf "service JVM %.1f s, PostgreSQL %.1f s, machine busy %.1f of %.1f core-s", (y[1] - x[1]) / hz,
-      (y[3] - x[3]) / hz, (y[4] - x[4]) / hz, (y[5] - x[5]) / hz }')"
+    printf "service JVM %.1f s, PostgreSQL %.1f s, Kafka broker %.1f s, machine busy %.1f of %.1f core-s",
+      (y[1] - x[1]) / hz, (y[3] - x[3]) / hz, (y[2] - x[2]) / hz, (y[4] - x[4]) / hz, (y[5] - x[5]) / hz }')"
   cpu_threads="$(awk -F'\t' -v hz="$(getconf CLK_TCK)" '
     FNR == NR { before[$2] = $1; next }
     { d = $1 - before[$2]; if (d > 0) printf "%.1f\t%s\n", d / hz, $2 }' "$OUT/threads-before.txt" "$OUT/threads-after.txt" |

@@ -34,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
 
 /**
  * The bulk phase of a rebuild: folds the log, as one snapshot sees it, into the rows the {@link Projector} would
@@ -52,6 +53,10 @@ final class ProjectionFold {
 
     private static final int READ_BATCH = 10_000;
     private static final int WRITE_CHUNK = 2_000;
+    /** A log line every this many events folded: a rebuild of tens of millions of events runs for minutes. */
+    private static final int PROGRESS_EVERY = 1_000_000;
+
+    private static final Logger LOG = Logger.getLogger(ProjectionFold.class);
 
     private record Key(String tenant, UUID id) {}
 
@@ -181,6 +186,9 @@ final class ProjectionFold {
                 fold(e);
             }
             eventCount += batch.size();
+            if (eventCount % PROGRESS_EVERY < batch.size()) {
+                LOG.infof("rebuild: %d events of the log folded so far", eventCount);
+            }
         }
         readNanos = System.nanoTime() - start;
         long[] written = writeResources();
@@ -384,6 +392,9 @@ final class ProjectionFold {
             }
         }
         // by position: the states are read in log order, which is the table's physical order
+        LOG.infof(
+                "rebuild: the log is folded (%d events); writing %d users, %d groups and their memberships",
+                eventCount, users.size(), groups.size());
         users.sort((a, b) -> Long.compare(a.statePosition, b.statePosition));
         groups.sort((a, b) -> Long.compare(a.statePosition, b.statePosition));
         List<List<Resource>> chunks = new ArrayList<>();
