@@ -141,9 +141,10 @@ final class ProjectionFold {
         this.projector = projector;
     }
 
-    /** What the fold wrote; {@code namedUsers}: users with a userName, who each claim it unless an earlier has. */
-    /** Queues a write on the writer thread, in order; at most two queued, so the database writes one chunk while
-     * this thread reads and opens the next. */
+    /**
+     * Queues a write on the writer thread, in order; at most two queued, so the database writes one chunk while
+     * this thread reads and opens the next.
+     */
     private void onWriter(Runnable write) {
         while (pending.size() >= 2) {
             awaitWrite(pending.removeFirst());
@@ -159,15 +160,34 @@ final class ProjectionFold {
         onWriter(() -> copier.copy(table, columns, rows));
     }
 
+    /** What the fold wrote; {@code namedUsers}: users with a userName, who each claim it unless an earlier has. */
     record Counts(long events, long users, long namedUsers, long groups, long memberships, String timings) {}
 
-    /** Reads the whole log (what the transaction's snapshot sees) and writes the projection rows. */
+    /**
+     * Reads the whole log (what the transaction's snapshot sees) and writes the projection rows. Returns, normally
+     * or not, only once its threads have stopped: after a failure the rebuild drops the shadow tables and closes
+     * the COPY connection, and a write still running then would find them gone (a tenant event's unqualified SQL
+     * would even resolve to the live tables once the shadow ones are dropped).
+     */
     Counts run() {
         try {
             return fold();
         } finally {
             writer.shutdownNow();
             fetcher.shutdownNow();
+            awaitStopped(writer, "rebuild-writer");
+            awaitStopped(fetcher, "rebuild-reader");
+        }
+    }
+
+    /** Waits for a thread that was told to stop; a statement it is in cannot be interrupted, only waited for. */
+    private static void awaitStopped(ExecutorService thread, String name) {
+        try {
+            while (!thread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.infof("rebuild: waiting for %s to finish its statement", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

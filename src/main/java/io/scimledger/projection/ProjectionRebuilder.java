@@ -25,11 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -62,6 +64,8 @@ public class ProjectionRebuilder {
     static final String LOCK_TIMEOUT = "100ms";
     /** Attempts at the switch before the rebuild gives up (each after a fresh catch-up round). */
     static final int SWITCH_ATTEMPTS = 50;
+    /** Attempts that wait past deadlock_timeout for a VACUUM to be cancelled (see {@link #trySwitch}). */
+    static final int MAX_VACUUM_WAITS = 3;
 
     private static final String LIVE_TABLES = "public.scim_user, public.scim_group, public.group_membership, "
             + "public.user_name_claim, public.tenant, public.tenant_credential";
@@ -192,7 +196,8 @@ public class ProjectionRebuilder {
         int rounds = 0;
         Switched switched = null;
         long pausedMillis = 0;
-        boolean outwaitVacuum = false;
+        List<String> outwait = List.of();
+        int vacuumWaits = 0;
         for (int attempt = 1; switched == null; attempt++) {
             String since = seen;
             Round round = db.inTransaction(conn -> {
@@ -209,10 +214,12 @@ public class ProjectionRebuilder {
             }
             pauseForTests.accept("locking");
             long lockStart = System.nanoTime();
-            switched = trySwitch(seen, outwaitVacuum);
+            vacuumWaits += outwait.isEmpty() ? 0 : 1;
+            switched = trySwitch(seen, outwait);
             pausedMillis = (System.nanoTime() - lockStart) / 1_000_000;
             if (switched == null) {
-                outwaitVacuum = vacuumHoldsLiveTable();
+                // a VACUUM still there after the long waits is one PostgreSQL does not cancel: back to short attempts
+                outwait = vacuumWaits < MAX_VACUUM_WAITS ? tablesUnderVacuum() : List.of();
                 if (attempt >= SWITCH_ATTEMPTS) {
                     throw new DatabaseUnavailableException(
                             "the projection rebuild could not take the projection tables' locks "
@@ -266,26 +273,28 @@ public class ProjectionRebuilder {
      * soon after) holds its lock for seconds, longer than all attempts at {@value #LOCK_TIMEOUT} together; a rebuild
      * right after another failed that way in the benchmark. PostgreSQL cancels an autovacuum that blocks a lock
      * request once the request has waited deadlock_timeout (not one that prevents wraparound; see "Routine
-     * Vacuuming" in its manual), so when {@link #vacuumHoldsLiveTable} the next attempt waits a second past
-     * deadlock_timeout. The switch is still the first to wait in any cycle with a writer (it takes its locks before
-     * a writer can queue behind them), so PostgreSQL's deadlock check, which runs in the waiter whose timer expires
-     * first, aborts the switch, not the write.
+     * Vacuuming" in its manual). So after a failed attempt the tables a VACUUM holds ({@link #tablesUnderVacuum})
+     * are locked first in the next one, holding nothing else, with a wait of deadlock_timeout plus a second; then
+     * the others at {@value #LOCK_TIMEOUT}. Holding nothing while it waits long, the switch cannot be part of a
+     * deadlock cycle, so no client's write can become PostgreSQL's victim, and only that table's requests queue
+     * behind it meanwhile. At most {@value #MAX_VACUUM_WAITS} such attempts per rebuild: a VACUUM still there
+     * after them is one PostgreSQL does not cancel (wraparound, manual), and waiting longer would only stall traffic.
      *
-     * @param outwaitVacuum wait past deadlock_timeout for each lock instead of {@value #LOCK_TIMEOUT}
+     * @param outwait tables to lock first with the long wait (empty: none)
      * @return null if a lock was not granted in time
      */
-    private Switched trySwitch(String since, boolean outwaitVacuum) {
+    private Switched trySwitch(String since, List<String> outwait) {
         try {
             return db.inTransaction(conn -> {
-                if (outwaitVacuum) {
+                if (!outwait.isEmpty()) {
                     query(
                             conn,
                             "SELECT set_config('lock_timeout', (extract(epoch FROM "
                                     + "current_setting('deadlock_timeout')::interval) * 1000 + 1000)::bigint::text, "
                                     + "true)");
-                } else {
-                    query(conn, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+                    query(conn, "LOCK TABLE " + String.join(", ", outwait) + " IN ACCESS EXCLUSIVE MODE");
                 }
+                query(conn, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
                 query(conn, "LOCK TABLE " + LIVE_TABLES + " IN ACCESS EXCLUSIVE MODE");
                 // READ COMMITTED: the next statement's snapshot is taken with the locks held, so it sees every
                 // event that was projected into the old tables; later ones are projected into the new tables.
@@ -303,7 +312,7 @@ public class ProjectionRebuilder {
             if (PgErrors.isLockTimeout(e) || PgErrors.isDeadlock(e)) {
                 LOG.infof(
                         "rebuild: the switch did not get its locks within %s; trying again",
-                        outwaitVacuum ? "deadlock_timeout + 1 s" : LOCK_TIMEOUT);
+                        outwait.isEmpty() ? LOCK_TIMEOUT : "deadlock_timeout + 1 s, then " + LOCK_TIMEOUT);
                 return null;
             }
             throw e;
@@ -311,26 +320,31 @@ public class ProjectionRebuilder {
     }
 
     /**
-     * True if something holds a SHARE UPDATE EXCLUSIVE lock on a live projection table: what VACUUM and ANALYZE,
+     * The live projection tables on which something holds a SHARE UPDATE EXCLUSIVE lock: what VACUUM and ANALYZE,
      * automatic or not, take (the service itself never does on these tables). pg_locks shows every session's
      * locks; whether a session is an autovacuum worker is hidden from roles without pg_read_all_stats, so the lock
      * mode decides. A manual VACUUM is not cancelled by the longer wait: that attempt fails like any other.
      */
-    private boolean vacuumHoldsLiveTable() {
-        String tables = java.util.Arrays.stream(LIVE_TABLES.split(", "))
-                .map(t -> "'" + t + "'::regclass")
-                .collect(java.util.stream.Collectors.joining(", "));
-        boolean held = db.withConnection(conn -> query(
+    private List<String> tablesUnderVacuum() {
+        List<String> live = List.of(LIVE_TABLES.split(", "));
+        List<String> held = new ArrayList<>();
+        db.withConnection(conn -> query(
                         conn,
-                        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation' AND granted "
-                                + "AND mode = 'ShareUpdateExclusiveLock' AND database = (SELECT oid FROM pg_database "
-                                + "WHERE datname = current_database()) AND relation IN (" + tables + ")) AS held")
-                .iterator()
-                .next()
-                .getBoolean("held"));
-        if (held) {
-            LOG.info("rebuild: a VACUUM or ANALYZE holds a projection table; the next attempt waits past "
-                    + "deadlock_timeout, after which PostgreSQL cancels an autovacuum in its way");
+                        "SELECT DISTINCT n.nspname || '.' || c.relname AS t FROM pg_locks l "
+                                + "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                + "WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'ShareUpdateExclusiveLock' "
+                                + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+                .forEach(r -> {
+                    String t = r.getString("t");
+                    if (live.contains(t)) {
+                        held.add(t); // only names of our own list reach the LOCK statement
+                    }
+                });
+        if (!held.isEmpty()) {
+            LOG.infof(
+                    "rebuild: a VACUUM or ANALYZE holds %s; the next attempt locks it first and waits past "
+                            + "deadlock_timeout, after which PostgreSQL cancels an autovacuum",
+                    held);
         }
         return held;
     }
@@ -375,13 +389,20 @@ public class ProjectionRebuilder {
             return names;
         });
         ExecutorService second = Executors.newSingleThreadExecutor(r -> new Thread(r, "rebuild-indexer"));
+        CompletableFuture<Long> claimed = new CompletableFuture<>();
         try {
-            Future<Long> claimed = second.submit(() -> {
+            // one task: scim_user is not indexed after failed claims (the rebuild is failing; nothing to wait for)
+            Future<?> users = second.submit(() -> {
                 long start = System.nanoTime();
-                claims.run();
-                return (System.nanoTime() - start) / 1_000_000;
+                try {
+                    claims.run();
+                } catch (RuntimeException e) {
+                    claimed.completeExceptionally(e);
+                    throw e;
+                }
+                claimed.complete((System.nanoTime() - start) / 1_000_000);
+                indexShadow("scim_user");
             });
-            Future<?> users = second.submit(() -> indexShadow("scim_user"));
             for (String t : tables) {
                 if (!t.equals("scim_user") && !t.equals("user_name_claim")) {
                     indexShadow(t);
@@ -398,6 +419,12 @@ public class ProjectionRebuilder {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
             second.shutdownNow();
+            try {
+                // the discard that follows a failure drops these tables: let the other connection's statement end
+                second.awaitTermination(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

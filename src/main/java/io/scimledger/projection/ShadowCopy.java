@@ -46,7 +46,12 @@ final class ShadowCopy implements AutoCloseable {
             if (c == null) {
                 throw new IllegalStateException("the PostgreSQL JDBC driver refused its own URL");
             }
-            return new ShadowCopy(c);
+            try {
+                return new ShadowCopy(c);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw failure("could not connect for the rebuild's bulk copy", e);
         }
@@ -80,7 +85,9 @@ final class ShadowCopy implements AutoCloseable {
     /**
      * A lost or refused connection is "database unavailable" (503, retry later); anything else is a failure. Only
      * the SQLSTATE and the server's primary message are kept, not the exception: its detail and context quote the
-     * row COPY refused, which holds personal values in clear, and the failure is logged.
+     * row COPY refused, which holds personal values in clear, and the failure is logged. (PostgreSQL's own log
+     * quotes the start of that line too, as the CONTEXT of the error. The rows are the service's own output, made
+     * from authenticated plaintexts into unindexed tables, so a refused row is a bug, not an input to expect.)
      */
     private static RuntimeException failure(String what, SQLException e) {
         String state = e.getSQLState();

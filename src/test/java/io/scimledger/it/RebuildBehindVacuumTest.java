@@ -3,6 +3,7 @@ package io.scimledger.it;
 import static io.restassured.RestAssured.given;
 import static io.scimledger.db.Database.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * lock request that has waited deadlock_timeout; the switch's usual 100 ms waits never do, so a long autovacuum
  * (the tables a rebuild swaps in are vacuumed soon after) used to outlast every attempt and fail the next rebuild.
  *
- * <p>The autovacuum is played by a session that holds SHARE UPDATE EXCLUSIVE on scim_user (autovacuum's lock) and
- * lets go exactly when PostgreSQL would cancel a real one: once an ACCESS EXCLUSIVE request on the table has waited
- * longer than deadlock_timeout.
+ * <p>The autovacuum is played by a session that holds SHARE UPDATE EXCLUSIVE on group_membership (autovacuum's
+ * lock) and lets go exactly when PostgreSQL would cancel a real one: once an ACCESS EXCLUSIVE request on the table
+ * has waited longer than deadlock_timeout. While the switch waits that long it must hold no other table: a writer
+ * queued behind one could otherwise close a deadlock cycle and be the one PostgreSQL aborts.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -53,26 +55,27 @@ class RebuildBehindVacuumTest {
         }
         CountDownLatch holding = new CountDownLatch(1);
         AtomicBoolean cancelled = new AtomicBoolean();
+        AtomicBoolean heldOthersWhileWaiting = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<?> vacuum = pool.submit(() -> {
             SqlConnection conn = db.connect();
             try {
                 query(conn, "BEGIN");
-                query(conn, "LOCK TABLE public.scim_user IN SHARE UPDATE EXCLUSIVE MODE");
+                query(conn, "LOCK TABLE public.group_membership IN SHARE UPDATE EXCLUSIVE MODE");
                 holding.countDown();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!stop.get() && System.nanoTime() < deadline) {
-                    boolean waitedPastDeadlockTimeout = query(
+                    var waiter = query(
                                     conn,
-                                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'public.scim_user'"
-                                            + "::regclass AND NOT granted AND mode = 'AccessExclusiveLock' AND waitstart"
-                                            + " < clock_timestamp() - current_setting('deadlock_timeout')::interval)"
-                                            + " AS w")
-                            .iterator()
-                            .next()
-                            .getBoolean("w");
-                    if (waitedPastDeadlockTimeout) {
+                                    "SELECT w.pid, (SELECT count(*) FROM pg_locks o WHERE o.pid = w.pid AND o.granted"
+                                            + " AND o.locktype = 'relation' AND o.mode = 'AccessExclusiveLock') AS held"
+                                            + " FROM pg_locks w WHERE w.relation = 'public.group_membership'::regclass"
+                                            + " AND NOT w.granted AND w.mode = 'AccessExclusiveLock' AND w.waitstart"
+                                            + " < clock_timestamp() - current_setting('deadlock_timeout')::interval")
+                            .iterator();
+                    if (waiter.hasNext()) {
+                        heldOthersWhileWaiting.set(waiter.next().getLong("held") > 0);
                         cancelled.set(true);
                         break;
                     }
@@ -103,6 +106,7 @@ class RebuildBehindVacuumTest {
                     .extract();
             assertEquals(200, answer.statusCode(), answer.asString());
             assertTrue(cancelled.get(), "the switch got its locks without outwaiting the autovacuum");
+            assertFalse(heldOthersWhileWaiting.get(), "the switch held other tables while it outwaited the vacuum");
             assertEquals(
                     3,
                     Scim.idp(t).get("/scim/v2/Users?count=0").then().extract().<Integer>path("totalResults"));
