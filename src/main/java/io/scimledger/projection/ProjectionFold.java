@@ -38,12 +38,13 @@ import org.jboss.logging.Logger;
 
 /**
  * The bulk phase of a rebuild: folds the log, as one snapshot sees it, into the rows the {@link Projector} would
- * have left, and writes them to the (empty, unindexed) tables the connection's search_path points at.
+ * have left, and writes them to the (empty, unindexed) shadow tables: resources and memberships by COPY
+ * ({@link ShadowCopy}), tenant events through the Projector on a connection whose search_path points at them.
  *
  * <p>Why a fold and not a replay: a User or Group event carries the resource's whole {@code state}, so only each
  * stream's last state needs reading, opening and writing once, and memberships fold as adds and removes in memory.
  * Replaying statement by statement through the Projector ran at ~2,500 events/s; the fold writes each final row once,
- * in multi-row statements. It must give exactly the Projector's rows, so every rule below mirrors one of its
+ * a chunk of rows per COPY. It must give exactly the Projector's rows, so every rule below mirrors one of its
  * statements (named in the comments); the rebuild tests compare raw rows, live against rebuilt.
  *
  * <p>Memory: per stream a few fields and the position of its last state, not the state itself; the states are read

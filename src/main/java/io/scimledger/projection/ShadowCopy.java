@@ -120,16 +120,22 @@ final class ShadowCopy implements AutoCloseable {
                 text.append("\\N");
                 return this;
             }
+            // most values need no escape: copied in runs, not a character at a time (half a million documents)
+            int from = 0;
             for (int i = 0, n = value.length(); i < n; i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '\\' -> text.append("\\\\");
-                    case '\t' -> text.append("\\t");
-                    case '\n' -> text.append("\\n");
-                    case '\r' -> text.append("\\r");
-                    default -> text.append(c);
+                String escape = switch (value.charAt(i)) {
+                    case '\\' -> "\\\\";
+                    case '\t' -> "\\t";
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    default -> null;
+                };
+                if (escape != null) {
+                    text.append(value, from, i).append(escape);
+                    from = i + 1;
                 }
             }
+            text.append(value, from, value.length());
             return this;
         }
 
