@@ -84,6 +84,22 @@ final class ProjectionFold {
     /** A group_membership row; the display as the log holds it (sealed under the member's key, or in clear). */
     private record Membership(String type, JsonNode display) {}
 
+    private static final Membership USER = new Membership("User", null);
+    private static final Membership GROUP = new Membership("Group", null);
+
+    /** Most members come without a display: one shared row value per type for those. */
+    private static Membership membership(String type, JsonNode display) {
+        if (display == null) {
+            if (type.equals("User")) {
+                return USER;
+            }
+            if (type.equals("Group")) {
+                return GROUP;
+            }
+        }
+        return new Membership(type, display);
+    }
+
     /** Runs one write in its own short transaction on the shadow tables. */
     interface ShadowWriter {
         void write(Consumer<SqlClient> work);
@@ -301,6 +317,10 @@ final class ProjectionFold {
                 removeAsMember(key); // ... OR member_id = the group
             }
             case GroupMembersAdded -> {
+                // kept for the whole fold, half a million times: the ids and keys the resources already hold, not
+                // the ones just parsed (old-generation size decides whether G1 starts a concurrent cycle)
+                Resource group = resources.get(key);
+                UUID groupId = group != null ? group.key.id() : streamId;
                 for (JsonNode m : parse(h.payload()).path("members")) {
                     UUID member = UUID.fromString(m.path("value").asText());
                     Key memberKey = new Key(tenant, member);
@@ -312,8 +332,8 @@ final class ProjectionFold {
                     // ON CONFLICT DO NOTHING: the first add's type and display stay
                     membersOf
                             .computeIfAbsent(key, k -> new LinkedHashMap<>())
-                            .putIfAbsent(member, new Membership(memberType(m), m.get("display")));
-                    joined(memberKey, streamId);
+                            .putIfAbsent(target.key.id(), membership(memberType(m), m.get("display")));
+                    joined(target.key, groupId);
                 }
                 touch(key, version, at);
             }
