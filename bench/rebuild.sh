@@ -161,7 +161,10 @@ rebuild_once() {
   pg_delta="$(awk -v b="${pg_before[*]}" -v a="${pg_after[*]}" 'BEGIN {split(b, x, " "); split(a, y, " "); printf "WAL %.0f MB written (%d times wal_buffers were full, %d WAL syncs); %d checkpoints (%d forced by WAL volume); %d buffers written by backends (%d backend fsyncs)", (y[1] - x[1]) / 1048576, y[2] - x[2], y[3] - x[3], y[4] - x[4], y[5] - x[5], y[6] - x[6], y[7] - x[7]}')"
   echo "[rebuild] CPU: $cpu_use; service threads: $cpu_threads"
   echo "[rebuild] PostgreSQL: $pg_delta"
-  ROWS+=("| $run$([[ "$run" == 1 ]] && echo " (first after start)") | $LOG_EVENTS | ${replayed:-?} | $secs | **$rate** | **$verdict** |")
+  # (a `[[ ]] && echo` inside the row's $(...) made the assignment fail for run 2, which set -e ended the script on)
+  local label="$run"
+  if [[ "$run" == 1 ]]; then label+=" (first after the warm-up)"; fi
+  ROWS+=("| $label | $LOG_EVENTS | ${replayed:-?} | $secs | **$rate** | **$verdict** |")
   DETAILS+=("- run $run: the endpoint answered \`$answer\`; CPU $cpu_use; the service's busiest threads: $cpu_threads; PostgreSQL: $pg_delta.")
 }
 for ((run = 1; run <= RUNS; run++)); do rebuild_once "$run"; done
